@@ -1,0 +1,254 @@
+/**
+ * The only place that chains the steps: input → header → variants → hits → findings → report.
+ * Everything it calls is pure, except the readers at the start.
+ */
+import { MarrowscopeError, type Warning } from "./errors.js";
+import { indexPanel, matchVariant, type PanelIndex } from "./match.js";
+import { readAnnotationLayout } from "./normalize/annotations.js";
+import { carriesAllele } from "./normalize/calls.js";
+import { type AssemblyDecision, canonicalChrom, inferAssembly } from "./normalize/contigs.js";
+import { type AnnotateOptions, AnnotateOptionsSchema, type ParsedAnnotateOptions, parseOptions } from "./options.js";
+import { builtinPanel, type Panel } from "./panel/index.js";
+import { chooseSamples, enrich, type Resolvers } from "./read.js";
+import { buildReport } from "./report/build.js";
+import type { Coverage, Finding, Report } from "./report/schema.js";
+import { applyRules, type RuleContext, type SampleRole, summarizeSample } from "./rules/index.js";
+import type { VcfHeader } from "./vcf/header.js";
+import type { IndexSource, VcfSource } from "./vcf/input.js";
+import type { LineBatch } from "./vcf/lines.js";
+import { regionSet } from "./vcf/prefilter.js";
+import { openVcf } from "./vcf/reader.js";
+import { createRecordParser } from "./vcf/records.js";
+import { openIndexed } from "./vcf/regions.js";
+import { type ScanStats, scanVariants } from "./vcf/scan.js";
+
+/** What a run learned besides its findings (becomes the report's header fields). */
+interface RunContext {
+  readonly source: VcfSource;
+  readonly header: VcfHeader;
+  readonly assembly: AssemblyDecision;
+  readonly strategy: "index" | "scan";
+  readonly panel: Panel;
+  readonly panelIndex: PanelIndex;
+  readonly sampleNames: readonly string[];
+  readonly roles: readonly SampleRole[];
+  readonly stats: ScanStats;
+  readonly contigsWithData: ReadonlySet<string>;
+  readonly warnings: Warning[];
+}
+
+interface SampleFinding {
+  readonly sampleIndex: number;
+  readonly finding: Finding;
+}
+
+function rolesFor(header: VcfHeader, names: readonly string[], given: ParsedAnnotateOptions["roles"], file: string): SampleRole[] {
+  if (given) {
+    for (const name of Object.keys(given)) {
+      if (!header.samples.includes(name)) {
+        throw new MarrowscopeError(
+          "E_SAMPLE",
+          `role given for ${JSON.stringify(name)}, which is not in the VCF header (samples: ${header.samples.join(", ")})`,
+          { file, field: "roles" },
+        );
+      }
+    }
+  }
+  return names.map((name) => {
+    const role = given ? Object.entries(given).find(([k]) => k === name)?.[1] : undefined;
+    if (role) return role;
+    if (header.tumorSample === name) return "tumor";
+    if (header.normalSample === name) return "normal";
+    return "unknown";
+  });
+}
+
+const SOMATIC_CALLER = /mutect|strelka.*somatic|somatic|varscan.*somatic|vardict.*paired/i;
+
+async function* run(
+  input: unknown,
+  options: ParsedAnnotateOptions,
+  resolvers: Resolvers,
+  context: { current?: RunContext },
+): AsyncGenerator<SampleFinding> {
+  const source = resolvers.source(input, options.name);
+  const file = source.name;
+  const warnings: Warning[] = [];
+  const warn = (warning: Warning) => {
+    warnings.push(warning);
+    options.onWarning?.(warning);
+  };
+  const stats: ScanStats = { records: 0, parsed: 0, skipped: 0, contigs: new Set() };
+  const panel = options.panel ?? builtinPanel;
+
+  // Index mode needs random access, a BGZF file and an index; "auto" uses it when all are there.
+  let index: IndexSource | undefined;
+  if (options.strategy !== "scan") {
+    if (options.index !== undefined) index = resolvers.index(options.index);
+    else if (source.filehandle && source.findIndex) index = await source.findIndex();
+    if (!index && options.strategy === "index") {
+      throw new MarrowscopeError(
+        "E_INPUT",
+        'strategy "index" needs a .tbi or .csi index beside the file (or options.index) and random access to it',
+        { file },
+      );
+    }
+    if (index && !source.filehandle) {
+      throw new MarrowscopeError(
+        "E_INPUT",
+        "an index was given but the input cannot be read at random (pass a path, URL, Blob or filehandle)",
+        { file },
+      );
+    }
+  }
+
+  let header: VcfHeader;
+  let batches: (regions: PanelIndex) => AsyncIterable<LineBatch>;
+  let strategy: "index" | "scan";
+  let contigsWithData: ReadonlySet<string> = stats.contigs;
+  if (index && source.filehandle) {
+    const indexed = await openIndexed(source.filehandle, index, { file, strict: options.strict, signal: options.signal, onWarning: warn });
+    header = indexed.header;
+    batches = (pi) => indexed.read(pi.readRegions);
+    strategy = "index";
+    contigsWithData = new Set(indexed.contigsWithData);
+  } else {
+    const opened = await openVcf(source, {
+      strict: options.strict,
+      maxLineLength: options.maxLineLength,
+      signal: options.signal,
+      onWarning: warn,
+    });
+    header = opened.header;
+    batches = () => opened.batches;
+    strategy = "scan";
+  }
+
+  const assembly = inferAssembly(header, options.assembly, file);
+  const panelIndex = indexPanel(panel, assembly.assembly);
+  const sampleIndices = chooseSamples(header, options.samples, file);
+  const sampleNames = header.samples.length === 0 ? [file] : sampleIndices.map((i) => header.samples[i]!);
+  const roles = header.samples.length === 0 ? (["unknown"] as SampleRole[]) : rolesFor(header, sampleNames, options.roles, file);
+  const normalIndex = roles.indexOf("normal");
+  const somaticCaller = header.sources.some((s) => SOMATIC_CALLER.test(s)) || header.tumorSample !== undefined;
+  context.current = { source, header, assembly, strategy, panel, panelIndex, sampleNames, roles, stats, contigsWithData, warnings };
+
+  const parser = createRecordParser(header, { file, sampleIndices });
+  const layout = readAnnotationLayout(header.info);
+  const filter = regionSet(panelIndex.readRegions);
+  const variants = scanVariants(batches(panelIndex), {
+    file,
+    header,
+    parser,
+    filter,
+    strict: options.strict,
+    onWarning: warn,
+    stats,
+    onBatch: options.onProgress ? () => options.onProgress?.({ records: stats.records, parsed: stats.parsed }) : undefined,
+  });
+
+  for await (const raw of variants) {
+    const { variant, problems } = enrich(raw, layout);
+    for (const problem of problems) {
+      warn({
+        code: "W_ANNOTATION",
+        message: `${file}${variant.source.line ? `:${variant.source.line}` : ""}: ${problem}`,
+        location: variant.source,
+      });
+    }
+    const { hits, warnings: matchWarnings } = matchVariant(variant, panelIndex);
+    for (const w of matchWarnings) warn(w);
+    if (hits.length === 0) continue;
+    const calls = header.samples.length === 0 ? [{ sample: file }] : variant.calls;
+    for (let s = 0; s < calls.length; s++) {
+      const call = calls[s]!;
+      if (!carriesAllele(call)) continue;
+      if (options.minVaf !== undefined && call.vaf !== undefined && call.vaf < options.minVaf) continue;
+      const ruleContext: RuleContext = {
+        panel,
+        assembly: assembly.assembly,
+        role: roles[s]!,
+        ...(roles[s] === "tumor" && normalIndex !== -1 ? { normalCall: variant.calls[normalIndex] } : {}),
+        ...(options.origin ? { declaredOrigin: options.origin } : {}),
+        somaticCaller: somaticCaller || variant.info.SOMATIC === true,
+        ...(options.sex ? { sex: options.sex } : {}),
+      };
+      for (const hit of hits) {
+        const finding = applyRules(hit, call, ruleContext);
+        if (finding) yield { sampleIndex: s, finding };
+      }
+    }
+  }
+}
+
+/**
+ * Streams first-pass findings (one per variant, gene and sample) as records are read.
+ * Two-hit (recessive) logic and the sample summary need the whole sample: use `annotate`.
+ * @throws MarrowscopeError E_OPTIONS, E_INPUT, E_VCF_HEADER, E_VCF_RECORD, E_ASSEMBLY, E_SAMPLE, E_ABORTED
+ */
+export async function* streamFindingsWith(
+  input: unknown,
+  options: AnnotateOptions | undefined,
+  resolvers: Resolvers,
+): AsyncGenerator<Finding> {
+  const parsed = parseOptions(AnnotateOptionsSchema, options);
+  for await (const { finding } of run(input, parsed, resolvers, {})) yield finding;
+}
+
+function coverageOf(ctx: RunContext): Coverage {
+  const seen = new Set([...ctx.contigsWithData].map(canonicalChrom));
+  const notAssessed: { symbol: string; reason: string }[] = [...ctx.panelIndex.unplaced];
+  const assessed: string[] = [];
+  const unplaced = new Set(ctx.panelIndex.unplaced.map((u) => u.symbol));
+  const chromsOf = new Map<string, Set<string>>();
+  for (const span of ctx.panelIndex.spans) {
+    const set = chromsOf.get(span.gene.symbol) ?? new Set<string>();
+    set.add(span.chrom);
+    chromsOf.set(span.gene.symbol, set);
+  }
+  for (const gene of ctx.panel.genes) {
+    if (unplaced.has(gene.symbol)) continue;
+    const chroms = [...(chromsOf.get(gene.symbol) ?? [])];
+    if (chroms.some((c) => seen.has(c))) assessed.push(gene.symbol);
+    else notAssessed.push({ symbol: gene.symbol, reason: `the input has no records on chromosome ${chroms.join("/")}` });
+  }
+  return {
+    assessed: assessed.sort(),
+    notAssessed: notAssessed.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)),
+  };
+}
+
+/**
+ * Reads a VCF and returns the full, validated report.
+ * @throws MarrowscopeError E_OPTIONS, E_INPUT, E_VCF_HEADER, E_VCF_RECORD, E_ASSEMBLY, E_SAMPLE, E_ABORTED
+ */
+export async function annotateWith(input: unknown, options: AnnotateOptions | undefined, resolvers: Resolvers): Promise<Report> {
+  const parsed = parseOptions(AnnotateOptionsSchema, options);
+  const context: { current?: RunContext } = {};
+  const perSample = new Map<number, Finding[]>();
+  for await (const { sampleIndex, finding } of run(input, parsed, resolvers, context)) {
+    const list = perSample.get(sampleIndex) ?? [];
+    list.push(finding);
+    perSample.set(sampleIndex, list);
+  }
+  const ctx = context.current!;
+  const coverage = coverageOf(ctx);
+  const contigOrder = ctx.header.contigs.length > 0 ? ctx.header.contigs.map((c) => c.id) : [...ctx.contigsWithData];
+  const samples = ctx.sampleNames.map((name, s) => {
+    const { findings, summary } = summarizeSample(perSample.get(s) ?? [], { panel: ctx.panel, coverage, contigOrder });
+    return { name, role: ctx.roles[s]!, findings, summary, coverage };
+  });
+  return buildReport({
+    panel: ctx.panel,
+    input: {
+      name: ctx.source.name.split(/[\\/]/).pop() ?? ctx.source.name,
+      assembly: ctx.assembly.assembly,
+      assemblyEvidence: ctx.assembly.evidence,
+      strategy: ctx.strategy,
+      samples: [...ctx.sampleNames],
+      recordsRead: ctx.stats.records,
+    },
+    samples,
+    warnings: ctx.warnings,
+  });
+}

@@ -1,0 +1,233 @@
+/**
+ * The `marrowscope` command. stdout carries data only; warnings and errors go to stderr as
+ * one line each (no stack unless --debug). Exit codes: 0 ok, 1 internal bug, 2 usage/options,
+ * 3 input/VCF/assembly/sample, 4 panel (DESIGN.md §5).
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { Argument, Command, CommanderError, Option } from "commander";
+import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
+import {
+  type AnnotateOptions,
+  annotate,
+  loadPanel,
+  panelJsonSchema,
+  reportJsonSchema,
+  toJSON,
+  toNDJSON,
+  toTSV,
+  validate,
+} from "../node.js";
+import type { Panel } from "../panel/index.js";
+import { builtinPanel, canonicalJson } from "../panel/index.js";
+import { VERSION } from "../version.js";
+
+const MAX_WARNINGS_SHOWN = 50;
+
+class CliState {
+  debug = false;
+  quiet = false;
+  warningsShown = 0;
+  warningsHidden = 0;
+  warn = (warning: Warning) => {
+    if (this.quiet) return;
+    if (this.warningsShown < MAX_WARNINGS_SHOWN) {
+      process.stderr.write(`marrowscope: warning: ${warning.message}\n`);
+      this.warningsShown++;
+    } else this.warningsHidden++;
+  };
+  flushWarnings() {
+    if (this.warningsHidden > 0) {
+      process.stderr.write(`marrowscope: ${this.warningsHidden} more warning(s) not shown (all are in the report's warnings)\n`);
+    }
+  }
+}
+
+async function readPanelFile(path: string): Promise<Panel> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new MarrowscopeError(
+      "E_PANEL",
+      `cannot read panel file: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
+      { file: path },
+      { cause },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new MarrowscopeError("E_PANEL", `not valid JSON: ${(cause as Error).message}`, { file: path }, { cause });
+  }
+  return loadPanel(json, { name: path });
+}
+
+async function emit(text: string, output: string | undefined): Promise<void> {
+  if (output && output !== "-") {
+    try {
+      await writeFile(output, text);
+    } catch (cause) {
+      throw new MarrowscopeError(
+        "E_INPUT",
+        `cannot write output: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
+        { file: output },
+        { cause },
+      );
+    }
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function parseVaf(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    throw new MarrowscopeError("E_OPTIONS", `expected a fraction between 0 and 1, found ${JSON.stringify(value)}`, { field: "--min-vaf" });
+  }
+  return n;
+}
+
+export function buildProgram(state: CliState): Command {
+  const program = new Command("marrowscope")
+    .description("Aplastic-anemia treatment-resistance annotations from VCF files (research use only; not a diagnosis)")
+    .version(VERSION, "-V, --version")
+    .option("--debug", "print stack traces for errors")
+    .option("-q, --quiet", "do not print warnings to stderr (they stay in the report)")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  program.hook("preAction", (cmd) => {
+    const opts = cmd.opts();
+    state.debug = Boolean(opts.debug);
+    state.quiet = Boolean(opts.quiet);
+  });
+
+  program
+    .command("annotate")
+    .description("annotate a VCF (plain, gzip or BGZF; .tbi/.csi beside it is used automatically)")
+    .argument("<vcf>", "VCF file path")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "tsv"]).default("json"))
+    .option("-o, --output <file>", "write to FILE instead of stdout")
+    .option("--panel <file>", 'custom panel JSON (may `extends: "builtin"`)')
+    .addOption(new Option("--assembly <assembly>", "reference assembly").choices(["GRCh37", "GRCh38", "auto"]).default("auto"))
+    .option("--sample <name>", "only this sample (repeatable)", collect)
+    .option("--tumor <name>", "tumor sample of a tumor/normal pair")
+    .option("--normal <name>", "normal sample of a tumor/normal pair")
+    .addOption(new Option("--strategy <strategy>", "read via index, full scan, or auto").choices(["auto", "index", "scan"]).default("auto"))
+    .option("--index <file>", "the .tbi/.csi index when it is not beside the VCF")
+    .addOption(new Option("--origin <origin>", "declare the origin of every variant").choices(["germline", "somatic"]))
+    .addOption(new Option("--sex <sex>", "sample sex, for X-linked genes").choices(["male", "female"]))
+    .option("--min-vaf <fraction>", "ignore calls below this allele fraction", parseVaf)
+    .option("--lenient", "skip bad records with a warning instead of stopping")
+    .action(async (vcf: string, opts) => {
+      const roles: Record<string, "tumor" | "normal"> = {};
+      if (opts.tumor) roles[opts.tumor] = "tumor";
+      if (opts.normal) roles[opts.normal] = "normal";
+      const options: AnnotateOptions = {
+        assembly: opts.assembly,
+        strategy: opts.strategy,
+        strict: !opts.lenient,
+        onWarning: state.warn,
+        ...(opts.panel ? { panel: await readPanelFile(opts.panel) } : {}),
+        ...(opts.sample ? { samples: opts.sample } : {}),
+        ...(Object.keys(roles).length ? { roles } : {}),
+        ...(opts.index ? { index: opts.index } : {}),
+        ...(opts.origin ? { origin: opts.origin } : {}),
+        ...(opts.sex ? { sex: opts.sex } : {}),
+        ...(opts.minVaf !== undefined ? { minVaf: opts.minVaf } : {}),
+      };
+      const report = await annotate(vcf, options);
+      state.flushWarnings();
+      const text = opts.format === "ndjson" ? toNDJSON(report) : opts.format === "tsv" ? toTSV(report) : toJSON(report);
+      await emit(text, opts.output);
+    });
+
+  program
+    .command("validate")
+    .description("parse every record fully; exit 0 when the file is valid, 3 when not")
+    .argument("<vcf>", "VCF file path")
+    .option("--lenient", "report bad records as warnings and keep going (exit 0)")
+    .action(async (vcf: string, opts) => {
+      const result = await validate(vcf, { strict: !opts.lenient, onWarning: state.warn });
+      state.flushWarnings();
+      const summary = `${vcf}: ok: ${result.fileformat}, ${result.compression}, ${result.records} records (${result.variants} variant alleles), ${result.samples.length} sample(s)${result.skipped ? `, ${result.skipped} bad record(s) skipped` : ""}${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ""}\n`;
+      await emit(summary, undefined);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the report (default) or of a panel")
+    .addArgument(new Argument("[kind]", "report or panel").choices(["report", "panel"]).default("report"))
+    .action(async (kind: string) => {
+      const schema = kind === "panel" ? panelJsonSchema() : reportJsonSchema();
+      await emit(`${JSON.stringify(schema, null, 2)}\n`, undefined);
+    });
+
+  const panel = program.command("panel").description("inspect and check panels");
+  panel
+    .command("show")
+    .description("one line per gene of the panel: symbol, category, inheritance, rules")
+    .option("--panel <file>", "a custom panel instead of the builtin one")
+    .action(async (opts) => {
+      const p = opts.panel ? await readPanelFile(opts.panel) : builtinPanel;
+      const lines = [`# ${p.id} ${p.version} sha256:${p.sha256}`, ["symbol", "hgnc_id", "category", "inheritance", "rules"].join("\t")];
+      for (const gene of p.genes) {
+        const rules = p.rules.filter((r) => r.gene === gene.symbol).map((r) => r.id);
+        lines.push([gene.symbol, gene.hgncId, gene.category, gene.inheritance.join(","), rules.join(",")].join("\t"));
+      }
+      await emit(`${lines.join("\n")}\n`, undefined);
+    });
+  panel
+    .command("validate")
+    .description("check a panel file; exit 0 when valid, 4 when not")
+    .argument("<file>", "panel JSON")
+    .action(async (file: string) => {
+      const p = await readPanelFile(file);
+      await emit(`${file}: ok: ${p.id} ${p.version}, ${p.genes.length} genes, ${p.rules.length} rules, sha256:${p.sha256}\n`, undefined);
+    });
+  panel
+    .command("export")
+    .description("print the effective panel as canonical JSON (builtin, or --panel merged)")
+    .option("--panel <file>", "a custom panel instead of the builtin one")
+    .action(async (opts) => {
+      const p = opts.panel ? await readPanelFile(opts.panel) : builtinPanel;
+      const { sha256, ...data } = p;
+      await emit(`${JSON.stringify(JSON.parse(canonicalJson(data)), null, 2)}\n`, undefined);
+    });
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (never throws). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const state = new CliState();
+  const program = buildProgram(state);
+  program.configureOutput({
+    writeErr: (text) => process.stderr.write(text),
+    writeOut: (text) => process.stdout.write(text),
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      return 2;
+    }
+    if (error instanceof MarrowscopeError) {
+      process.stderr.write(`marrowscope: ${error.message}\n`);
+      if (state.debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return exitCodeFor(error.code);
+    }
+    const err = error as NodeJS.ErrnoException;
+    if (err?.code === "EPIPE") return 0;
+    process.stderr.write(
+      `marrowscope: internal error: ${err?.message ?? String(error)} (please report this; rerun with --debug for details)\n`,
+    );
+    if (state.debug && err?.stack) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,384 @@
+/**
+ * Gene symbols, gene intervals and hotspot positions for GRCh37 and GRCh38, from the compact
+ * tables in `./data/` (derived by scripts/derive-genes.mjs; see docs/genes.md). Synchronous and
+ * browser-safe; each table is decoded on first use and kept for the life of the module.
+ */
+import { MarrowscopeError } from "../errors.js";
+import type { Assembly } from "../model.js";
+import {
+  CHROMS,
+  type ChromRows,
+  decodeGeneRecords,
+  decodeIds,
+  decodeLoci,
+  firstLocusByGene,
+  type GeneRecord,
+  NAME_KINDS,
+  type NameKind,
+} from "./codec.js";
+import * as genesData from "./data/genes.js";
+import * as grch37Data from "./data/grch37.js";
+import * as grch38Data from "./data/grch38.js";
+import { HOTSPOTS } from "./data/hotspots.js";
+
+/** One locus of an HGNC gene in one build (1-based inclusive). */
+export interface GeneLocus {
+  readonly symbol: string;
+  readonly hgncId: string;
+  /** `chr1`…`chr22`, `chrX`, `chrY`, `chrM`. */
+  readonly chrom: string;
+  /** Gene span: the union of all the gene's transcripts (GENCODE v39 / Ensembl GRCh37). */
+  readonly start: number;
+  readonly end: number;
+  readonly strand: "+" | "-";
+  readonly biotype: string;
+  /**
+   * The MANE Select transcript span, present only where it differs from the gene span by more
+   * than 1 kb at either end (RUNX1's GRCh38 span reaches ~955 kb past it). A hit inside the span
+   * but outside the core lies only in minor transcripts; callers should say so.
+   */
+  readonly core?: { readonly start: number; readonly end: number };
+}
+
+export type SymbolResolution =
+  | {
+      status: "resolved";
+      symbol: string;
+      hgncId: string;
+      via: "symbol" | "hgnc-id" | "previous" | "withdrawn" | "annotation-name" | "alias";
+    }
+  | { status: "ambiguous"; candidates: { symbol: string; hgncId: string }[]; via: string }
+  | { status: "unknown" };
+
+/** A hotspot codon, interval or single position (from data/hotspots/hotspots.tsv). */
+export interface Hotspot {
+  readonly gene: string;
+  readonly hgncId?: string;
+  /** `R882`, `exon12-frameshift-region`, `C228T`. */
+  readonly label: string;
+  /** `codon`, `interval` or `position`. */
+  readonly kind: string;
+  readonly chrom: string;
+  readonly start: number;
+  readonly end: number;
+  readonly strand: "+" | "-";
+  /** MANE Select `RefSeq;Ensembl` pair the residue numbers refer to. */
+  readonly transcript: string;
+}
+
+/** Which interval `genesOverlapping` matches on: the full gene span (default) or the MANE core where recorded. */
+export interface OverlapOptions {
+  readonly interval?: "span" | "core";
+}
+
+// ---------------------------------------------------------------- chromosome names
+
+const CHROM_INDEX = new Map(CHROMS.map((c, i) => [c, i]));
+// RefSeq accessions of the primary chromosomes (NC_000001…NC_000024) and the rCRS (NC_012920).
+const REFSEQ_CHROM = /^NC_0000(\d\d)\.\d+$/;
+
+/**
+ * Canonical `chr`-style name for a primary chromosome: `5`/`chr5` → `chr5`, `X` → `chrX`,
+ * `MT`/`M`/`chrMT` → `chrM`, RefSeq `NC_000005.10` → `chr5`; `undefined` for alternate,
+ * unplaced and decoy contigs. Names only: GRCh37's `MT` (rCRS) and hg19's `chrM` (NC_001807)
+ * are different sequences, and which one a file uses is for the caller to decide.
+ */
+export function normalizeChrom(chrom: string): string | undefined {
+  const refseq = REFSEQ_CHROM.exec(chrom);
+  if (refseq) {
+    const n = Number(refseq[1]);
+    if (n >= 1 && n <= 22) return `chr${n}`;
+    return n === 23 ? "chrX" : n === 24 ? "chrY" : undefined;
+  }
+  if (/^NC_012920\.\d+$/.test(chrom)) return "chrM";
+  const bare = /^chr/i.test(chrom) ? chrom.slice(3) : chrom;
+  const upper = bare.toUpperCase();
+  if (upper === "M" || upper === "MT") return "chrM";
+  if (upper === "X" || upper === "Y") return `chr${upper}`;
+  if (/^[1-9]\d?$/.test(bare) && Number(bare) <= 22) return `chr${bare}`;
+  return undefined;
+}
+
+// ---------------------------------------------------------------- gene table and symbols
+
+interface GeneTable {
+  readonly records: readonly GeneRecord[];
+  readonly symbols: readonly string[];
+  readonly ids: readonly number[];
+  readonly byId: ReadonlyMap<number, number>;
+}
+
+interface NameIndex {
+  readonly symbol: ReadonlyMap<string, readonly number[]>;
+  readonly kinds: Readonly<Record<NameKind, ReadonlyMap<string, readonly number[]>>>;
+}
+
+let geneTable: GeneTable | undefined;
+let nameIndex: NameIndex | undefined;
+
+function genes(): GeneTable {
+  if (geneTable) return geneTable;
+  const records = decodeGeneRecords(genesData.GENE_RECORDS);
+  const ids = decodeIds(genesData.GENE_IDS);
+  if (ids.length !== records.length) throw new Error("gene table corrupt: ids and records differ in length");
+  geneTable = {
+    records,
+    symbols: records.map((r) => r.symbol),
+    ids,
+    byId: new Map(ids.map((id, i) => [id, i])),
+  };
+  return geneTable;
+}
+
+function names(): NameIndex {
+  if (nameIndex) return nameIndex;
+  const records = genes().records;
+  // Keys are upper-cased: HGNC symbols are unique ignoring case, and users type `hTR` or `HTR`.
+  const add = (map: Map<string, number[]>, key: string, gene: number) => {
+    const k = key.toUpperCase();
+    const list = map.get(k);
+    if (!list) map.set(k, [gene]);
+    else if (!list.includes(gene)) list.push(gene);
+  };
+  const symbol = new Map<string, number[]>();
+  const kinds = {} as Record<NameKind, Map<string, number[]>>;
+  for (const kind of NAME_KINDS) kinds[kind] = new Map();
+  records.forEach((r, gene) => {
+    add(symbol, r.symbol, gene);
+    NAME_KINDS.forEach((kind, k) => {
+      for (const n of r.names[k] ?? []) add(kinds[kind], n, gene);
+    });
+  });
+  nameIndex = { symbol, kinds };
+  return nameIndex;
+}
+
+const hgncId = (gene: number): string => `HGNC:${genes().ids[gene]}`;
+
+function resolution(found: readonly number[], via: Exclude<SymbolResolution, { status: "unknown" }>["via"]): SymbolResolution {
+  const table = genes();
+  if (found.length === 1) {
+    const gene = found[0] as number;
+    return { status: "resolved", symbol: table.symbols[gene] ?? "", hgncId: hgncId(gene), via } as SymbolResolution;
+  }
+  const candidates = found
+    .map((gene) => ({ symbol: table.symbols[gene] ?? "", hgncId: hgncId(gene) }))
+    .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  return { status: "ambiguous", candidates, via };
+}
+
+/**
+ * Resolve a gene symbol or HGNC id (`HGNC:11730`) to the current HGNC gene. Order, as in
+ * data/genes/README.md: current symbol (ignoring case), previous or withdrawn symbol, the name a
+ * GENCODE/Ensembl gene model carries, HGNC alias. A name that maps to several genes at the first
+ * step that knows it is returned as `ambiguous`, never resolved to one of them.
+ */
+export function resolveGene(symbolOrHgncId: string): SymbolResolution {
+  const query = symbolOrHgncId.trim();
+  if (query === "") return { status: "unknown" };
+  const id = /^HGNC:(\d+)$/i.exec(query);
+  if (id) {
+    const gene = genes().byId.get(Number(id[1]));
+    return gene === undefined ? { status: "unknown" } : resolution([gene], "hgnc-id");
+  }
+  const key = query.toUpperCase();
+  const index = names();
+  const current = index.symbol.get(key);
+  if (current) return resolution(current, "symbol");
+
+  const previous = index.kinds.previous.get(key) ?? [];
+  const withdrawn = index.kinds.withdrawn.get(key) ?? [];
+  if (previous.length + withdrawn.length > 0) {
+    const found = [...new Set([...previous, ...withdrawn])];
+    const via = found.length === 1 && previous.length === 0 ? "withdrawn" : "previous";
+    return resolution(found, via);
+  }
+  for (const kind of ["annotation-name", "alias"] as const) {
+    const found = index.kinds[kind].get(key);
+    if (found) return resolution(found, kind);
+  }
+  return { status: "unknown" };
+}
+
+// ---------------------------------------------------------------- loci
+
+interface BuildTable {
+  readonly rows: readonly ChromRows[];
+  readonly biotypes: readonly string[];
+  /** Lazily created locus objects, per chromosome and row. */
+  readonly cache: (GeneLocus | undefined)[][];
+  byGene?: ReadonlyMap<number, readonly (readonly [number, number])[]>;
+}
+
+const builds: Partial<Record<Assembly, BuildTable>> = {};
+
+function checkAssembly(assembly: Assembly): void {
+  if (assembly !== "GRCh37" && assembly !== "GRCh38") {
+    throw new MarrowscopeError("E_OPTIONS", `expected assembly GRCh37 or GRCh38, found ${JSON.stringify(assembly)}`, {
+      field: "assembly",
+    });
+  }
+}
+
+function build(assembly: Assembly): BuildTable {
+  const known = builds[assembly];
+  if (known) return known;
+  checkAssembly(assembly);
+  let table: BuildTable;
+  if (assembly === "GRCh38") {
+    const rows = decodeLoci(grch38Data.LOCI, grch38Data.COUNTS);
+    table = { rows, biotypes: grch38Data.BIOTYPES, cache: rows.map(() => []) };
+  } else {
+    // GRCh37 rows are stored relative to the same gene's GRCh38 locus.
+    const reference = firstLocusByGene(build("GRCh38").rows);
+    const rows = decodeLoci(grch37Data.LOCI, grch37Data.COUNTS, reference);
+    table = { rows, biotypes: grch37Data.BIOTYPES, cache: rows.map(() => []) };
+  }
+  builds[assembly] = table;
+  return table;
+}
+
+function locusAt(table: BuildTable, ci: number, i: number): GeneLocus {
+  const cached = table.cache[ci]?.[i];
+  if (cached) return cached;
+  const c = table.rows[ci] as ChromRows;
+  const gene = c.gene[i] ?? 0;
+  const coreStart = c.coreStart[i] ?? 0;
+  const locus: GeneLocus = {
+    symbol: genes().symbols[gene] ?? "",
+    hgncId: hgncId(gene),
+    chrom: CHROMS[ci] ?? "",
+    start: c.start[i] ?? 0,
+    end: c.end[i] ?? 0,
+    strand: c.minus[i] === 1 ? "-" : "+",
+    biotype: table.biotypes[c.biotype[i] ?? 0] ?? "",
+    ...(coreStart > 0 ? { core: { start: coreStart, end: c.coreEnd[i] ?? 0 } } : {}),
+  };
+  (table.cache[ci] as (GeneLocus | undefined)[])[i] = locus;
+  return locus;
+}
+
+/**
+ * Every locus of an HGNC gene (`HGNC:n`) in one build, in genome order; `[]` when the build has
+ * none (GRCh38-only and GRCh37-only genes exist: report them, do not treat them as negative).
+ * @throws MarrowscopeError `E_OPTIONS` for an assembly other than GRCh37/GRCh38.
+ */
+export function geneLoci(hgncId: string, assembly: Assembly): readonly GeneLocus[] {
+  const table = build(assembly);
+  const m = /^HGNC:(\d+)$/i.exec(hgncId.trim());
+  const gene = m ? genes().byId.get(Number(m[1])) : undefined;
+  if (gene === undefined) return [];
+  if (!table.byGene) {
+    const byGene = new Map<number, (readonly [number, number])[]>();
+    table.rows.forEach((c, ci) => {
+      c.gene.forEach((g, i) => {
+        const list = byGene.get(g);
+        if (list) list.push([ci, i]);
+        else byGene.set(g, [[ci, i]]);
+      });
+    });
+    table.byGene = byGene;
+  }
+  return (table.byGene.get(gene) ?? []).map(([ci, i]) => locusAt(table, ci, i));
+}
+
+function checkRange(start: number, end: number): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 1 || end < start) {
+    throw new MarrowscopeError("E_INPUT", `expected integers 1 <= start <= end, found ${start}-${end}`, {
+      field: "region",
+    });
+  }
+}
+
+/**
+ * Gene loci overlapping `start..end` (1-based inclusive) on `chrom` (`5`, `chr5`, `MT`…), sorted
+ * by start. Matches on the full gene span by default, so nothing in any transcript is missed;
+ * `{ interval: "core" }` matches on the MANE core where one is recorded (and the span elsewhere).
+ * Unknown contigs give `[]`.
+ * @throws MarrowscopeError `E_INPUT` when start/end are not integers with 1 <= start <= end;
+ *   `E_OPTIONS` for an assembly other than GRCh37/GRCh38.
+ */
+export function genesOverlapping(
+  assembly: Assembly,
+  chrom: string,
+  start: number,
+  end: number,
+  options: OverlapOptions = {},
+): readonly GeneLocus[] {
+  checkRange(start, end);
+  const table = build(assembly);
+  const name = normalizeChrom(chrom);
+  const ci = name === undefined ? undefined : CHROM_INDEX.get(name);
+  const c = ci === undefined ? undefined : table.rows[ci];
+  if (ci === undefined || !c) return [];
+  const useCore = options.interval === "core";
+  // Rows are sorted by span start and maxEnd is a running maximum, so two binary searches bound
+  // the candidates: the first row whose running max reaches `start`, the last row that can begin
+  // at or before `end` (a core may begin up to maxLeftReach before its span).
+  const first = lowerBound(c.maxEnd, start);
+  const last = upperBound(c.start, end + c.maxLeftReach);
+  const out: GeneLocus[] = [];
+  for (let i = first; i < last; i++) {
+    const hasCore = useCore && (c.coreStart[i] ?? 0) > 0;
+    const s = hasCore ? (c.coreStart[i] ?? 0) : (c.start[i] ?? 0);
+    const e = hasCore ? (c.coreEnd[i] ?? 0) : (c.end[i] ?? 0);
+    if (s <= end && e >= start) out.push(locusAt(table, ci, i));
+  }
+  return out;
+}
+
+/** First index whose value is >= x (array non-decreasing). */
+function lowerBound(a: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] ?? 0) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose value is > x (array non-decreasing). */
+function upperBound(a: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] ?? 0) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// ---------------------------------------------------------------- hotspots
+
+const hotspotCache: Partial<Record<Assembly, readonly Hotspot[]>> = {};
+
+function hotspots(assembly: Assembly): readonly Hotspot[] {
+  const known = hotspotCache[assembly];
+  if (known) return known;
+  const list = HOTSPOTS.map(([gene, id, label, kind, strand, c37, s37, e37, c38, s38, e38, transcript]): Hotspot => {
+    const [chrom, start, end] = assembly === "GRCh37" ? [c37, s37, e37] : [c38, s38, e38];
+    return { gene, hgncId: id, label, kind, chrom, start, end, strand: strand === "-" ? "-" : "+", transcript };
+  });
+  hotspotCache[assembly] = list;
+  return list;
+}
+
+/**
+ * Hotspots (codons, intervals, single positions) overlapping `start..end` on `chrom` in one build,
+ * in table order. Callers matching indels should widen the range by 1 bp (VCF anchors an insertion
+ * on the base before it).
+ * @throws MarrowscopeError `E_INPUT` when start/end are not integers with 1 <= start <= end.
+ */
+export function hotspotsOverlapping(assembly: Assembly, chrom: string, start: number, end: number): readonly Hotspot[] {
+  checkRange(start, end);
+  checkAssembly(assembly);
+  const name = normalizeChrom(chrom);
+  if (name === undefined) return [];
+  return hotspots(assembly).filter((h) => h.chrom === name && h.start <= end && h.end >= start);
+}
+
+/** sha256 of every source file the tables were derived from, keyed by path under the shared folder. */
+export const geneDataSources: Readonly<Record<string, string>> = genesData.GENE_SOURCES;

@@ -1,0 +1,146 @@
+/**
+ * Variant → Hits on panel genes. Trusts the file's annotation when it names a panel gene,
+ * coordinates when it does not, and reports both (with a warning) when they disagree.
+ * Pure and synchronous.
+ */
+import type { Warning } from "./errors.js";
+import { type GeneLocus, geneLoci, hotspotsOverlapping, resolveGene } from "./genes/index.js";
+import type { Assembly, Consequence, GeneSource, Hit, Region, Variant } from "./model.js";
+import { chooseConsequence } from "./normalize/annotations.js";
+import { canonicalChrom } from "./normalize/contigs.js";
+import type { Panel, PanelGene } from "./panel/index.js";
+
+/**
+ * VEP's default up/downstream distance: annotation-named genes are only consulted for records
+ * this close to a panel gene, so scan and index modes see exactly the same records.
+ */
+export const ANNOTATION_WINDOW = 5000;
+
+interface GeneSpan {
+  readonly gene: PanelGene;
+  /** canonical chrom (`5`, `X`) */
+  readonly chrom: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A panel laid out on one assembly, ready for matching. */
+export interface PanelIndex {
+  readonly panel: Panel;
+  readonly assembly: Assembly;
+  /** Spans matched by coordinates: gene loci with flanks, plus the panel's explicit regions. */
+  readonly spans: readonly GeneSpan[];
+  /** Regions worth reading: spans padded by ANNOTATION_WINDOW (for the prefilter and tabix). */
+  readonly readRegions: readonly Region[];
+  /** Panel genes the gene table cannot place on this assembly. */
+  readonly unplaced: readonly { symbol: string; reason: string }[];
+  readonly byHgnc: ReadonlyMap<string, PanelGene>;
+  readonly bySymbol: ReadonlyMap<string, PanelGene>;
+}
+
+/** Lays the panel's genes out on an assembly (gene table loci, strand-aware flanks, explicit regions). */
+export function indexPanel(panel: Panel, assembly: Assembly): PanelIndex {
+  const spans: GeneSpan[] = [];
+  const unplaced: { symbol: string; reason: string }[] = [];
+  const byHgnc = new Map<string, PanelGene>();
+  const bySymbol = new Map<string, PanelGene>();
+  for (const gene of panel.genes) {
+    byHgnc.set(gene.hgncId, gene);
+    bySymbol.set(gene.symbol.toUpperCase(), gene);
+    const loci: readonly GeneLocus[] = geneLoci(gene.hgncId, assembly);
+    const extra = (gene.regions ?? []).filter((r) => r.assembly === assembly);
+    if (loci.length === 0 && extra.length === 0) {
+      unplaced.push({ symbol: gene.symbol, reason: `no ${assembly} coordinates in the gene table` });
+      continue;
+    }
+    for (const locus of loci) {
+      const up = gene.flanks?.upstream ?? 0;
+      const down = gene.flanks?.downstream ?? 0;
+      // Upstream is 5' of the gene: lower coordinates on +, higher on −.
+      const start = Math.max(1, locus.start - (locus.strand === "+" ? up : down));
+      const end = locus.end + (locus.strand === "+" ? down : up);
+      spans.push({ gene, chrom: canonicalChrom(locus.chrom), start, end });
+    }
+    for (const region of extra) spans.push({ gene, chrom: canonicalChrom(region.chrom), start: region.start, end: region.end });
+  }
+  spans.sort((a, b) => (a.chrom < b.chrom ? -1 : a.chrom > b.chrom ? 1 : a.start - b.start || a.end - b.end));
+  const readRegions = spans.map((s) => ({
+    chrom: s.chrom,
+    start: Math.max(1, s.start - ANNOTATION_WINDOW),
+    end: s.end + ANNOTATION_WINDOW,
+  }));
+  return { panel, assembly, spans, readRegions, unplaced, byHgnc, bySymbol };
+}
+
+/** Panel gene named by one consequence (HGNC id first, then symbol through the alias table). */
+function panelGeneOf(consequence: Consequence, index: PanelIndex): PanelGene | undefined {
+  if (consequence.hgncId) {
+    const id = consequence.hgncId.startsWith("HGNC:") ? consequence.hgncId : `HGNC:${consequence.hgncId}`;
+    const gene = index.byHgnc.get(id);
+    if (gene) return gene;
+  }
+  if (!consequence.symbol) return undefined;
+  const direct = index.bySymbol.get(consequence.symbol.toUpperCase());
+  if (direct) return direct;
+  const resolved = resolveGene(consequence.symbol);
+  return resolved.status === "resolved" ? index.byHgnc.get(resolved.hgncId) : undefined;
+}
+
+export interface MatchResult {
+  readonly hits: readonly Hit[];
+  readonly warnings: readonly Warning[];
+}
+
+/** All panel genes a variant touches, by annotation and by coordinates. */
+export function matchVariant(variant: Variant, index: PanelIndex): MatchResult {
+  const chrom = canonicalChrom(variant.chrom);
+  const byCoordinates = new Set<PanelGene>();
+  for (const span of index.spans) {
+    if (span.chrom === chrom && span.start <= variant.end && span.end >= variant.pos) byCoordinates.add(span.gene);
+  }
+  const byAnnotation = new Map<PanelGene, Consequence[]>();
+  for (const consequence of variant.consequences) {
+    const gene = panelGeneOf(consequence, index);
+    if (!gene) continue;
+    const list = byAnnotation.get(gene) ?? [];
+    list.push(consequence);
+    byAnnotation.set(gene, list);
+  }
+  const genes = [...new Set([...byCoordinates, ...byAnnotation.keys()])].sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
+  if (genes.length === 0) return { hits: [], warnings: [] };
+
+  const hotspots = hotspotsOverlapping(index.assembly, variant.chrom, variant.pos, variant.end);
+  const warnings: Warning[] = [];
+  const hits: Hit[] = [];
+  const location = { file: variant.source.file, line: variant.source.line };
+  for (const gene of genes) {
+    const annotated = byAnnotation.get(gene);
+    const placed = byCoordinates.has(gene);
+    const geneSource: GeneSource = annotated && placed ? "both" : annotated ? "annotation" : "coordinates";
+    if (geneSource === "annotation") {
+      warnings.push({
+        code: "W_GENE_MISMATCH",
+        message: `${variant.source.file}:${variant.source.line}: annotation names ${gene.symbol} but ${variant.key} lies outside its ${index.assembly} span; reported with geneSource "annotation"`,
+        location,
+      });
+    } else if (geneSource === "coordinates" && variant.consequences.length > 0) {
+      warnings.push({
+        code: "W_GENE_UNANNOTATED",
+        message: `${variant.source.file}:${variant.source.line}: ${variant.key} lies in ${gene.symbol} but the annotation does not name it; reported with geneSource "coordinates"`,
+        location,
+      });
+    }
+    const consequence = annotated ? chooseConsequence(annotated, { symbol: gene.symbol, hgncId: gene.hgncId }) : undefined;
+    const labels = hotspots
+      .filter((h) => h.hgncId === gene.hgncId || h.gene.toUpperCase() === gene.symbol.toUpperCase())
+      .map((h) => h.label);
+    hits.push({
+      variant,
+      gene: { symbol: gene.symbol, hgncId: gene.hgncId },
+      geneSource,
+      ...(consequence ? { consequence } : {}),
+      hotspots: [...new Set(labels)].sort(),
+    });
+  }
+  return { hits, warnings };
+}

@@ -1,0 +1,77 @@
+/**
+ * Node entry (the "node" export condition): everything in the browser entry, plus path
+ * strings as inputs. A plain string is always a file path; wrap VCF text as `{ text }`.
+ */
+import { annotateWith, streamFindingsWith } from "./annotate.js";
+import type { Variant } from "./model.js";
+import type { AnnotateOptions, ReadOptions } from "./options.js";
+import { browserResolvers, type Resolvers, readVariantsWith, type ValidationResult, validateWith } from "./read.js";
+import type { Finding, Report } from "./report/schema.js";
+import { indexFromPath, type NodeVcfInput, toNodeSource } from "./vcf/node-input.js";
+
+const nodeResolvers: Resolvers = {
+  source: (input, name) => toNodeSource(input as NodeVcfInput, name),
+  index: (index) => (typeof index === "string" ? indexFromPath(index) : browserResolvers.index(index)),
+};
+
+/** As the browser `annotate`, and `input` may be a file path. */
+export function annotate(input: NodeVcfInput, options?: AnnotateOptions): Promise<Report> {
+  return annotateWith(input, options, nodeResolvers);
+}
+
+/** As the browser `streamFindings`, and `input` may be a file path. */
+export function streamFindings(input: NodeVcfInput, options?: AnnotateOptions): AsyncIterable<Finding> {
+  return streamFindingsWith(input, options, nodeResolvers);
+}
+
+/** As the browser `readVariants`, and `input` may be a file path. */
+export function readVariants(input: NodeVcfInput, options?: ReadOptions): AsyncIterable<Variant> {
+  return readVariantsWith(input, options, nodeResolvers);
+}
+
+/** As the browser `validate`, and `input` may be a file path. */
+export function validate(input: NodeVcfInput, options?: ReadOptions): Promise<ValidationResult> {
+  return validateWith(input, options, nodeResolvers);
+}
+
+export type {
+  AnnotateOptions,
+  Assembly,
+  Consequence,
+  ErrorCode,
+  Filehandle,
+  Finding,
+  Hit,
+  Location,
+  Panel,
+  Progress,
+  ReadOptions,
+  Region,
+  Report,
+  SampleCall,
+  SampleSummary,
+  ValidationResult,
+  Variant,
+  VariantKind,
+  VcfInput,
+  Warning,
+  Zygosity,
+} from "./index.js";
+export {
+  applyRules,
+  builtinPanel,
+  DISCLAIMER,
+  FindingSchema,
+  indexPanel,
+  isMarrowscopeError,
+  loadPanel,
+  MarrowscopeError,
+  matchVariant,
+  panelJsonSchema,
+  ReportSchema,
+  reportJsonSchema,
+  toJSON,
+  toNDJSON,
+  toTSV,
+} from "./index.js";
+export type { NodeVcfInput } from "./vcf/node-input.js";

@@ -1,0 +1,225 @@
+/**
+ * Per-sample calls for one ALT: genotype, zygosity, VAF and depths, each value tagged
+ * with the FORMAT field it came from. Callers disagree on how they store allele counts,
+ * so each known convention is tried in a fixed order (documented in docs/calls.md).
+ */
+import type { SampleCall, Zygosity } from "../model.js";
+
+/** FORMAT values of one sample, keyed by FORMAT key (null-prototype: keys come from input). */
+export type SampleFields = ReadonlyMap<string, string>;
+
+export interface CallContext {
+  readonly altIndex: number; // 1-based
+  readonly altCount: number;
+  /** The ALT allele text (Strelka SNV counts are per base: AU/CU/GU/TU). */
+  readonly alt: string;
+  readonly ref: string;
+}
+
+function numbers(text: string | undefined): (number | undefined)[] | undefined {
+  if (text === undefined || text === "" || text === ".") return undefined;
+  return text.split(",").map((v) => {
+    if (v === "." || v === "") return undefined;
+    const n = Number(v.endsWith("%") ? v.slice(0, -1) : v);
+    return Number.isFinite(n) ? n : undefined;
+  });
+}
+
+function num(text: string | undefined): number | undefined {
+  const values = numbers(text);
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+function sum(values: readonly (number | undefined)[]): number | undefined {
+  let total = 0;
+  for (const v of values) {
+    if (v === undefined) return undefined;
+    total += v;
+  }
+  return total;
+}
+
+interface GenotypeInfo {
+  readonly alleles: readonly (number | undefined)[];
+  readonly phased: boolean;
+}
+
+/** Parses GT, including VCF 4.4 leading phase markers (`|0/1`) and haploid calls. */
+export function parseGenotype(gt: string): GenotypeInfo | undefined {
+  if (gt === "" || gt === ".") return { alleles: [undefined], phased: false };
+  let text = gt;
+  let phased = false;
+  if (text[0] === "|" || text[0] === "/") {
+    phased = text[0] === "|";
+    text = text.slice(1);
+  }
+  const parts = text.split(/[/|]/);
+  if (text.includes("|")) phased = true;
+  const alleles: (number | undefined)[] = [];
+  for (const part of parts) {
+    if (part === ".") alleles.push(undefined);
+    else if (/^\d+$/.test(part)) alleles.push(Number(part));
+    else return undefined;
+  }
+  return { alleles, phased };
+}
+
+function zygosityOf(gt: GenotypeInfo, altIndex: number): Zygosity | undefined {
+  const called = gt.alleles.filter((a): a is number => a !== undefined);
+  if (called.length === 0) return "no-call";
+  const copies = called.filter((a) => a === altIndex).length;
+  if (gt.alleles.length === 1) return copies === 1 ? "hemi" : called[0] === 0 ? "hom-ref" : undefined;
+  if (copies === 0) return called.every((a) => a === 0) ? "hom-ref" : undefined;
+  if (copies === gt.alleles.length) return "hom-alt";
+  return "het";
+}
+
+const BASE_KEYS: Record<string, string> = { A: "AU", C: "CU", G: "GU", T: "TU" };
+
+interface Counts {
+  vaf?: number;
+  vafSource?: string;
+  depth?: number;
+  depthSource?: string;
+  altDepth?: number;
+}
+
+/** Allele fraction and depths, from the first convention the sample's fields support. */
+function readCounts(f: SampleFields, c: CallContext): Counts {
+  const a = c.altIndex;
+  const ad = numbers(f.get("AD"));
+  // AD per allele (Number=R, also when a header mis-declares it Number=G or Number=.).
+  if (ad && ad.length === c.altCount + 1) {
+    const total = sum(ad);
+    const alt = ad[a];
+    if (total !== undefined && alt !== undefined) {
+      return {
+        altDepth: alt,
+        depth: total,
+        depthSource: "FORMAT/AD",
+        vaf: total > 0 ? alt / total : undefined,
+        vafSource: total > 0 ? "FORMAT/AD" : undefined,
+      };
+    }
+  }
+  // VarScan: AD is the alt depth alone, RD the reference depth, FREQ a percentage.
+  const rd = num(f.get("RD"));
+  if (ad && ad.length === 1 && rd !== undefined && ad[0] !== undefined) {
+    const total = rd + ad[0];
+    const freq = f.get("FREQ");
+    const vaf = freq ? num(freq) : undefined;
+    return {
+      altDepth: ad[0],
+      depth: total,
+      depthSource: "FORMAT/RD+AD",
+      vaf: vaf !== undefined ? vaf / 100 : total > 0 ? ad[0] / total : undefined,
+      vafSource: vaf !== undefined ? "FORMAT/FREQ" : "FORMAT/RD+AD",
+    };
+  }
+  // freebayes: AO per ALT, RO reference.
+  const ao = numbers(f.get("AO"));
+  const ro = num(f.get("RO"));
+  if (ao && ao.length === c.altCount && ro !== undefined) {
+    const aoSum = sum(ao);
+    const alt = ao[a - 1];
+    if (aoSum !== undefined && alt !== undefined) {
+      const total = ro + aoSum;
+      return {
+        altDepth: alt,
+        depth: total,
+        depthSource: "FORMAT/RO+AO",
+        vaf: total > 0 ? alt / total : undefined,
+        vafSource: "FORMAT/AO+RO",
+      };
+    }
+  }
+  // Ion Torrent flow-corrected counts.
+  const fao = numbers(f.get("FAO"));
+  const fdp = num(f.get("FDP"));
+  if (fao && fao.length === c.altCount && fdp !== undefined && fao[a - 1] !== undefined) {
+    const alt = fao[a - 1]!;
+    return { altDepth: alt, depth: fdp, depthSource: "FORMAT/FDP", vaf: fdp > 0 ? alt / fdp : undefined, vafSource: "FORMAT/FAO+FDP" };
+  }
+  // Strelka2 somatic SNVs: tier-1 counts per base (AU/CU/GU/TU, Number=2).
+  if (c.ref.length === 1 && c.alt.length === 1 && f.has("AU") && f.has("TU")) {
+    const tier1 = (base: string) => numbers(f.get(BASE_KEYS[base.toUpperCase()] ?? ""))?.[0];
+    const bases = ["A", "C", "G", "T"].map(tier1);
+    const total = sum(bases);
+    const alt = tier1(c.alt);
+    if (total !== undefined && alt !== undefined) {
+      return {
+        altDepth: alt,
+        depth: total,
+        depthSource: "FORMAT/AU+CU+GU+TU",
+        vaf: total > 0 ? alt / total : undefined,
+        vafSource: "FORMAT/AU+CU+GU+TU (tier 1)",
+      };
+    }
+  }
+  // Strelka2 somatic indels: TAR/TIR tier-1.
+  const tar = numbers(f.get("TAR"))?.[0];
+  const tir = numbers(f.get("TIR"))?.[0];
+  if (tar !== undefined && tir !== undefined) {
+    const total = tar + tir;
+    return {
+      altDepth: tir,
+      depth: total,
+      depthSource: "FORMAT/TAR+TIR",
+      vaf: total > 0 ? tir / total : undefined,
+      vafSource: "FORMAT/TIR+TAR (tier 1)",
+    };
+  }
+  // samtools DP4: ref-fwd, ref-rev, alt-fwd, alt-rev (biallelic only).
+  const dp4 = numbers(f.get("DP4"));
+  if (dp4 && dp4.length === 4 && c.altCount === 1) {
+    const total = sum(dp4);
+    if (total !== undefined) {
+      const alt = dp4[2]! + dp4[3]!;
+      return { altDepth: alt, depth: total, depthSource: "FORMAT/DP4", vaf: total > 0 ? alt / total : undefined, vafSource: "FORMAT/DP4" };
+    }
+  }
+  const dp = num(f.get("DP"));
+  const depth: Counts = dp !== undefined ? { depth: dp, depthSource: "FORMAT/DP" } : {};
+  // Mutect2/VarDict: AF per ALT (Number=A).
+  const af = numbers(f.get("AF"));
+  if (af && af.length === c.altCount && af[a - 1] !== undefined) {
+    const vd = num(f.get("VD"));
+    return { ...depth, vaf: af[a - 1], vafSource: "FORMAT/AF", ...(vd !== undefined ? { altDepth: vd } : {}) };
+  }
+  const freq = f.get("FREQ");
+  if (freq !== undefined && num(freq) !== undefined) {
+    return { ...depth, vaf: num(freq)! / 100, vafSource: "FORMAT/FREQ" };
+  }
+  // VarDict without AF: VD over DP.
+  const vd = num(f.get("VD"));
+  if (vd !== undefined && dp !== undefined) {
+    return { ...depth, altDepth: vd, vaf: dp > 0 ? vd / dp : undefined, vafSource: "FORMAT/VD+DP" };
+  }
+  return depth;
+}
+
+/** Builds the call of one sample for one ALT allele. */
+export function readCall(sample: string, fields: SampleFields, context: CallContext): SampleCall {
+  const gtText = fields.get("GT");
+  const gt = gtText !== undefined ? parseGenotype(gtText) : undefined;
+  const counts = readCounts(fields, context);
+  const vaf = counts.vaf !== undefined && counts.vaf >= 0 && counts.vaf <= 1 ? Math.round(counts.vaf * 10000) / 10000 : undefined;
+  return {
+    sample,
+    ...(gtText !== undefined ? { genotype: gtText } : {}),
+    ...(gt && gt.alleles.length > 1 ? { phased: gt.phased } : {}),
+    ...(gt ? { zygosity: zygosityOf(gt, context.altIndex) } : {}),
+    ...(vaf !== undefined ? { vaf, vafSource: counts.vafSource } : {}),
+    ...(counts.depth !== undefined ? { depth: counts.depth, depthSource: counts.depthSource } : {}),
+    ...(counts.altDepth !== undefined ? { altDepth: counts.altDepth } : {}),
+  };
+}
+
+/** Does this call show the ALT at all (genotype, or reads when the genotype is missing)? */
+export function carriesAllele(call: SampleCall): boolean {
+  if (call.zygosity === "het" || call.zygosity === "hom-alt" || call.zygosity === "hemi") return true;
+  if (call.zygosity === "hom-ref") return false;
+  if (call.altDepth !== undefined) return call.altDepth > 0;
+  if (call.vaf !== undefined) return call.vaf > 0;
+  return call.zygosity === undefined && call.genotype === undefined;
+}

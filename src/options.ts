@@ -1,0 +1,61 @@
+/**
+ * The one options object of annotate/streamFindings/readVariants, validated by zod so a typo
+ * (`{ stict: false }`) is an E_OPTIONS error rather than a silently ignored key.
+ */
+import { z } from "zod";
+import { MarrowscopeError, type Warning } from "./errors.js";
+import type { Panel } from "./panel/index.js";
+import type { Filehandle, VcfInput } from "./vcf/input.js";
+
+export interface Progress {
+  /** Raw records seen so far. */
+  readonly records: number;
+  readonly parsed: number;
+}
+
+const fn = <T>(name: string) => z.custom<T>((value) => typeof value === "function", { message: `${name} must be a function` });
+
+export const ReadOptionsSchema = z.strictObject({
+  samples: z.array(z.string().min(1)).min(1).optional().meta({ description: "Samples to report (default: all, header order)" }),
+  strict: z.boolean().default(true).meta({ description: "Stop at the first bad record (default); false skips it with a warning" }),
+  maxLineLength: z.number().int().positive().optional(),
+  name: z.string().min(1).optional().meta({ description: "Name used for the input in messages and reports" }),
+  signal: z.custom<AbortSignal>((v) => typeof v === "object" && v !== null && "aborted" in v).optional(),
+  onWarning: fn<(warning: Warning) => void>("onWarning").optional(),
+  onProgress: fn<(progress: Progress) => void>("onProgress").optional(),
+});
+
+export const AnnotateOptionsSchema = ReadOptionsSchema.extend({
+  panel: z
+    .custom<Panel>((v) => typeof v === "object" && v !== null && "genes" in v && "sha256" in v, {
+      message: "panel must be a loaded Panel (use loadPanel())",
+    })
+    .optional(),
+  assembly: z.enum(["GRCh37", "GRCh38", "auto"]).default("auto"),
+  strategy: z.enum(["auto", "index", "scan"]).default("auto"),
+  roles: z.record(z.string(), z.enum(["germline", "tumor", "normal"])).optional(),
+  origin: z.enum(["germline", "somatic"]).optional().meta({ description: "Declared origin of every variant (wins over inference)" }),
+  sex: z.enum(["male", "female"]).optional(),
+  minVaf: z.number().min(0).max(1).optional(),
+  index: z
+    .custom<Filehandle | URL | Blob | string>((v) => v !== null && v !== undefined)
+    .optional()
+    .meta({ description: "The .tbi/.csi index, when it is not beside the input" }),
+});
+
+export type ReadOptions = z.input<typeof ReadOptionsSchema>;
+export type AnnotateOptions = z.input<typeof AnnotateOptionsSchema>;
+export type ParsedAnnotateOptions = z.output<typeof AnnotateOptionsSchema>;
+
+/** @throws MarrowscopeError E_OPTIONS naming the offending key */
+export function parseOptions<S extends z.ZodType>(schema: S, options: unknown): z.output<S> {
+  const result = schema.safeParse(options ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map(String).join(".");
+  const detail =
+    issue.code === "unrecognized_keys" ? `unknown option ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` : issue.message;
+  throw new MarrowscopeError("E_OPTIONS", detail, { field: path ? `options.${path}` : "options" });
+}
+
+export type { VcfInput };

@@ -1,0 +1,169 @@
+/**
+ * Reading without a panel: every record fully parsed (`readVariants`, `validate`).
+ */
+
+import { BlobFile, RemoteFile } from "generic-filehandle2";
+import type { Warning } from "./errors.js";
+import { MarrowscopeError } from "./errors.js";
+import type { Variant } from "./model.js";
+import { type AnnotationLayout, readAnnotationLayout, readAnnotations } from "./normalize/annotations.js";
+import { parseOptions, type ReadOptions, ReadOptionsSchema } from "./options.js";
+import type { VcfHeader } from "./vcf/header.js";
+import { type Filehandle, type IndexSource, toSource, type VcfInput, type VcfSource } from "./vcf/input.js";
+import { openVcf } from "./vcf/reader.js";
+import { createRecordParser } from "./vcf/records.js";
+import { type ScanStats, scanVariants } from "./vcf/scan.js";
+
+/** Turns the caller's input into a source; the Node build swaps in one that knows paths. */
+export type SourceResolver = (input: unknown, name?: string) => VcfSource;
+/** Resolves an `index` option; the Node build adds paths. */
+export type IndexResolver = (index: unknown) => IndexSource;
+
+const defaultIndexResolver: IndexResolver = (index) => {
+  if (index instanceof URL) {
+    return {
+      kind: index.pathname.endsWith(".csi") ? "csi" : "tbi",
+      filehandle: new RemoteFile(index.href),
+      name: index.pathname.split("/").pop() ?? "index",
+    };
+  }
+  if (typeof Blob !== "undefined" && index instanceof Blob) {
+    const name = (index as File).name ?? "index";
+    return { kind: name.endsWith(".csi") ? "csi" : "tbi", filehandle: new BlobFile(index), name };
+  }
+  if (typeof index === "object" && index !== null && typeof (index as Filehandle).read === "function") {
+    return { kind: "tbi", filehandle: index as Filehandle, name: "index" };
+  }
+  throw new MarrowscopeError("E_OPTIONS", "index must be a URL, Blob or filehandle", { field: "options.index" });
+};
+
+export interface Resolvers {
+  readonly source: SourceResolver;
+  readonly index: IndexResolver;
+}
+
+export const browserResolvers: Resolvers = {
+  source: (input, name) => toSource(input as VcfInput, name),
+  index: defaultIndexResolver,
+};
+
+export function chooseSamples(header: VcfHeader, requested: readonly string[] | undefined, file: string): number[] {
+  if (!requested) return header.samples.map((_, i) => i);
+  return requested.map((name) => {
+    const index = header.samples.indexOf(name);
+    if (index === -1) {
+      throw new MarrowscopeError(
+        "E_SAMPLE",
+        `sample ${JSON.stringify(name)} is not in the VCF header (samples: ${header.samples.join(", ") || "none"})`,
+        { file, field: "samples" },
+      );
+    }
+    return index;
+  });
+}
+
+export function enrich(variant: Variant, layout: AnnotationLayout): { variant: Variant; problems: readonly string[] } {
+  const found = readAnnotations(layout, variant.raw.infoText, variant.raw.ref, variant.raw.alts, variant.altIndex);
+  return {
+    variant: {
+      ...variant,
+      consequences: found.consequences,
+      ...(found.populationAf ? { populationAf: found.populationAf } : {}),
+      ...(found.clinvar ? { clinvar: found.clinvar } : {}),
+    },
+    problems: found.problems,
+  };
+}
+
+/**
+ * Streams every variant of the file (multi-allelic records split, calls per sample), fully parsed.
+ * @throws MarrowscopeError E_OPTIONS, E_INPUT, E_VCF_HEADER, E_VCF_RECORD, E_SAMPLE
+ */
+export async function* readVariantsWith(input: unknown, options: ReadOptions | undefined, resolvers: Resolvers): AsyncGenerator<Variant> {
+  const parsed = parseOptions(ReadOptionsSchema, options);
+  const source = resolvers.source(input, parsed.name);
+  const file = source.name;
+  const opened = await openVcf(source, {
+    strict: parsed.strict,
+    maxLineLength: parsed.maxLineLength,
+    signal: parsed.signal,
+    onWarning: parsed.onWarning,
+  });
+  const sampleIndices = chooseSamples(opened.header, parsed.samples, file);
+  const parser = createRecordParser(opened.header, { file, sampleIndices });
+  const layout = readAnnotationLayout(opened.header.info);
+  const stats: ScanStats = { records: 0, parsed: 0, skipped: 0, contigs: new Set() };
+  for await (const variant of scanVariants(opened.batches, {
+    file,
+    header: opened.header,
+    parser,
+    strict: parsed.strict,
+    onWarning: parsed.onWarning,
+    stats,
+  })) {
+    const { variant: enriched, problems } = enrich(variant, layout);
+    for (const problem of problems)
+      parsed.onWarning?.({ code: "W_ANNOTATION", message: `${file}:${variant.source.line}: ${problem}`, location: variant.source });
+    yield enriched;
+  }
+}
+
+/** Result of `validate`: what a full parse of every record found. */
+export interface ValidationResult {
+  readonly file: string;
+  readonly fileformat: string;
+  readonly compression: string;
+  readonly samples: readonly string[];
+  readonly records: number;
+  readonly variants: number;
+  readonly skipped: number;
+  readonly warnings: readonly Warning[];
+}
+
+/**
+ * Parses every record fully (no prefilter) and reports counts.
+ * @throws MarrowscopeError E_INPUT, E_VCF_HEADER, E_VCF_RECORD (strict mode)
+ */
+export async function validateWith(input: unknown, options: ReadOptions | undefined, resolvers: Resolvers): Promise<ValidationResult> {
+  const parsed = parseOptions(ReadOptionsSchema, options);
+  const source = resolvers.source(input, parsed.name);
+  const file = source.name;
+  const warnings: Warning[] = [];
+  const warn = (w: Warning) => {
+    warnings.push(w);
+    parsed.onWarning?.(w);
+  };
+  const opened = await openVcf(source, {
+    strict: parsed.strict,
+    maxLineLength: parsed.maxLineLength,
+    signal: parsed.signal,
+    onWarning: warn,
+  });
+  const parser = createRecordParser(opened.header, { file });
+  const layout = readAnnotationLayout(opened.header.info);
+  const stats: ScanStats = { records: 0, parsed: 0, skipped: 0, contigs: new Set() };
+  let variants = 0;
+  for await (const variant of scanVariants(opened.batches, {
+    file,
+    header: opened.header,
+    parser,
+    strict: parsed.strict,
+    onWarning: warn,
+    stats,
+  })) {
+    const { problems } = enrich(variant, layout);
+    for (const problem of problems)
+      warn({ code: "W_ANNOTATION", message: `${file}:${variant.source.line}: ${problem}`, location: variant.source });
+    variants++;
+  }
+  return {
+    file,
+    fileformat: opened.header.fileformat,
+    compression: opened.compression,
+    samples: opened.header.samples,
+    records: stats.records,
+    variants,
+    skipped: stats.skipped,
+    warnings,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * From the rules that matched one allele to the finding's classification, implications, rule ids
+ * and match basis. Rules decide; ClinVar and population frequency may lower (or, for an
+ * `uncertain` call, raise) a classification unless an allele-specific rule spoke for the variant.
+ */
+import type { Panel, PanelRule } from "../panel/schema.js";
+import type { Classification, Finding, Implication } from "../report/schema.js";
+import { isCommon, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
+import { clinvarClassification, reviewStars } from "./clinvar.js";
+import { type MatchedRule, type Subject, type Tier, tierRank } from "./evaluate.js";
+
+/** Most severe first; "hotspot" sits below the germline terms and above low-penetrance. */
+const SEVERITY: readonly Classification[] = [
+  "pathogenic",
+  "likely-pathogenic",
+  "hotspot",
+  "low-penetrance",
+  "uncertain",
+  "likely-benign",
+  "benign",
+];
+const BENIGN: ReadonlySet<Classification> = new Set(["likely-benign", "benign"]);
+
+function severity(classification: Classification): number {
+  return SEVERITY.indexOf(classification);
+}
+
+/** A rule whose own evidence is all `unverified` cannot lift a finding above `uncertain`. */
+function ruleClassification(rule: PanelRule): Classification {
+  const unverifiedOnly = rule.evidence.every((e) => e.applicability === "unverified");
+  return unverifiedOnly && severity(rule.classification) < severity("uncertain") ? "uncertain" : rule.classification;
+}
+
+export interface Classified {
+  readonly matchBasis: Tier;
+  readonly classification: Classification;
+  readonly implications: Implication[];
+  readonly ruleIds: string[];
+}
+
+/**
+ * Combine matched rules (at least one, superseded ones already removed) into the finding's
+ * verdict: the most specific tier decides the classification, every rule adds implications.
+ */
+export function classify(panel: Panel, subject: Subject, matched: readonly MatchedRule[]): Classified {
+  const top = Math.max(...matched.map((m) => tierRank(m.tier)));
+  const topMatches = matched.filter((m) => tierRank(m.tier) === top);
+  let classification = topMatches
+    .map((m) => ruleClassification(m.rule))
+    .reduce((best, next) => (severity(next) < severity(best) ? next : best));
+  const matchBasis = (topMatches[0] as MatchedRule).tier;
+  const alleleSpecific = matchBasis === "allele";
+  let dropImplications = false;
+
+  if (!alleleSpecific) {
+    const common = threshold(panel, ORIGIN_THRESHOLDS.common);
+    const af = subject.populationAf?.value;
+    const clinvar = subject.clinvar ? clinvarClassification(subject.clinvar.significance) : undefined;
+    const stars = reviewStars(subject.clinvar?.reviewStatus) ?? 0;
+    if (common && af !== undefined && isCommon(af, common)) {
+      classification = "benign";
+      dropImplications = true;
+    } else if (clinvar && stars >= 1 && BENIGN.has(clinvar)) {
+      classification = clinvar;
+      dropImplications = true;
+    } else if (clinvar && stars >= 1 && classification === "uncertain" && severity(clinvar) < severity("uncertain")) {
+      classification = clinvar;
+    }
+  }
+  if (BENIGN.has(classification)) dropImplications = true;
+
+  const byId = new Map(matched.map((m) => [m.rule.id, m.rule]));
+  const ruleIds = [...byId.keys()].sort();
+  return {
+    matchBasis,
+    classification,
+    implications: dropImplications ? [] : mergeImplications(ruleIds.map((id) => byId.get(id) as PanelRule)),
+    ruleIds,
+  };
+}
+
+/** Rule order (sorted ids), then as written; identical code+statement pairs merge their evidence. */
+function mergeImplications(rules: readonly PanelRule[]): Implication[] {
+  const out: Implication[] = [];
+  const seen = new Map<string, Implication>();
+  for (const rule of rules) {
+    for (const implication of rule.implications) {
+      const key = `${implication.code}\u0000${implication.statement}`;
+      const evidence = implication.evidence.map((e) => ({ citation: e.citation, applicability: e.applicability }));
+      const existing = seen.get(key);
+      if (existing) {
+        for (const e of evidence) {
+          if (!existing.evidence.some((x) => x.citation === e.citation && x.applicability === e.applicability)) existing.evidence.push(e);
+        }
+        continue;
+      }
+      const fresh: Implication = { code: implication.code, statement: implication.statement, evidence };
+      seen.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
+}
+
+/** Rebuild a Finding with a new verdict, keeping the schema's key order. */
+export function withVerdict(base: Finding, verdict: Classified): Finding {
+  return {
+    sample: base.sample,
+    variant: base.variant,
+    gene: base.gene,
+    category: base.category,
+    matchBasis: verdict.matchBasis,
+    geneSource: base.geneSource,
+    ...(base.consequence ? { consequence: base.consequence } : {}),
+    call: base.call,
+    ...(base.populationAf ? { populationAf: base.populationAf } : {}),
+    ...(base.clinvar ? { clinvar: base.clinvar } : {}),
+    origin: base.origin,
+    classification: verdict.classification,
+    implications: verdict.implications,
+    ruleIds: verdict.ruleIds,
+    source: base.source,
+  };
+}

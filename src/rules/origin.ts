@@ -1,0 +1,126 @@
+/**
+ * Origin inference: germline, somatic or unknown, with every signal that was weighed written into
+ * `reasons`. The first decisive signal wins, in this order: declared origin, the matched normal,
+ * a common population frequency, a somatic-caller hint, chrX in a male, the sample's role and VAF
+ * bands. Every cut-off is a panel threshold read by name (see `ORIGIN_THRESHOLDS`).
+ */
+import type { Panel } from "../panel/schema.js";
+import type { SampleCall, Variant, Zygosity } from "../model.js";
+import { type Band, formatBand, inBand, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
+
+export type OriginCall = "germline" | "somatic" | "unknown";
+
+export interface OriginInput {
+  readonly panel: Panel;
+  readonly role: "germline" | "tumor" | "normal" | "unknown";
+  readonly variant: Pick<Variant, "chrom" | "populationAf">;
+  readonly call: SampleCall;
+  readonly onChrX: boolean;
+  readonly normalCall?: SampleCall;
+  readonly declaredOrigin?: "germline" | "somatic";
+  readonly somaticCaller?: boolean;
+  readonly sex?: "male" | "female";
+}
+
+export interface Origin {
+  readonly call: OriginCall;
+  readonly reasons: string[];
+}
+
+const CARRIES: ReadonlySet<Zygosity> = new Set(["het", "hom-alt", "hemi"]);
+
+function vafText(vaf: number): string {
+  return String(Math.round(vaf * 10000) / 10000);
+}
+
+/** Infer where a variant arose; never throws, and says "threshold missing" rather than guess. */
+export function inferOrigin(input: OriginInput): Origin {
+  const reasons: string[] = [];
+  const done = (call: OriginCall, reason?: string): Origin => {
+    if (reason) reasons.push(reason);
+    return { call, reasons };
+  };
+  const named = (name: string): Band | undefined => {
+    const band = threshold(input.panel, name);
+    if (!band) reasons.push(`threshold missing: ${name} (panel defines none; step skipped)`);
+    return band;
+  };
+
+  if (input.declaredOrigin) return done(input.declaredOrigin, `declared ${input.declaredOrigin} by the caller (--origin)`);
+
+  const { call, normalCall } = input;
+  const vaf = call.vaf;
+
+  if (input.role === "tumor" && normalCall) {
+    const who = `matched normal ${normalCall.sample}`;
+    if (normalCall.vaf !== undefined) {
+      const band = named(ORIGIN_THRESHOLDS.normalGermline);
+      if (band) {
+        const text = `${who} VAF ${vafText(normalCall.vaf)}`;
+        if (inBand(normalCall.vaf, band)) return done("germline", `${text} is in the germline range ${formatBand(band)}`);
+        return done(
+          "somatic",
+          `${text} is outside the germline range ${formatBand(band)}; a few alt reads in the normal are expected when tumour cells contaminate it`,
+        );
+      }
+    } else if (normalCall.zygosity && CARRIES.has(normalCall.zygosity)) {
+      return done("germline", `${who} genotype ${normalCall.genotype ?? normalCall.zygosity} carries the allele (no VAF)`);
+    } else if (normalCall.zygosity === "hom-ref") {
+      return done("somatic", `${who} genotype ${normalCall.genotype ?? "hom-ref"} lacks the allele`);
+    } else {
+      reasons.push(`${who} has no genotype or VAF for this allele`);
+    }
+  }
+
+  const af = input.variant.populationAf;
+  if (af) {
+    const band = named(ORIGIN_THRESHOLDS.common);
+    if (band && inBand(af.value, band)) {
+      return done("germline", `population AF ${af.value} (${af.source}) is common (${formatBand(band)})`);
+    }
+  }
+
+  const het = vaf !== undefined ? named(ORIGIN_THRESHOLDS.germlineHet) : undefined;
+  const hom = vaf !== undefined ? named(ORIGIN_THRESHOLDS.germlineHom) : undefined;
+  const low = vaf !== undefined ? named(ORIGIN_THRESHOLDS.somatic) : undefined;
+  const inHet = vaf !== undefined && het !== undefined && inBand(vaf, het);
+  const inHom = vaf !== undefined && hom !== undefined && inBand(vaf, hom);
+  const inLow = vaf !== undefined && low !== undefined && inBand(vaf, low);
+  const vafNote = vaf !== undefined ? `VAF ${vafText(vaf)}` : "";
+  const male = input.sex === "male" && input.onChrX;
+
+  if (input.somaticCaller) {
+    if ((inHet || inHom) && !male) {
+      return done("unknown", `somatic-caller hint, but ${vafNote} is germline-like; confirm in germline tissue`);
+    }
+    return done("somatic", "somatic-caller hint (INFO SOMATIC flag or somatic-caller header)");
+  }
+
+  if (male && vaf !== undefined) {
+    if (inHet && het) {
+      return done("somatic", `${vafNote} on chrX in a male is heterozygous-like ${formatBand(het)}, not a hemizygous germline signature`);
+    }
+    if (inHom) {
+      return done("unknown", `${vafNote} on chrX in a male: a hemizygous germline allele or a clone filling the sample`);
+    }
+  }
+
+  if (input.role === "germline" || input.role === "normal") {
+    if (inLow && low) {
+      return done("unknown", `${vafNote} ${formatBand(low)} is low for a ${input.role} sample: mosaicism, clonal haematopoiesis or artefact`);
+    }
+    return done("germline", `sample role is ${input.role}${vafNote ? ` (${vafNote})` : ""}`);
+  }
+
+  if (vaf === undefined) return done("unknown", "no VAF, matched normal or caller hint to infer origin");
+  if (inLow && low) return done("somatic", `${vafNote} is in the subclonal range ${formatBand(low)}`);
+  if (inHet || inHom) {
+    const band = (inHet ? het : hom) as Band;
+    const kind = inHet ? "heterozygous" : "homozygous";
+    if (input.role === "tumor") {
+      return done("unknown", `${vafNote} is germline-like ${kind} ${formatBand(band)} in a tumour without a matched normal; confirm in germline tissue`);
+    }
+    return done("germline", `${vafNote} is in the germline ${kind} range ${formatBand(band)}`);
+  }
+  return done("unknown", `${vafNote} lies outside the panel's VAF bands`);
+}

@@ -1,0 +1,210 @@
+/**
+ * The only file that touches @gmod/vcf's parser. A data line becomes zero or more Variants
+ * (one per real ALT); every failure is re-thrown as E_VCF_RECORD with file, line and field.
+ */
+import VCFParser from "@gmod/vcf";
+import { MarrowscopeError } from "../errors.js";
+import type { InfoValue, SampleCall, Variant } from "../model.js";
+import { alleleKind, isBreakend, isPlaceholderAllele, isSymbolic, trimAlleles } from "../normalize/alleles.js";
+import { readCall } from "../normalize/calls.js";
+import { type FieldDefinition, isUnsafeKey, type VcfHeader } from "./header.js";
+
+export interface RecordParserOptions {
+  readonly file: string;
+  /** Sample indices (into header.samples) to read calls for; default all. */
+  readonly sampleIndices?: readonly number[];
+}
+
+/** Parses data lines of one file. */
+export interface RecordParser {
+  /**
+   * @throws MarrowscopeError E_VCF_RECORD
+   */
+  parse(line: string, lineNo: number | undefined): Variant[];
+}
+
+const REF_RE = /^[ACGTNacgtn]+$/;
+const BASES_ALT_RE = /^[ACGTNacgtn]+$/;
+const POS_RE = /^\d+$/;
+const QUAL_RE = /^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|NaN|Inf|inf|nan)$/;
+
+/** Cuts an INFO value down to one ALT according to its declared Number. */
+function perAllele(value: InfoValue, def: FieldDefinition | undefined, altIndex: number, altCount: number): InfoValue {
+  if (!Array.isArray(value) || altCount === 1 || !def) return value;
+  const list = value as readonly (string | number | null)[];
+  if (def.number === "A" && list.length === altCount) return [list[altIndex - 1] ?? null];
+  if (def.number === "R" && list.length === altCount + 1) return [list[0] ?? null, list[altIndex] ?? null];
+  if (def.number === "G" && list.length === ((altCount + 1) * (altCount + 2)) / 2) {
+    // Diploid genotype order: index of (j,k), j<=k, is k(k+1)/2 + j (VCF spec §1.6.2).
+    const at = (j: number, k: number) => list[(k * (k + 1)) / 2 + j] ?? null;
+    return [at(0, 0), at(0, altIndex), at(altIndex, altIndex)];
+  }
+  return value;
+}
+
+function toInfoValue(raw: unknown): InfoValue {
+  if (raw === true) return true;
+  if (Array.isArray(raw)) {
+    const list = raw.map((v) => (v === undefined || (typeof v === "number" && Number.isNaN(v)) ? null : (v as string | number)));
+    return list;
+  }
+  if (typeof raw === "string" || typeof raw === "number") return raw;
+  return null;
+}
+
+/** Splits the raw INFO column safely (used when it holds keys @gmod/vcf would mishandle). */
+function safeInfo(infoText: string, header: VcfHeader): Record<string, InfoValue> {
+  const out: Record<string, InfoValue> = Object.create(null);
+  for (const pair of infoText.split(";")) {
+    if (!pair) continue;
+    const eq = pair.indexOf("=");
+    const key = eq === -1 ? pair : pair.slice(0, eq);
+    if (eq === -1) {
+      out[key] = true;
+      continue;
+    }
+    const type = header.info.get(key)?.type;
+    out[key] = pair
+      .slice(eq + 1)
+      .split(",")
+      .map((v) => (v === "." ? null : type === "Integer" || type === "Float" ? Number(v) : v));
+  }
+  return out;
+}
+
+/** Builds the parser for a header. @throws MarrowscopeError E_VCF_HEADER */
+export function createRecordParser(header: VcfHeader, options: RecordParserOptions): RecordParser {
+  const { file } = options;
+  let parser: VCFParser;
+  try {
+    parser = new VCFParser({ header: header.text, strict: false });
+  } catch (cause) {
+    throw new MarrowscopeError(
+      "E_VCF_HEADER",
+      `cannot parse header: ${(cause as Error).message.split("\n")[0]}`,
+      { file, line: header.lineCount },
+      { cause },
+    );
+  }
+  const nSamples = header.samples.length;
+  const sampleIndices = options.sampleIndices ?? header.samples.map((_, i) => i);
+  const expectedColumns = nSamples > 0 ? 9 + nSamples : 8;
+
+  return {
+    parse(line: string, lineNo: number | undefined): Variant[] {
+      const fail = (field: string, detail: string) => new MarrowscopeError("E_VCF_RECORD", detail, { file, line: lineNo, field });
+      const columns = line.split("\t");
+      if (columns.length !== expectedColumns && !(nSamples === 0 && columns.length === 9)) {
+        throw fail(
+          "columns",
+          `expected ${expectedColumns} tab-separated columns (${nSamples} sample${nSamples === 1 ? "" : "s"}), found ${columns.length}`,
+        );
+      }
+      const [chrom = "", posText = "", idText = "", ref = "", altText = "", qualText = "", filterText = "", infoText = ""] = columns;
+      if (chrom === "" || /\s/.test(chrom)) throw fail("CHROM", `expected a contig name, found ${JSON.stringify(chrom)}`);
+      if (!POS_RE.test(posText)) throw fail("POS", `expected a positive integer, found ${JSON.stringify(posText.slice(0, 40))}`);
+      if (!REF_RE.test(ref)) throw fail("REF", `expected bases A, C, G, T or N, found ${JSON.stringify(ref.slice(0, 40))}`);
+      if (qualText !== "." && !QUAL_RE.test(qualText))
+        throw fail("QUAL", `expected a number or ".", found ${JSON.stringify(qualText.slice(0, 40))}`);
+      if (infoText === "") throw fail("INFO", `empty INFO column (must be at least ".")`);
+      const alts = altText === "." ? [] : altText.split(",");
+      for (const alt of alts) {
+        if (!(BASES_ALT_RE.test(alt) || alt === "*" || isSymbolic(alt) || isBreakend(alt))) {
+          throw fail("ALT", `expected bases, "*", <ID> or a breakend, found ${JSON.stringify(alt.slice(0, 40))}`);
+        }
+      }
+      let record: ReturnType<VCFParser["parseLine"]>;
+      try {
+        record = parser.parseLine(line);
+      } catch (cause) {
+        throw new MarrowscopeError(
+          "E_VCF_RECORD",
+          `cannot parse record: ${(cause as Error).message.split("\n")[0]}`,
+          { file, line: lineNo },
+          { cause },
+        );
+      }
+      const unsafe = /(^|;)(__proto__|constructor|prototype)(=|;|$)/.test(infoText);
+      const infoAll: Record<string, InfoValue> = unsafe ? safeInfo(infoText, header) : Object.create(null);
+      if (!unsafe) {
+        for (const [key, value] of Object.entries(record.INFO)) {
+          if (!isUnsafeKey(key)) infoAll[key] = toInfoValue(value);
+        }
+      }
+      for (const [key, value] of Object.entries(infoAll)) {
+        const type = header.info.get(key)?.type;
+        if (
+          (type === "Integer" || type === "Float") &&
+          Array.isArray(value) &&
+          value.some((v) => typeof v === "number" && Number.isNaN(v))
+        ) {
+          throw fail(
+            `INFO.${key}`,
+            `expected ${type === "Integer" ? "integers" : "numbers"}, found ${JSON.stringify(infoText.slice(0, 60))}`,
+          );
+        }
+      }
+      const pos = Number(posText);
+      const id = idText === "." ? undefined : idText.split(";");
+      const qual = qualText === "." ? undefined : Number(qualText);
+      const filter = filterText === "." ? [] : filterText.split(";");
+
+      // Sample fields, parsed once per record and only for candidate records.
+      const format = columns[8]?.split(":") ?? [];
+      const sampleFields: Map<string, string>[] = [];
+      for (const index of sampleIndices) {
+        const values = (columns[9 + index] ?? "").split(":");
+        const fields = new Map<string, string>();
+        for (let k = 0; k < format.length; k++) {
+          const value = values[k];
+          if (value !== undefined) fields.set(format[k]!, value);
+        }
+        sampleFields.push(fields);
+      }
+
+      const variants: Variant[] = [];
+      const altCount = alts.length;
+      for (let a = 1; a <= altCount; a++) {
+        const rawAlt = alts[a - 1]!;
+        if (isPlaceholderAllele(rawAlt)) continue;
+        const trimmed = trimAlleles(pos, ref, rawAlt);
+        const kind = alleleKind(trimmed.ref, trimmed.alt);
+        const info: Record<string, InfoValue> = Object.create(null);
+        for (const [key, value] of Object.entries(infoAll)) info[key] = perAllele(value, header.info.get(key), a, altCount);
+        let end = trimmed.pos + trimmed.ref.length - 1;
+        if (kind === "sv") {
+          const endValue = infoAll.END;
+          const svlen = infoAll.SVLEN ?? infoAll.LEN;
+          const endNum = Array.isArray(endValue) ? endValue[0] : endValue;
+          const lenValue = Array.isArray(svlen) ? (svlen.length === altCount ? svlen[a - 1] : svlen[0]) : svlen;
+          if (typeof endNum === "number" && Number.isFinite(endNum) && endNum >= pos) end = endNum;
+          else if (typeof lenValue === "number" && Number.isFinite(lenValue) && !/^<INS/.test(rawAlt)) end = pos + Math.abs(lenValue);
+        }
+        const calls: SampleCall[] = sampleIndices.map((index, i) =>
+          readCall(header.samples[index]!, sampleFields[i]!, { altIndex: a, altCount, alt: trimmed.alt, ref: trimmed.ref }),
+        );
+        variants.push({
+          chrom,
+          pos: trimmed.pos,
+          end,
+          ref: trimmed.ref,
+          alt: trimmed.alt,
+          key: `${chrom}:${trimmed.pos}:${trimmed.ref}:${trimmed.alt}`,
+          kind,
+          ...(id ? { id } : {}),
+          ...(qual !== undefined ? { qual } : {}),
+          filter,
+          altIndex: a,
+          altCount,
+          info,
+          calls,
+          consequences: [],
+          source: lineNo !== undefined ? { file, line: lineNo } : { file },
+          // The raw record pieces the annotation reader needs (VEP matches on untrimmed alleles).
+          raw: { ref, alts, infoText },
+        });
+      }
+      return variants;
+    },
+  };
+}

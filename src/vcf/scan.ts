@@ -1,0 +1,106 @@
+/**
+ * Scan mode: every data line is counted and its column count checked; only lines that can
+ * touch the wanted regions (or all, with no filter) get the full parse.
+ */
+import { MarrowscopeError, type Warning } from "../errors.js";
+import type { Variant } from "../model.js";
+import type { VcfHeader } from "./header.js";
+import type { LineBatch } from "./lines.js";
+import { type QuickLocus, quickLocus, type RegionSet } from "./prefilter.js";
+import type { RecordParser } from "./records.js";
+
+export interface ScanStats {
+  /** Data lines seen (records), including those skipped by the prefilter. */
+  records: number;
+  /** Records fully parsed. */
+  parsed: number;
+  /** Records skipped as bad in lenient mode. */
+  skipped: number;
+  /** Contig names (as spelled) that had at least one record. */
+  contigs: Set<string>;
+}
+
+export interface ScanOptions {
+  readonly file: string;
+  readonly header: VcfHeader;
+  readonly parser: RecordParser;
+  readonly filter?: RegionSet;
+  readonly strict?: boolean;
+  readonly onWarning?: (warning: Warning) => void;
+  readonly stats: ScanStats;
+  readonly onBatch?: () => void;
+}
+
+/**
+ * Yields the variants of each candidate record.
+ * @throws MarrowscopeError E_VCF_RECORD (strict mode)
+ */
+export async function* scanVariants(batches: AsyncIterable<LineBatch>, options: ScanOptions): AsyncGenerator<Variant> {
+  const { file, header, parser, filter, stats } = options;
+  const strict = options.strict ?? true;
+  const expected = header.samples.length > 0 ? 9 + header.samples.length : 8;
+  const locus: QuickLocus = { chrom: "", pos: 0, end: 0, structural: false, columns: 0 };
+  const reject = (error: MarrowscopeError) => {
+    if (strict) throw error;
+    stats.skipped++;
+    options.onWarning?.(error.toWarning());
+  };
+  let lastChrom = "";
+  for await (const { lines, firstLine } of batches) {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      // firstLine 0 marks index reads, which carry no line numbers.
+      const lineNo = firstLine > 0 ? firstLine + i : undefined;
+      if (line.length === 0) {
+        options.onWarning?.({ code: "W_EMPTY_LINE", message: `${file}:${lineNo}: empty line ignored`, location: { file, line: lineNo } });
+        continue;
+      }
+      stats.records++;
+      if (line.charCodeAt(0) === 35) {
+        reject(new MarrowscopeError("E_VCF_RECORD", "header line after the #CHROM line", { file, line: lineNo, field: "header" }));
+        continue;
+      }
+      if (filter) {
+        const quick = quickLocus(line, locus);
+        if (quick) {
+          if (quick.columns !== expected && !(expected === 8 && quick.columns === 9)) {
+            reject(
+              new MarrowscopeError("E_VCF_RECORD", `expected ${expected} tab-separated columns, found ${quick.columns}`, {
+                file,
+                line: lineNo,
+                field: "columns",
+              }),
+            );
+            continue;
+          }
+          if (quick.chrom !== lastChrom) {
+            lastChrom = quick.chrom;
+            stats.contigs.add(lastChrom);
+          }
+          if (!quick.structural && !filter.overlaps(quick.chrom, quick.pos, quick.end)) continue;
+        }
+      }
+      let variants: Variant[];
+      try {
+        variants = parser.parse(line, lineNo);
+      } catch (error) {
+        if (error instanceof MarrowscopeError) {
+          reject(error);
+          continue;
+        }
+        throw error;
+      }
+      stats.parsed++;
+      for (const variant of variants) {
+        if (variant.chrom !== lastChrom) {
+          lastChrom = variant.chrom;
+          stats.contigs.add(lastChrom);
+        }
+        // Trimming and END/SVLEN give the true extent; test again now that it is known.
+        if (filter && !filter.overlaps(variant.chrom, variant.pos, variant.end)) continue;
+        yield variant;
+      }
+    }
+    options.onBatch?.();
+  }
+}

@@ -1,0 +1,156 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ReportSchema } from "../src/report/schema.js";
+import { fixture, runCli, tempDir } from "./helpers.js";
+
+beforeAll(() => {
+  if (process.env.MARROWSCOPE_BUILD_ERROR) throw new Error(`build failed:\n${process.env.MARROWSCOPE_BUILD_ERROR}`);
+});
+
+const DEMO = fixture("demo.vcf.gz");
+
+describe("marrowscope annotate (demo fixture)", () => {
+  it("prints a JSON report that holds the TERT, PIGA and DNMT3A findings", async () => {
+    const { code, stdout, stderr } = await runCli(["annotate", DEMO]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(stdout));
+    expect(report.input).toMatchObject({ name: "demo.vcf.gz", assembly: "GRCh38", strategy: "index", samples: ["PATIENT_01"] });
+    expect(report.input.assemblyEvidence).toMatch(/contig lengths/);
+    const findings = report.samples[0]!.findings;
+    const byGene = new Map(findings.map((f) => [f.gene.symbol, f]));
+    expect([...byGene.keys()].sort()).toEqual(["DNMT3A", "PIGA", "TERT"]);
+    expect(byGene.get("TERT")!.variant).toMatchObject({ chrom: "chr5", pos: 1294000, ref: "AG", alt: "A" });
+    expect(byGene.get("TERT")!.call).toMatchObject({ genotype: "0/1", vaf: 0.4839, vafSource: "FORMAT/AD", depth: 62, altDepth: 30 });
+    expect(byGene.get("TERT")!.consequence?.terms).toContain("frameshift_variant");
+    expect(byGene.get("PIGA")!.call.vaf).toBe(0.06);
+    expect(byGene.get("PIGA")!.consequence?.terms).toContain("stop_gained");
+    const dnmt3a = byGene.get("DNMT3A")!;
+    expect(dnmt3a.variant).toMatchObject({ chrom: "chr2", pos: 25234373, ref: "C", alt: "T" });
+    expect(dnmt3a.call.vaf).toBe(0.12);
+    expect(dnmt3a.consequence?.hgvsp).toBe("ENSP00000324375.5:p.Arg882His");
+    expect(dnmt3a.geneSource).toBe("both");
+    expect(report.disclaimer).toBe("Research use only; not a diagnosis.");
+  });
+
+  it("validates against the schema that `marrowscope schema` prints", async () => {
+    const [{ stdout: reportText }, { stdout: schemaText, code }] = await Promise.all([runCli(["annotate", DEMO]), runCli(["schema"])]);
+    expect(code).toBe(0);
+    const jsonSchema = JSON.parse(schemaText);
+    expect(jsonSchema.title).toBe("marrowscope report v1");
+    const fromJsonSchema = z.fromJSONSchema(jsonSchema);
+    expect(fromJsonSchema.safeParse(JSON.parse(reportText)).success).toBe(true);
+    expect(fromJsonSchema.safeParse({ schemaVersion: 2 }).success).toBe(false);
+  });
+
+  it("gives byte-identical output on repeated runs and in scan mode", async () => {
+    const a = await runCli(["annotate", DEMO]);
+    const b = await runCli(["annotate", DEMO]);
+    expect(a.stdout).toBe(b.stdout);
+    const scan = await runCli(["annotate", DEMO, "--strategy", "scan"]);
+    const strip = (text: string) => {
+      const r = JSON.parse(text);
+      r.input.strategy = "-";
+      for (const s of r.samples) for (const f of s.findings) delete f.source.line;
+      return r;
+    };
+    expect(strip(scan.stdout)).toEqual(strip(a.stdout));
+    const scanned = JSON.parse(scan.stdout);
+    expect(scanned.input.strategy).toBe("scan");
+    expect(scanned.input.recordsRead).toBe(7);
+  });
+
+  it("writes TSV and NDJSON to a file with -o", async () => {
+    const dir = tempDir();
+    const tsv = join(dir, "out.tsv");
+    const r = await runCli(["annotate", DEMO, "-f", "tsv", "-o", tsv]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    const rows = readFileSync(tsv, "utf8").trimEnd().split("\n");
+    expect(rows[0]).toMatch(/^# Research use only; not a diagnosis\./);
+    const header = rows[2]!.split("\t");
+    const genes = rows.slice(3).map((row) => row.split("\t")[header.indexOf("gene")]);
+    expect(genes.sort()).toEqual(["DNMT3A", "PIGA", "TERT"]);
+    const nd = await runCli(["annotate", DEMO, "-f", "ndjson"]);
+    const objects = nd.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(objects[0].type).toBe("run");
+    expect(objects.filter((o) => o.type === "finding")).toHaveLength(3);
+  });
+});
+
+describe("errors: one stderr line naming the file, exit 3", () => {
+  const oneLine = (stderr: string) => {
+    const lines = stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    return lines[0]!;
+  };
+
+  it("missing file", async () => {
+    const r = await runCli(["annotate", "no/such/file.vcf.gz"]);
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toBe("marrowscope: no/such/file.vcf.gz: cannot read: no such file");
+  });
+
+  it("non-VCF file", async () => {
+    const r = await runCli(["annotate", "package.json"]);
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toMatch(/^marrowscope: package\.json:1: fileformat: not a VCF file/);
+  });
+
+  it("truncated .gz", async () => {
+    const dir = tempDir();
+    const path = join(dir, "cut.vcf.gz");
+    const bytes = readFileSync(DEMO);
+    writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const r = await runCli(["annotate", path, "--strategy", "scan"]);
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toMatch(/cut\.vcf\.gz: compressed data ends early \(truncated \.gz file\?\)$/);
+    const v = await runCli(["validate", path]);
+    expect(v.code).toBe(3);
+    expect(oneLine(v.stderr)).toMatch(/cut\.vcf\.gz/);
+  });
+
+  it("bad record names file, line and field", async () => {
+    const dir = tempDir();
+    const path = join(dir, "bad.vcf");
+    const text = readFileSync(DEMO);
+    const { gunzipSync } = await import("node:zlib");
+    const lines = gunzipSync(text).toString().split("\n");
+    const at = lines.findIndex((l) => l.startsWith("chr3\t"));
+    lines[at] = lines[at]!.replace("12345678", "12a4");
+    writeFileSync(path, lines.join("\n"));
+    const r = await runCli(["validate", path]);
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toBe(`marrowscope: ${path}:${at + 1}: POS: expected a positive integer, found "12a4"`);
+    const lenient = await runCli(["validate", path, "--lenient"]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toContain(`${path}:${at + 1}: POS`);
+    expect(lenient.stdout).toMatch(/7 records .*1 bad record\(s\) skipped/);
+  });
+
+  it("usage errors exit 2", async () => {
+    expect((await runCli(["annotate"])).code).toBe(2);
+    expect((await runCli(["annotate", DEMO, "-f", "xml"])).code).toBe(2);
+    expect((await runCli(["frobnicate"])).code).toBe(2);
+  });
+
+  it("--help and --version exit 0", async () => {
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/annotate/);
+    const version = await runCli(["--version"]);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+  });
+
+  it("validate passes the demo", async () => {
+    const r = await runCli(["validate", DEMO]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ok: VCFv4\.2, bgzf, 7 records/);
+  });
+});

@@ -1,0 +1,60 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const FIXTURES = join(ROOT, "fixtures");
+export const SHARED = resolve(ROOT, "..", "shared");
+export const DIST = process.env.MARROWSCOPE_DIST ?? join(ROOT, "dist");
+export const CLI = join(DIST, "cli.js");
+
+export function fixture(...parts: string[]): string {
+  return join(FIXTURES, ...parts);
+}
+
+export function tempDir(prefix = "marrowscope-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (dist/cli.js) with node. */
+export function runCli(args: readonly string[], options: { cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A minimal GRCh38 header (contig lengths decide the assembly) with the given extra lines. */
+export function vcfText(records: readonly string[], options: { samples?: readonly string[]; meta?: readonly string[] } = {}): string {
+  const samples = options.samples ?? ["S1"];
+  const lines = [
+    "##fileformat=VCFv4.2",
+    "##contig=<ID=chr2,length=242193529>",
+    "##contig=<ID=chr3,length=198295559>",
+    "##contig=<ID=chr5,length=181538259>",
+    "##contig=<ID=chr17,length=83257441>",
+    "##contig=<ID=chrX,length=156040895>",
+    '##INFO=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+    ...(options.meta ?? []),
+    ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", ...(samples.length ? ["FORMAT", ...samples] : [])].join("\t"),
+    ...records,
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+export function gz(text: string): Uint8Array {
+  return gzipSync(Buffer.from(text));
+}
