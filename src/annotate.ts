@@ -37,6 +37,10 @@ interface RunContext {
   readonly warnings: Warning[];
 }
 
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
+
 interface SampleFinding {
   readonly sampleIndex: number;
   readonly finding: Finding;
@@ -135,6 +139,7 @@ async function* run(
 
   const parser = createRecordParser(header, { file, sampleIndices });
   const layout = readAnnotationLayout(header.info);
+  const reportName = baseName(file);
   const filter = regionSet(panelIndex.readRegions);
   const variants = scanVariants(batches(panelIndex), {
     file,
@@ -175,7 +180,8 @@ async function* run(
       };
       for (const hit of hits) {
         const finding = applyRules(hit, call, ruleContext);
-        if (finding) yield { sampleIndex: s, finding };
+        // Reports name the input by its base name: no absolute paths in output.
+        if (finding) yield { sampleIndex: s, finding: { ...finding, source: { ...finding.source, file: reportName } } };
       }
     }
   }
@@ -241,7 +247,7 @@ export async function annotateWith(input: unknown, options: AnnotateOptions | un
   return buildReport({
     panel: ctx.panel,
     input: {
-      name: ctx.source.name.split(/[\\/]/).pop() ?? ctx.source.name,
+      name: baseName(ctx.source.name),
       assembly: ctx.assembly.assembly,
       assemblyEvidence: ctx.assembly.evidence,
       strategy: ctx.strategy,

@@ -53,6 +53,7 @@ describe("marrowscope annotate (demo fixture)", () => {
     const strip = (text: string) => {
       const r = JSON.parse(text);
       r.input.strategy = "-";
+      r.input.recordsRead = 0;
       for (const s of r.samples) for (const f of s.findings) delete f.source.line;
       return r;
     };
@@ -60,6 +61,8 @@ describe("marrowscope annotate (demo fixture)", () => {
     const scanned = JSON.parse(scan.stdout);
     expect(scanned.input.strategy).toBe("scan");
     expect(scanned.input.recordsRead).toBe(7);
+    // The index path reads only the blocks over the panel's regions: 3 of the 7 records.
+    expect(JSON.parse(a.stdout).input.recordsRead).toBe(3);
   });
 
   it("writes TSV and NDJSON to a file with -o", async () => {

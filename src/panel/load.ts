@@ -213,7 +213,9 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
         if (region.start > region.end) fail(name, [...path, "regions", i, "start"], "start is after end");
       });
     } else if (match.kind === "any-of") {
-      match.matches.forEach((inner, i) => checkMatch(inner, [...path, "matches", i]));
+      match.matches.forEach((inner, i) => {
+        checkMatch(inner, [...path, "matches", i]);
+      });
     }
   }
 
@@ -228,7 +230,9 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
   });
 
   const ruleIds = new Set<string>();
-  panel.rules.forEach((rule, r) => checkRule(rule, r));
+  panel.rules.forEach((rule, r) => {
+    checkRule(rule, r);
+  });
 
   function checkRule(rule: PanelRule, r: number): void {
     const at = (...rest: PathPart[]): PathPart[] => ["rules", r, ...rest];
@@ -248,12 +252,13 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
     checkBound(rule.conditions?.vaf, "vaf", at("conditions", "vaf"));
     checkBound(rule.conditions?.populationAf, "population-af", at("conditions", "populationAf"));
     checkEvidence(rule.evidence, at("evidence"));
-    rule.implications.forEach((implication, i) =>
-      checkEvidence(implication.evidence, at("implications", i, "evidence")),
-    );
-    const all = [...rule.evidence, ...rule.implications.flatMap((implication) => implication.evidence)];
+    rule.implications.forEach((implication, i) => {
+      checkEvidence(implication.evidence, at("implications", i, "evidence"));
+    });
+    // The classification rests on the rule's own evidence; implication evidence supports what a
+    // finding means (e.g. the danazol trial), not that this gene's variant is damaging.
     if (
-      all.every((evidence) => evidence.applicability === "unverified") &&
+      rule.evidence.every((evidence) => evidence.applicability === "unverified") &&
       CLASSIFICATION_ABOVE_UNCERTAIN.has(rule.classification)
     ) {
       fail(

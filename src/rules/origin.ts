@@ -2,11 +2,12 @@
  * Origin inference: germline, somatic or unknown, with every signal that was weighed written into
  * `reasons`. The first decisive signal wins, in this order: declared origin, the matched normal,
  * a common population frequency, a somatic-caller hint, chrX in a male, the sample's role and VAF
- * bands. Every cut-off is a panel threshold read by name (see `ORIGIN_THRESHOLDS`).
+ * bands. Every cut-off is a panel threshold read by name (see `ORIGIN_THRESHOLDS`); a VAF below
+ * the germline heterozygous band reads as subclonal.
  */
 import type { Panel } from "../panel/schema.js";
 import type { SampleCall, Variant, Zygosity } from "../model.js";
-import { type Band, formatBand, inBand, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
+import { type Band, formatBand, formatCommon, inBand, isCommon, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
 
 export type OriginCall = "germline" | "somatic" | "unknown";
 
@@ -54,13 +55,17 @@ export function inferOrigin(input: OriginInput): Origin {
   if (input.role === "tumor" && normalCall) {
     const who = `matched normal ${normalCall.sample}`;
     if (normalCall.vaf !== undefined) {
-      const band = named(ORIGIN_THRESHOLDS.normalGermline);
-      if (band) {
-        const text = `${who} VAF ${vafText(normalCall.vaf)}`;
-        if (inBand(normalCall.vaf, band)) return done("germline", `${text} is in the germline range ${formatBand(band)}`);
+      const text = `${who} VAF ${vafText(normalCall.vaf)}`;
+      // A dedicated cut-off when the panel has one, else the germline bands themselves.
+      const own = threshold(input.panel, ORIGIN_THRESHOLDS.normalGermline);
+      const bands = own ? [own] : [named(ORIGIN_THRESHOLDS.germlineHet), named(ORIGIN_THRESHOLDS.germlineHom)];
+      const present = bands.filter((b): b is Band => b !== undefined);
+      if (present.length > 0) {
+        const range = present.map(formatBand).join(" or ");
+        if (present.some((b) => inBand(normalCall.vaf as number, b))) return done("germline", `${text} is in the germline range ${range}`);
         return done(
           "somatic",
-          `${text} is outside the germline range ${formatBand(band)}; a few alt reads in the normal are expected when tumour cells contaminate it`,
+          `${text} is outside the germline range ${range}; a few alt reads in the normal are expected when tumour cells contaminate it`,
         );
       }
     } else if (normalCall.zygosity && CARRIES.has(normalCall.zygosity)) {
@@ -75,17 +80,17 @@ export function inferOrigin(input: OriginInput): Origin {
   const af = input.variant.populationAf;
   if (af) {
     const band = named(ORIGIN_THRESHOLDS.common);
-    if (band && inBand(af.value, band)) {
-      return done("germline", `population AF ${af.value} (${af.source}) is common (${formatBand(band)})`);
+    if (band && isCommon(af.value, band)) {
+      return done("germline", `population AF ${af.value} (${af.source}) is common (${formatCommon(band)})`);
     }
   }
 
   const het = vaf !== undefined ? named(ORIGIN_THRESHOLDS.germlineHet) : undefined;
   const hom = vaf !== undefined ? named(ORIGIN_THRESHOLDS.germlineHom) : undefined;
-  const low = vaf !== undefined ? named(ORIGIN_THRESHOLDS.somatic) : undefined;
   const inHet = vaf !== undefined && het !== undefined && inBand(vaf, het);
   const inHom = vaf !== undefined && hom !== undefined && inBand(vaf, hom);
-  const inLow = vaf !== undefined && low !== undefined && inBand(vaf, low);
+  // Below the heterozygous band the allele is in only part of the cells: a clone, not germline.
+  const low = vaf !== undefined && het?.min !== undefined && vaf < het.min;
   const vafNote = vaf !== undefined ? `VAF ${vafText(vaf)}` : "";
   const male = input.sex === "male" && input.onChrX;
 
@@ -106,15 +111,15 @@ export function inferOrigin(input: OriginInput): Origin {
   }
 
   if (input.role === "germline" || input.role === "normal") {
-    if (inLow && low) {
-      return done("unknown", `${vafNote} ${formatBand(low)} is low for a ${input.role} sample: mosaicism, clonal haematopoiesis or artefact`);
+    if (low && het) {
+      return done("unknown", `${vafNote} is below the germline heterozygous range ${formatBand(het)} in a ${input.role} sample: mosaicism, clonal haematopoiesis or artefact`);
     }
     return done("germline", `sample role is ${input.role}${vafNote ? ` (${vafNote})` : ""}`);
   }
 
   if (vaf === undefined) return done("unknown", "no VAF, matched normal or caller hint to infer origin");
-  if (inLow && low) return done("somatic", `${vafNote} is in the subclonal range ${formatBand(low)}`);
-  if (inHet || inHom) {
+  if (low && het) return done("somatic", `${vafNote} is below the germline heterozygous range ${formatBand(het)}: a subclonal event`);
+  if ((inHet && het) || (inHom && hom)) {
     const band = (inHet ? het : hom) as Band;
     const kind = inHet ? "heterozygous" : "homozygous";
     if (input.role === "tumor") {
@@ -122,5 +127,5 @@ export function inferOrigin(input: OriginInput): Origin {
     }
     return done("germline", `${vafNote} is in the germline ${kind} range ${formatBand(band)}`);
   }
-  return done("unknown", `${vafNote} lies outside the panel's VAF bands`);
+  return done("unknown", `${vafNote} lies outside the panel's germline VAF ranges`);
 }

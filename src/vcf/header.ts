@@ -3,7 +3,8 @@
  * It also produces the sanitised header text handed to @gmod/vcf, whose metadata lives in
  * plain objects: a `##__proto__=<…>` line would otherwise write to Object.prototype.
  */
-import { MarrowscopeError, type Warning } from "../errors.js";
+import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
+import { checkAltId, checkContigName, checkKeyOrder, checkReserved, isValidNumber } from "./conformance.js";
 
 export interface FieldDefinition {
   readonly id: string;
@@ -78,7 +79,9 @@ export function parseStructured(value: string): Map<string, string> | undefined 
       if (j >= body.length) return undefined;
       val = text;
       j++;
-      while (j < body.length && body[j] !== ",") j++;
+      // Only "," may follow a closing quote: anything else is an unescaped quote inside the value.
+      while (j < body.length && body[j] === " ") j++;
+      if (j < body.length && body[j] !== ",") return undefined;
     } else {
       const comma = body.indexOf(",", j);
       const end = comma === -1 ? body.length : comma;
@@ -110,6 +113,11 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
   const warnOrThrow = (error: MarrowscopeError) => {
     if (strict) throw error;
     options.onWarning?.(error.toWarning());
+  };
+  // Spec violations that do not change how the file reads: always a warning, never a stop.
+  const specWarn = (line: number, field: string, detail: string) => {
+    const location = { file, line, field };
+    options.onWarning?.({ code: "W_VCF_SPEC", message: formatMessage(location, detail), location });
   };
 
   const first = lines[0] ?? "";
@@ -157,6 +165,7 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
       if (columns.length > 8 && columns[8] !== "FORMAT") {
         throw fail(lineNo, "#CHROM", `column 9 must be FORMAT, found ${JSON.stringify(columns[8])}`);
       }
+      if (columns.length === 9) specWarn(lineNo, "#CHROM", "FORMAT column without any sample column");
       samples = columns.slice(9);
       const seen = new Set<string>();
       for (const sample of samples) {
@@ -183,6 +192,7 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
       warnOrThrow(fail(lineNo, "header", `key ${JSON.stringify(key)} is not allowed`));
       continue;
     }
+    if (value.trim() === "") specWarn(lineNo, key, `meta line ##${key} has an empty value`);
     if (value.startsWith("<")) {
       const fields = parseStructured(value.trimEnd());
       if (!fields) {
@@ -198,6 +208,11 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
         warnOrThrow(fail(lineNo, key, `${key} definition has no ID`));
         continue;
       }
+      const order = checkKeyOrder(key, [...fields.keys()]);
+      if (order) specWarn(lineNo, key, order);
+      if ((key === "INFO" || key === "FORMAT" || key === "FILTER" || key === "ALT") && fields.has("Description") && !/Description="/.test(value)) {
+        specWarn(lineNo, `${key}.Description`, `${key} Description must be in double quotes`);
+      }
       const def: FieldDefinition = {
         id: id ?? "",
         number: fields.get("Number"),
@@ -208,14 +223,27 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
         if (def.type && !["Integer", "Float", "Flag", "Character", "String"].includes(def.type)) {
           warnOrThrow(fail(lineNo, `${key}.Type`, `unknown Type ${JSON.stringify(def.type)} for ${id}`));
         }
+        if (def.number !== undefined && !isValidNumber(def.number)) {
+          warnOrThrow(fail(lineNo, `${key}.Number`, `Number must be an integer, A, R, G or ".", found ${JSON.stringify(def.number)} for ${id}`));
+        }
+        const reserved = checkReserved(key, def.id, def.number, def.type);
+        if (reserved) specWarn(lineNo, `${key}.${def.id}`, reserved);
         (key === "INFO" ? info : format).set(def.id, def);
       } else if (key === "FILTER") filters.set(def.id, def);
-      else if (key === "ALT") alts.set(def.id, def);
-      else if (key === "contig") {
+      else if (key === "ALT") {
+        const problem = checkAltId(def.id);
+        if (problem) specWarn(lineNo, "ALT.ID", problem);
+        alts.set(def.id, def);
+      } else if (key === "contig") {
+        const problem = checkContigName(def.id);
+        if (problem) specWarn(lineNo, "contig.ID", problem);
         const lengthText = fields.get("length");
         const length = lengthText !== undefined && /^\d+$/.test(lengthText) ? Number(lengthText) : undefined;
         contigs.push({ id: def.id, length, assembly: fields.get("assembly") });
-      } else if (key === "SAMPLE" && id) {
+      } else if ((key === "SAMPLE" || key === "PEDIGREE") && (!id || /[\s,]/.test(id))) {
+        specWarn(lineNo, `${key}.ID`, id ? `${key} ID ${JSON.stringify(id)} holds whitespace or a comma` : `${key} line without ID`);
+      }
+      if (key === "SAMPLE" && id) {
         const name = fields.get("SampleName") ?? id;
         if (/^tumou?r$/i.test(id)) tumorSample = name;
         if (/^normal$/i.test(id)) normalSample = name;

@@ -98,6 +98,8 @@ export async function* readLines(bytes: AsyncIterable<Uint8Array>, options: Line
     throw new MarrowscopeError("E_VCF_RECORD", "invalid UTF-8 at end of file", { file, line: lineNo }, { cause });
   }
   if (pending.length > 0) {
+    const location = { file, line: lineNo, field: "newline" };
+    options.onWarning?.({ code: "W_VCF_SPEC", message: `${file}:${lineNo}: newline: no newline at end of file`, location });
     if (pending.charCodeAt(pending.length - 1) === 13) pending = pending.slice(0, -1);
     yield { lines: [pending], firstLine: lineNo };
   }

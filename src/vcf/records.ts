@@ -3,10 +3,20 @@
  * (one per real ALT); every failure is re-thrown as E_VCF_RECORD with file, line and field.
  */
 import VCFParser from "@gmod/vcf";
-import { MarrowscopeError } from "../errors.js";
+import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
 import type { InfoValue, SampleCall, Variant } from "../model.js";
 import { alleleKind, isBreakend, isPlaceholderAllele, isSymbolic, trimAlleles } from "../normalize/alleles.js";
 import { readCall } from "../normalize/calls.js";
+import { parseGenotype } from "../normalize/calls.js";
+import {
+  checkCigar,
+  checkFilterColumn,
+  checkFormatKeys,
+  checkIdColumn,
+  checkTypedValue,
+  expectedCount,
+  NON_NEGATIVE_INFO,
+} from "./conformance.js";
 import { type FieldDefinition, isUnsafeKey, type VcfHeader } from "./header.js";
 
 export interface RecordParserOptions {
@@ -18,12 +28,16 @@ export interface RecordParserOptions {
 /** Parses data lines of one file. */
 export interface RecordParser {
   /**
+   * `onWarning` receives spec violations that do not stop the read (W_VCF_SPEC), the first of
+   * each kind per file only, so a file with the same quirk on every line stays readable.
    * @throws MarrowscopeError E_VCF_RECORD
    */
-  parse(line: string, lineNo: number | undefined): Variant[];
+  parse(line: string, lineNo: number | undefined, onWarning?: (warning: Warning) => void): Variant[];
 }
 
 const REF_RE = /^[ACGTNacgtn]+$/;
+/** IUPAC ambiguity codes: real in a few reference positions (GRCh37/38), so REF may carry them. */
+const IUPAC_REF_RE = /^[ACGTURYSWKMBDHVNacgturyswkmbdhvn]+$/;
 const BASES_ALT_RE = /^[ACGTNacgtn]+$/;
 const POS_RE = /^\d+$/;
 const QUAL_RE = /^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|NaN|Inf|inf|nan)$/;
@@ -72,6 +86,89 @@ function safeInfo(infoText: string, header: VcfHeader): Record<string, InfoValue
   return out;
 }
 
+type Fail = (field: string, detail: string) => MarrowscopeError;
+type Spec = (kind: string, field: string, detail: string) => void;
+
+/** Splits the raw INFO column and checks each value against the header (Type, Number, Flag). */
+function checkInfoWith(header: VcfHeader, infoText: string, altCount: number, fail: Fail, spec: Spec): void {
+  if (infoText === "." || infoText === "") return;
+  if (/\s/.test(infoText)) spec("INFO.whitespace", "INFO", "INFO holds whitespace");
+  const seen = new Set<string>();
+  for (const pair of infoText.split(";")) {
+    if (pair === "") {
+      spec("INFO.empty-entry", "INFO", 'empty INFO entry (doubled or trailing ";")');
+      continue;
+    }
+    const eq = pair.indexOf("=");
+    const key = eq === -1 ? pair : pair.slice(0, eq);
+    const field = `INFO.${key}`;
+    if (seen.has(key)) throw fail(field, `INFO key ${key} appears twice`);
+    seen.add(key);
+    const def = header.info.get(key);
+    if (!def) continue;
+    if (def.type === "Flag") {
+      if (eq !== -1) spec(`${field}.flag`, field, `${key} is a Flag but has a value`);
+      continue;
+    }
+    if (eq === -1) {
+      spec(`${field}.novalue`, field, `${key} has no value but is declared Type=${def.type}`);
+      continue;
+    }
+    const values = pair.slice(eq + 1).split(",");
+    for (const value of values) {
+      const problem = checkTypedValue(def.type, value);
+      if (problem) throw fail(field, problem);
+      if (NON_NEGATIVE_INFO.has(key) && value.startsWith("-")) spec(`${field}.negative`, field, `${key} is negative (${value.slice(0, 20)})`);
+      if (key === "CIGAR") {
+        const cigar = checkCigar(value);
+        if (cigar) spec(`${field}.cigar`, field, cigar);
+      }
+    }
+    const want = def.number === "G" ? undefined : expectedCount(def.number, altCount, 2);
+    if (want !== undefined && values.length !== want && !(values.length === 1 && values[0] === ".")) {
+      spec(`${field}.number`, field, `${key} has ${values.length} value(s); Number=${def.number} asks for ${want}`);
+    }
+  }
+}
+
+/** FORMAT keys, per-sample field counts, GT syntax and allele range, and typed values. */
+function checkFormatWith(header: VcfHeader, columns: readonly string[], format: readonly string[], altCount: number, fail: Fail, spec: Spec): void {
+  const problem = checkFormatKeys(format);
+  if (problem) throw fail("FORMAT", problem);
+  const gtAt = format.indexOf("GT");
+  if (gtAt > 0) spec("FORMAT.GT-first", "FORMAT", "GT must be the first FORMAT key");
+  for (let c = 9; c < columns.length; c++) {
+    const values = columns[c]!.split(":");
+    const sample = header.samples[c - 9] ?? `column ${c + 1}`;
+    if (values.length > format.length) throw fail(`sample ${sample}`, `${values.length} values for ${format.length} FORMAT keys`);
+    let ploidy = 2;
+    if (gtAt !== -1 && values[gtAt] !== undefined) {
+      const gtText = values[gtAt]!;
+      const gt = parseGenotype(gtText);
+      if (!gt || /[/|]$|[/|]{2}/.test(gtText)) throw fail(`${sample}.GT`, `malformed genotype ${JSON.stringify(gtText.slice(0, 40))}`);
+      if (gt.alleles.some((a) => a !== undefined && a > altCount)) {
+        throw fail(`${sample}.GT`, `genotype ${JSON.stringify(gtText.slice(0, 40))} names an allele beyond the ${altCount} ALT(s)`);
+      }
+      ploidy = gt.alleles.length;
+    }
+    for (let k = 0; k < values.length; k++) {
+      if (k === gtAt) continue;
+      const def = header.format.get(format[k]!);
+      const value = values[k]!;
+      if (!def || value === ".") continue;
+      const parts = value.split(",");
+      for (const part of parts) {
+        const typed = checkTypedValue(def.type, part);
+        if (typed) throw fail(`${sample}.${def.id}`, typed);
+      }
+      const want = expectedCount(def.number, altCount, ploidy);
+      if (want !== undefined && parts.length !== want && !(parts.length === 1 && parts[0] === ".")) {
+        spec(`FORMAT.${def.id}.number`, `${sample}.${def.id}`, `${def.id} has ${parts.length} value(s); Number=${def.number} asks for ${want}`);
+      }
+    }
+  }
+}
+
 /** Builds the parser for a header. @throws MarrowscopeError E_VCF_HEADER */
 export function createRecordParser(header: VcfHeader, options: RecordParserOptions): RecordParser {
   const { file } = options;
@@ -89,10 +186,20 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
   const nSamples = header.samples.length;
   const sampleIndices = options.sampleIndices ?? header.samples.map((_, i) => i);
   const expectedColumns = nSamples > 0 ? 9 + nSamples : 8;
+  const warned = new Set<string>();
+  const checkInfo = (infoText: string, altCount: number, fail: Fail, spec: Spec) => checkInfoWith(header, infoText, altCount, fail, spec);
+  const checkFormat = (columns: readonly string[], format: readonly string[], altCount: number, fail: Fail, spec: Spec) =>
+    checkFormatWith(header, columns, format, altCount, fail, spec);
 
   return {
-    parse(line: string, lineNo: number | undefined): Variant[] {
+    parse(line: string, lineNo: number | undefined, onWarning?: (warning: Warning) => void): Variant[] {
       const fail = (field: string, detail: string) => new MarrowscopeError("E_VCF_RECORD", detail, { file, line: lineNo, field });
+      const spec = (kind: string, field: string, detail: string) => {
+        if (!onWarning || warned.has(kind)) return;
+        warned.add(kind);
+        const location = { file, line: lineNo, field };
+        onWarning({ code: "W_VCF_SPEC", message: formatMessage(location, `${detail} (first occurrence; not repeated)`), location });
+      };
       const columns = line.split("\t");
       if (columns.length !== expectedColumns && !(nSamples === 0 && columns.length === 9)) {
         throw fail(
@@ -106,7 +213,8 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
       if (!REF_RE.test(ref)) throw fail("REF", `expected bases A, C, G, T or N, found ${JSON.stringify(ref.slice(0, 40))}`);
       if (qualText !== "." && !QUAL_RE.test(qualText))
         throw fail("QUAL", `expected a number or ".", found ${JSON.stringify(qualText.slice(0, 40))}`);
-      if (infoText === "") throw fail("INFO", `empty INFO column (must be at least ".")`);
+      // An empty INFO column (spec: at least ".") carries no data; htslib reads it as "." and so
+      // do we (vcf2maf's test files have it).
       const alts = altText === "." ? [] : altText.split(",");
       for (const alt of alts) {
         if (!(BASES_ALT_RE.test(alt) || alt === "*" || isSymbolic(alt) || isBreakend(alt))) {
@@ -131,19 +239,6 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
           if (!isUnsafeKey(key)) infoAll[key] = toInfoValue(value);
         }
       }
-      for (const [key, value] of Object.entries(infoAll)) {
-        const type = header.info.get(key)?.type;
-        if (
-          (type === "Integer" || type === "Float") &&
-          Array.isArray(value) &&
-          value.some((v) => typeof v === "number" && Number.isNaN(v))
-        ) {
-          throw fail(
-            `INFO.${key}`,
-            `expected ${type === "Integer" ? "integers" : "numbers"}, found ${JSON.stringify(infoText.slice(0, 60))}`,
-          );
-        }
-      }
       const pos = Number(posText);
       const id = idText === "." ? undefined : idText.split(";");
       const qual = qualText === "." ? undefined : Number(qualText);
@@ -151,6 +246,7 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
 
       // Sample fields, parsed once per record and only for candidate records.
       const format = columns[8]?.split(":") ?? [];
+      if (nSamples > 0) checkFormat(columns, format, alts.length, fail, spec);
       const sampleFields: Map<string, string>[] = [];
       for (const index of sampleIndices) {
         const values = (columns[9 + index] ?? "").split(":");

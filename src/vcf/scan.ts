@@ -2,7 +2,7 @@
  * Scan mode: every data line is counted and its column count checked; only lines that can
  * touch the wanted regions (or all, with no filter) get the full parse.
  */
-import { MarrowscopeError, type Warning } from "../errors.js";
+import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
 import type { Variant } from "../model.js";
 import type { VcfHeader } from "./header.js";
 import type { LineBatch } from "./lines.js";
@@ -46,6 +46,31 @@ export async function* scanVariants(batches: AsyncIterable<LineBatch>, options: 
     options.onWarning?.(error.toWarning());
   };
   let lastChrom = "";
+  // Order checks (scan mode only; index reads come back per region): each reported once.
+  let orderChrom = "";
+  let orderPos = 0;
+  const finishedChroms = new Set<string>();
+  const keysNear = new Set<string>();
+  let keysFrom = 0;
+  const warned = new Set<string>();
+  const spec = (kind: string, line: number | undefined, field: string, detail: string) => {
+    if (warned.has(kind)) return;
+    warned.add(kind);
+    const location = { file, line, field };
+    options.onWarning?.({ code: "W_VCF_SPEC", message: formatMessage(location, `${detail} (first occurrence; not repeated)`), location });
+  };
+  const checkOrder = (chrom: string, pos: number, line: number) => {
+    if (chrom !== orderChrom) {
+      if (finishedChroms.has(chrom)) spec("order.contiguous", line, "CHROM", `records of ${chrom} are not contiguous`);
+      if (orderChrom) finishedChroms.add(orderChrom);
+      orderChrom = chrom;
+      orderPos = pos;
+      keysNear.clear();
+      keysFrom = pos;
+    } else if (pos < orderPos) {
+      spec("order.sorted", line, "POS", `records are not sorted: ${chrom}:${pos} after ${chrom}:${orderPos}`);
+    } else orderPos = pos;
+  };
   for await (const { lines, firstLine } of batches) {
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
@@ -63,6 +88,7 @@ export async function* scanVariants(batches: AsyncIterable<LineBatch>, options: 
       if (filter) {
         const quick = quickLocus(line, locus);
         if (quick) {
+          if (lineNo !== undefined) checkOrder(quick.chrom, quick.pos, lineNo);
           if (quick.columns !== expected && !(expected === 8 && quick.columns === 9)) {
             reject(
               new MarrowscopeError("E_VCF_RECORD", `expected ${expected} tab-separated columns, found ${quick.columns}`, {
@@ -80,9 +106,13 @@ export async function* scanVariants(batches: AsyncIterable<LineBatch>, options: 
           if (!quick.structural && !filter.overlaps(quick.chrom, quick.pos, quick.end)) continue;
         }
       }
+      if (!filter && lineNo !== undefined) {
+        const quick = quickLocus(line, locus);
+        if (quick) checkOrder(quick.chrom, quick.pos, lineNo);
+      }
       let variants: Variant[];
       try {
-        variants = parser.parse(line, lineNo);
+        variants = parser.parse(line, lineNo, options.onWarning);
       } catch (error) {
         if (error instanceof MarrowscopeError) {
           reject(error);
@@ -95,6 +125,15 @@ export async function* scanVariants(batches: AsyncIterable<LineBatch>, options: 
         if (variant.chrom !== lastChrom) {
           lastChrom = variant.chrom;
           stats.contigs.add(lastChrom);
+        }
+        if (lineNo !== undefined) {
+          // Duplicates (also after trimming, or split out of a multi-allelic record) within a 1 kb window.
+          if (variant.pos > keysFrom + 1000) {
+            keysNear.clear();
+            keysFrom = variant.pos;
+          }
+          if (keysNear.has(variant.key)) spec("order.duplicate", lineNo, "ALT", `duplicate variant ${variant.key}`);
+          keysNear.add(variant.key);
         }
         // Trimming and END/SVLEN give the true extent; test again now that it is known.
         if (filter && !filter.overlaps(variant.chrom, variant.pos, variant.end)) continue;

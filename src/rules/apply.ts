@@ -3,19 +3,14 @@
  * rules. Pure and synchronous; all clinical content (rules, thresholds, statements) comes from the
  * panel. The second pass (two-hit logic and the sample summary) is `summarizeSample` in summary.ts.
  */
-import type { Assembly, Hit, SampleCall } from "./model.js";
-import { carriesAllele } from "./normalize/calls.js";
-import { canonicalChrom } from "./normalize/contigs.js";
-import type { Panel } from "./panel/schema.js";
-import type { Finding } from "./report/schema.js";
-import { classify, withVerdict } from "./rules/classify.js";
-import { alleleCopies, matchingRules, type Subject, svTypeOf } from "./rules/evaluate.js";
-import { inferOrigin } from "./rules/origin.js";
-
-export { ORIGIN_THRESHOLDS } from "./rules/bounds.js";
-export { clinvarClassification, reviewStars, significanceMatches } from "./rules/clinvar.js";
-export { normalizeHgvsp } from "./rules/evaluate.js";
-export { inferOrigin, type Origin, type OriginInput } from "./rules/origin.js";
+import type { Assembly, Hit, SampleCall } from "../model.js";
+import { carriesAllele } from "../normalize/calls.js";
+import { canonicalChrom } from "../normalize/contigs.js";
+import type { Panel } from "../panel/schema.js";
+import type { Finding } from "../report/schema.js";
+import { classify, withVerdict } from "./classify.js";
+import { alleleCopies, matchingRules, type Subject, svTypeOf } from "./evaluate.js";
+import { inferOrigin } from "./origin.js";
 
 export type SampleRole = "germline" | "tumor" | "normal" | "unknown";
 

@@ -1,0 +1,138 @@
+/**
+ * Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time per function, with bundled
+ * dist/ locations mapped back to src/ through the build's source maps.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * @typedef {object} ProfileRow
+ * @property {string} fn        function name, or a V8 pseudo-frame such as "(garbage collector)"
+ * @property {string} where     repo-relative file:line (source-mapped to src/ when possible)
+ * @property {number} selfMs
+ * @property {number} selfPct   of all sampled time, idle excluded
+ */
+
+/**
+ * @param {string} file path of the .cpuprofile
+ * @param {string} repo repository root, for relative paths
+ * @returns {{ totalMs: number, rows: ProfileRow[] }} rows sorted by self time, largest first
+ */
+export function summariseProfile(file, repo) {
+  const profile = JSON.parse(readFileSync(file, "utf8"));
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map();
+  const { samples, timeDeltas } = profile;
+  // timeDeltas[i] is the gap before sample i, so sample i lasts until sample i + 1.
+  for (let i = 0; i < samples.length; i++) {
+    const dt = timeDeltas[i + 1] ?? 0;
+    selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + dt);
+  }
+  const maps = new SourceMaps();
+  const grouped = new Map();
+  let totalUs = 0;
+  for (const [id, us] of selfUs) {
+    const node = nodes.get(id);
+    if (!node) continue;
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    if (functionName === "(idle)") continue;
+    totalUs += us;
+    const where = url ? maps.locate(url, lineNumber, columnNumber, repo) : "";
+    const fn = functionName || "(anonymous)";
+    const key = `${fn}\u0000${where}`;
+    grouped.set(key, { fn, where, us: (grouped.get(key)?.us ?? 0) + us });
+  }
+  const rows = [...grouped.values()]
+    .sort((a, b) => b.us - a.us || (a.fn < b.fn ? -1 : 1))
+    .map((r) => ({ fn: r.fn, where: r.where, selfMs: round(r.us / 1000, 1), selfPct: round((100 * r.us) / (totalUs || 1), 1) }));
+  return { totalMs: round(totalUs / 1000, 1), rows };
+}
+
+const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Lazily loaded source maps keyed by generated file. */
+class SourceMaps {
+  #cache = new Map();
+
+  /** `file:line` (1-based) of a generated position, mapped to the original source when a map exists. */
+  locate(url, line0, col0, repo) {
+    let path;
+    try {
+      path = url.startsWith("file:") ? fileURLToPath(url) : url;
+    } catch {
+      return url;
+    }
+    const generated = `${path.startsWith("/") ? relative(repo, path) : path}:${line0 + 1}`;
+    if (!path.startsWith("/")) return generated;
+    const map = this.#load(path);
+    const hit = map && lookup(map, line0, col0);
+    if (!hit) return generated;
+    return `${relative(repo, resolve(dirname(path), map.sourceRoot ?? "", map.sources[hit.source]))}:${hit.line + 1}`;
+  }
+
+  #load(path) {
+    if (this.#cache.has(path)) return this.#cache.get(path);
+    let map = null;
+    try {
+      if (existsSync(`${path}.map`)) {
+        map = JSON.parse(readFileSync(`${path}.map`, "utf8"));
+        map.lines = decodeMappings(map.mappings);
+      }
+    } catch {
+      map = null;
+    }
+    this.#cache.set(path, map);
+    return map;
+  }
+}
+
+const B64 = new Map([..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].map((c, i) => [c, i]));
+
+/** Decodes source-map v3 `mappings` into, per generated line, sorted [genCol, source, line, col]. */
+function decodeMappings(mappings) {
+  const lines = [];
+  let source = 0;
+  let line = 0;
+  let col = 0;
+  for (const text of mappings.split(";")) {
+    const segments = [];
+    let genCol = 0;
+    for (const seg of text.split(",")) {
+      if (!seg) continue;
+      const v = [];
+      let value = 0;
+      let shift = 0;
+      for (const ch of seg) {
+        const digit = B64.get(ch) ?? 0;
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          v.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      genCol += v[0] ?? 0;
+      if (v.length >= 4) {
+        source += v[1];
+        line += v[2];
+        col += v[3];
+        segments.push([genCol, source, line, col]);
+      }
+    }
+    lines.push(segments);
+  }
+  return lines;
+}
+
+function lookup(map, line0, col0) {
+  const segments = map.lines[line0];
+  if (!segments || segments.length === 0) return null;
+  let best = segments[0];
+  for (const s of segments) {
+    if (s[0] > col0) break;
+    best = s;
+  }
+  return { source: best[1], line: best[2] };
+}

@@ -1,0 +1,374 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: marrowscope annotate (scan and index) side by side with `bcftools view` and
+ * the decompression floor (`bgzip -dc | wc -l`) on synthetic VCFs; prints a table and writes
+ * bench/results.json. See bench/README.md for what each column means.
+ *
+ *   node bench/run.mjs [--quick] [--case TEXT] [--repeat N] [--dense-records N]
+ *                      [--shared DIR] [--rebuild] [--no-bytes] [--timeout S]
+ *   node bench/run.mjs --profile [--case TEXT]    cpu profile of the scan, top 15 self times
+ */
+import { spawnSync } from "node:child_process";
+import { cpus, totalmem } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { caseSpecs, ensureCase, ensureTools, writeRegionsBed } from "./inputs.mjs";
+import { measure, onPath, run } from "./measure.mjs";
+import { summariseProfile } from "./profile.mjs";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(REPO, "bench/out");
+const RESULTS = join(REPO, "bench/results.json");
+const CLI = join(REPO, "dist/cli.js");
+
+// The issue's targets (issue 7), checked after the run; they are bench facts, not product logic.
+const TARGETS = { scanVsBcftools: 0.7, scanAim: 0.5, indexWallS: 0.5, indexVsBcftoolsR: 1.5, denseRecordsPerS: 50_000, peakRssMB: 150 };
+
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+function parseArgs(argv) {
+  const opts = {
+    quick: false,
+    profile: false,
+    shared: resolve(REPO, "../shared"),
+    repeat: 1,
+    denseRecords: 200_000,
+    rebuild: false,
+    bytes: true,
+    timeoutS: 1800,
+    assembly: "GRCh38",
+    case: "",
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--quick") opts.quick = true;
+    else if (a === "--profile") opts.profile = true;
+    else if (a === "--rebuild") opts.rebuild = true;
+    else if (a === "--no-bytes") opts.bytes = false;
+    else if (a === "--shared") opts.shared = resolve(value());
+    else if (a === "--case") opts.case = value();
+    else if (a === "--repeat") opts.repeat = positiveInt(a, value());
+    else if (a === "--dense-records") opts.denseRecords = positiveInt(a, value());
+    else if (a === "--timeout") opts.timeoutS = positiveInt(a, value());
+    else if (a === "-h" || a === "--help") usage();
+    else usage(`unknown option ${a}`);
+  }
+  return opts;
+}
+
+function positiveInt(flag, v) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) usage(`${flag}: expected a positive integer, found "${v}"`);
+  return n;
+}
+
+function usage(error) {
+  const text = readFileSync(fileURLToPath(import.meta.url), "utf8").match(/\/\*\*([\s\S]*?)\*\//)[1].replace(/^ \* ?/gm, "");
+  process.stderr.write(`${error ? `bench: ${error}\n\n` : ""}${text.trim()}\n`);
+  process.exit(error ? 2 : 0);
+}
+
+/** Builds dist/ when it is missing (or on --rebuild); false when the build fails. */
+async function ensureBuild(opts) {
+  if (existsSync(CLI) && existsSync(join(REPO, "dist/node.js")) && !opts.rebuild) return true;
+  log("npm run build");
+  const r = spawnSync("npm", ["run", "build"], { cwd: REPO, encoding: "utf8" });
+  if (r.status === 0) return true;
+  const tail = `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-8).join("\n");
+  log(`build failed; marrowscope rows will be skipped:\n${tail}`);
+  return false;
+}
+
+const msArgs = (file, strategy) => ["node", relative(REPO, CLI), "annotate", file, "--strategy", strategy, "-o", "/dev/null"];
+
+/** The commands of one case, in table order; `comparator` names the bcftools row it is held against. */
+function toolsFor(file, bed, msAvailable) {
+  const q = (s) => `'${s.replace(/'/g, "'\\''")}'`;
+  const tools = [
+    { tool: "floor: bgzip -dc | wc -l", key: "floor", argv: ["bash", "-c", `set -o pipefail; bgzip -dc ${q(file)} | wc -l`], capture: true },
+    { tool: "bcftools view -H", key: "bcftools", argv: ["bcftools", "view", "-H", file] },
+    { tool: "bcftools view -H -R", key: "bcftoolsR", argv: ["bcftools", "view", "-H", "-R", bed, file], comparator: "bcftoolsR" },
+    { tool: "marrowscope scan", key: "scan", argv: msArgs(file, "scan"), marrowscope: true },
+    { tool: "marrowscope index", key: "index", argv: msArgs(file, "index"), marrowscope: true, comparator: "bcftoolsR" },
+  ];
+  return tools.map((t) => ({ comparator: "bcftools", ...t, skip: t.marrowscope && !msAvailable }));
+}
+
+/** Median wall over `repeat` runs; peak RSS is the largest seen. */
+async function timeTool(t, opts) {
+  const runs = [];
+  for (let i = 0; i < opts.repeat; i++) {
+    const m = await measure(t.argv, { capture: t.capture, timeoutS: opts.timeoutS, cwd: REPO });
+    runs.push(m);
+    if (m.exitCode !== 0) break;
+  }
+  const failed = runs.find((m) => m.exitCode !== 0);
+  if (failed) {
+    const reason = failed.stderr.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "";
+    return { status: `exit ${failed.exitCode}${reason ? `: ${reason.slice(0, 200)}` : ""}`, runs };
+  }
+  const sorted = [...runs].sort((a, b) => a.wallS - b.wallS);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const rss = runs.map((m) => m.peakRssMB).filter((x) => x !== null);
+  return { status: "ok", median, peakRssMB: rss.length ? Math.max(...rss) : null, runs };
+}
+
+/**
+ * Bytes the command read from the VCF and its index, counted by strace (a separate, untimed run;
+ * io_uring off so libuv's file reads are plain syscalls).
+ */
+async function bytesRead(argv, file) {
+  const logFile = join(OUT, `strace-${process.pid}.log`);
+  const m = await measure(["strace", "-f", "-y", "-qq", "-s", "0", "-e", "trace=read,pread64,readv,preadv,preadv2", "-o", logFile, ...argv], {
+    env: { UV_USE_IO_URING: "0" },
+    cwd: REPO,
+  });
+  if (m.exitCode !== 0 || !existsSync(logFile)) return null;
+  const text = readFileSync(logFile, "utf8");
+  rmSync(logFile, { force: true });
+  const pending = new Map();
+  const totals = { vcf: 0, tbi: 0, calls: 0 };
+  const target = resolve(REPO, file);
+  const add = (path, n) => {
+    if (path === target) totals.vcf += n;
+    else if (path === `${target}.tbi` || path === `${target}.csi`) totals.tbi += n;
+    else return;
+    totals.calls++;
+  };
+  for (const line of text.split("\n")) {
+    const pid = line.match(/^(\d+)\s/)?.[1];
+    const open = line.match(/^\d+\s+\w+\(\d+<([^>]+)>/);
+    if (open && / <unfinished \.\.\.>$/.test(line)) {
+      pending.set(pid, open[1]);
+      continue;
+    }
+    const ret = line.match(/\)\s+=\s+(\d+)/);
+    if (open && ret) add(open[1], Number(ret[1]));
+    else if (/<\.\.\. \w+ resumed>/.test(line) && pending.has(pid)) {
+      if (ret) add(pending.get(pid), Number(ret[1]));
+      pending.delete(pid);
+    }
+  }
+  return totals;
+}
+
+function versionOf(argv) {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8" });
+  return `${r.stdout}${r.stderr}`.split("\n")[0]?.trim() || null;
+}
+
+function gitState() {
+  const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO, encoding: "utf8" });
+  const status = spawnSync("git", ["status", "--porcelain", "--", "src"], { cwd: REPO, encoding: "utf8" });
+  return { commit: head.status === 0 ? head.stdout.trim() : null, srcDirty: status.status === 0 ? status.stdout.trim() !== "" : null };
+}
+
+const r2 = (x) => (x === null || x === undefined ? null : Math.round(x * 100) / 100);
+const r3 = (x) => (x === null || x === undefined ? null : Math.round(x * 1000) / 1000);
+
+async function benchmark(opts) {
+  const specs = selectCases(opts);
+  const msAvailable = await ensureBuild(opts);
+  const files = [];
+  for (const spec of specs) files.push(await ensureCase(spec, { outDir: OUT, makeVcf: makeVcfPath(opts), log }));
+  const regions = await writeRegionsBed({ repo: REPO, shared: opts.shared, vcf: files[0], outDir: OUT, assembly: opts.assembly, log });
+  log(`regions: ${regions.regions} merged regions, ${(regions.bases / 1e6).toFixed(2)} Mb (${regions.source})`);
+  const withStrace = opts.bytes && onPath("strace");
+  if (opts.bytes && !withStrace) log("strace not found: bytes read are not measured");
+
+  const cases = [];
+  for (let c = 0; c < specs.length; c++) {
+    const spec = specs[c];
+    const file = files[c];
+    const rel = relative(REPO, file);
+    const headerLines = (await run(["tabix", "-H", file], { capture: true })).split("\n").filter(Boolean).length;
+    await run(["bash", "-c", `cat '${file}' '${file}.tbi' > /dev/null`]); // warm the page cache for every tool alike
+    log(`case ${spec.id}: ${rel}`);
+    const results = new Map();
+    for (const t of toolsFor(rel, relative(REPO, regions.bed), msAvailable)) {
+      if (t.skip) {
+        results.set(t.key, { t, r: { status: "skipped: dist/ not built" } });
+        continue;
+      }
+      const r = await timeTool(t, opts);
+      if (t.key === "floor" && r.status === "ok") {
+        const lines = Number(r.median.stdout.trim());
+        if (lines - headerLines !== spec.records) r.status = `record count ${lines - headerLines} ≠ ${spec.records}`;
+      }
+      if (withStrace && r.status === "ok" && (t.key === "index" || t.key === "bcftoolsR")) r.bytes = await bytesRead(t.argv, rel);
+      results.set(t.key, { t, r });
+      log(`  ${t.tool.padEnd(26)} ${r.status === "ok" ? `${r.median.wallS.toFixed(2)} s, ${r.peakRssMB?.toFixed(0)} MB` : r.status}`);
+    }
+    const wall = (key) => {
+      const r = results.get(key)?.r;
+      return r?.status === "ok" ? r.median.wallS : null;
+    };
+    const sizeBytes = statSync(file).size;
+    cases.push({
+      id: spec.id,
+      file: rel,
+      sizeMB: r2(sizeBytes / 2 ** 20),
+      records: spec.records,
+      samples: spec.samples,
+      panelDensity: spec.panelDensity,
+      csqFraction: spec.csqFraction,
+      seed: spec.seed,
+      runs: [...results.values()].map(({ t, r }) => {
+        const ok = r.status === "ok";
+        const base = wall(t.comparator);
+        const floor = wall("floor");
+        return {
+          tool: t.tool,
+          command: t.argv.join(" "),
+          status: r.status,
+          wallS: ok ? r3(r.median.wallS) : null,
+          cpuS: ok ? r2(r.median.cpuS) : null,
+          peakRssMB: ok ? r2(r.peakRssMB) : null,
+          recordsPerS: ok ? Math.round(spec.records / r.median.wallS) : null,
+          vs: t.comparator === "bcftoolsR" ? "bcftools view -H -R" : "bcftools view -H",
+          vsBcftools: ok && base ? r3(r.median.wallS / base) : null,
+          vsFloor: ok && floor ? r3(r.median.wallS / floor) : null,
+          repeats: r.runs?.map((m) => r3(m.wallS)) ?? [],
+          bytesRead: r.bytes ? { vcf: r.bytes.vcf, index: r.bytes.tbi, readCalls: r.bytes.calls, vcfFraction: r3(r.bytes.vcf / sizeBytes) } : null,
+        };
+      }),
+    });
+  }
+
+  const results = {
+    schemaVersion: 1,
+    date: new Date().toISOString(),
+    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memGB: r2(totalmem() / 2 ** 30) },
+    tools: { bcftools: versionOf(["bcftools", "--version"]), bgzip: versionOf(["bgzip", "--version"]), tabix: versionOf(["tabix", "--version"]) },
+    marrowscope: { version: JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version, built: msAvailable, ...gitState() },
+    options: { quick: opts.quick, case: opts.case || null, repeat: opts.repeat, denseRecords: opts.denseRecords, assembly: opts.assembly },
+    peakRssMethod: existsSync("/usr/bin/time") ? "GNU time -v (largest single process)" : "/proc VmHWM poll",
+    regions: { source: regions.source, bed: relative(REPO, regions.bed), count: regions.regions, bases: regions.bases },
+    cases,
+    targets: checkTargets(cases),
+  };
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(renderTable(results));
+  log(`wrote ${relative(REPO, RESULTS)}`);
+}
+
+function selectCases(opts) {
+  const specs = caseSpecs({ quick: opts.quick && !opts.case, denseRecords: opts.denseRecords }).filter((s) => s.id.includes(opts.case));
+  if (specs.length === 0) usage(`--case ${opts.case}: no case matches (ids: ${caseSpecs({ quick: false, denseRecords: opts.denseRecords }).map((s) => s.id).join(", ")})`);
+  return specs;
+}
+
+function makeVcfPath(opts) {
+  const p = join(opts.shared, "bench/make-vcf.mjs");
+  if (!existsSync(p)) usage(`no generator at ${p} (pass --shared DIR)`);
+  return p;
+}
+
+/** The issue's targets against the measured rows (null when a row is missing). */
+function checkTargets(cases) {
+  const row = (c, tool) => c.runs.find((r) => r.tool === tool && r.status === "ok");
+  const out = [];
+  const push = (name, value, limit, pass) => out.push({ name, value, limit, pass: value === null || value === undefined ? null : pass });
+  for (const c of cases) {
+    const scan = row(c, "marrowscope scan");
+    const index = row(c, "marrowscope index");
+    if (c.panelDensity === 1) push(`${c.id}: scan records/s ≥`, scan?.recordsPerS ?? null, TARGETS.denseRecordsPerS, scan?.recordsPerS >= TARGETS.denseRecordsPerS);
+    else {
+      push(`${c.id}: scan wall ÷ bcftools view ≤`, scan?.vsBcftools ?? null, TARGETS.scanVsBcftools, scan?.vsBcftools <= TARGETS.scanVsBcftools);
+      push(`${c.id}: index wall s <`, index?.wallS ?? null, TARGETS.indexWallS, index?.wallS < TARGETS.indexWallS);
+      push(`${c.id}: index wall ÷ bcftools -R ≤`, index?.vsBcftools ?? null, TARGETS.indexVsBcftoolsR, index?.vsBcftools <= TARGETS.indexVsBcftoolsR);
+    }
+    for (const r of [scan, index].filter(Boolean)) push(`${c.id}: ${r.tool} peak RSS MB <`, r.peakRssMB, TARGETS.peakRssMB, r.peakRssMB < TARGETS.peakRssMB);
+  }
+  return out;
+}
+
+function renderTable(results) {
+  const head = ["case", "tool", "records/s", "wall s", "cpu s", "peak MB", "× bcftools", "× floor", "read"];
+  const rows = [];
+  for (const c of results.cases) {
+    for (const r of c.runs) {
+      const ok = r.status === "ok";
+      rows.push([
+        c.id,
+        r.tool,
+        ok ? r.recordsPerS.toLocaleString("en-US") : r.status,
+        ok ? r.wallS.toFixed(2) : "",
+        ok && r.cpuS !== null ? r.cpuS.toFixed(2) : "",
+        ok && r.peakRssMB !== null ? r.peakRssMB.toFixed(0) : "",
+        ok && r.vsBcftools !== null ? `${r.vsBcftools.toFixed(2)}${r.vs.endsWith("-R") ? " (-R)" : ""}` : "",
+        ok && r.vsFloor !== null ? r.vsFloor.toFixed(2) : "",
+        r.bytesRead ? `${(r.bytesRead.vcf / 2 ** 20).toFixed(2)} MB (${(100 * r.bytesRead.vcfFraction).toFixed(1)}%) + ${(r.bytesRead.index / 1024).toFixed(0)} kB idx` : "",
+      ]);
+    }
+  }
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 2 && r[3] === "" ? 0 : String(r[i]).length))));
+  const fmt = (cells) => cells.map((cell, i) => (i >= 2 && i <= 7 ? String(cell).padStart(width[i]) : String(cell).padEnd(width[i]))).join("  ").trimEnd();
+  const lines = [
+    `node ${results.machine.node}, ${results.machine.cpus} cpus (${results.machine.cpuModel}), ${results.tools.bcftools}, ${results.date}`,
+    "",
+    fmt(head),
+    fmt(head.map((_, i) => "-".repeat(width[i]))),
+    ...rows.map(fmt),
+    "",
+    "records/s = records in the file ÷ wall (for -R and index rows: effective rate over the whole file).",
+    "× bcftools = wall ÷ bcftools view -H on the same file; rows marked (-R) ÷ bcftools view -H -R over the same regions.",
+    "× floor = wall ÷ bgzip -dc | wc -l.  read = bytes read from the .vcf.gz (share of the file) + index, by strace.",
+    "",
+    "targets (issue 7):",
+    ...results.targets.map((t) => `  ${t.pass === null ? "n/a " : t.pass ? "PASS" : "FAIL"}  ${t.name} ${t.limit}  (measured ${t.value ?? "—"})`),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+async function profile(opts) {
+  if (!(await ensureBuild(opts))) throw new Error("cannot profile without a build");
+  const spec = selectCases({ ...opts, quick: true })[0];
+  const file = await ensureCase(spec, { outDir: OUT, makeVcf: makeVcfPath(opts), log });
+  const dir = join(OUT, "prof");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const argv = ["node", "--cpu-prof", "--cpu-prof-dir", dir, ...msArgs(relative(REPO, file), "scan").slice(1)];
+  log(`profiling ${spec.id}: ${argv.join(" ")}`);
+  const m = await measure(argv, { cwd: REPO, timeoutS: opts.timeoutS });
+  if (m.exitCode !== 0) throw new Error(`marrowscope exited ${m.exitCode}: ${m.stderr.trim().split("\n").slice(-3).join("\n")}`);
+  const prof = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+  if (!prof) throw new Error(`no .cpuprofile in ${dir}`);
+  const { totalMs, rows } = summariseProfile(join(dir, prof), REPO);
+  const byFile = new Map();
+  for (const r of rows) {
+    const key = r.where ? r.where.replace(/:\d+$/, "") : r.fn;
+    byFile.set(key, (byFile.get(key) ?? 0) + r.selfMs);
+  }
+  const pct = (ms) => `${((100 * ms) / totalMs).toFixed(1).padStart(5)}%`;
+  const out = [
+    `${spec.id} scan: wall ${m.wallS.toFixed(2)} s (profiled), ${totalMs.toFixed(0)} ms sampled; profile ${relative(REPO, join(dir, prof))}`,
+    "",
+    "top 15 functions by self time:",
+    ...rows.slice(0, 15).map((r) => `  ${r.selfMs.toFixed(0).padStart(7)} ms ${pct(r.selfMs)}  ${r.fn}  ${r.where}`),
+    "",
+    "by file:",
+    ...[...byFile]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([f, ms]) => `  ${ms.toFixed(0).padStart(7)} ms ${pct(ms)}  ${f}`),
+    "",
+  ];
+  process.stdout.write(out.join("\n"));
+}
+
+const opts = parseArgs(process.argv.slice(2));
+try {
+  await ensureTools(log);
+  await (opts.profile ? profile(opts) : benchmark(opts));
+} catch (error) {
+  log(`error: ${error.message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,273 @@
+/**
+ * The risk engine's second pass, per sample: recessive two-hit logic over every allele of a gene,
+ * then the SampleSummary from the panel's `summaryRules`, each conclusion with the rule ids and
+ * citations behind it. Pure and synchronous; findings come back sorted deterministically.
+ */
+import type { Panel, SummaryRule, SummaryWhen } from "./panel/schema.js";
+import { type Coverage, type Finding, ImplicationCodeSchema, type SampleSummary } from "./report/schema.js";
+import { canonicalChrom } from "./normalize/contigs.js";
+import { alleleKind } from "./normalize/alleles.js";
+import { remember, subjectOf } from "./rules/apply.js";
+import { inBand, resolveBound } from "./rules/bounds.js";
+import { classify, withVerdict } from "./rules/classify.js";
+import { alleleCopies, type MatchedRule, matchingRules, type Subject, svTypeOf } from "./rules/evaluate.js";
+
+export interface SummarizeContext {
+  readonly panel: Panel;
+  /** Which panel genes the input could speak for; "no-evidence" is said only of assessed genes. */
+  readonly coverage?: Coverage;
+  /** Contig order of the input (header `##contig` order); unknown contigs sort after, naturally. */
+  readonly contigOrder?: readonly string[];
+}
+
+type Reason = SampleSummary["reasons"][number];
+
+/**
+ * Two-hit logic, then the sample summary. Homozygous or hemizygous alleles, or two or more
+ * different qualifying alleles of a gene (phase unknown ⇒ "possible compound heterozygote"), turn
+ * `hits: "one"` rules into `hits: "two"` rules; the summary fields come from `summaryRules`.
+ * Benign and likely-benign findings feed a summary rule only when it names their classification.
+ */
+export function summarizeSample(
+  findings: readonly Finding[],
+  context: SummarizeContext,
+): { findings: Finding[]; summary: SampleSummary } {
+  const { panel } = context;
+  const genotypeReasons: Reason[] = [];
+  const updated = twoHitPass(findings, panel, genotypeReasons);
+  const sorted = sortFindings(updated, context.contigOrder ?? []);
+  return { findings: sorted, summary: buildSummary(sorted, context, genotypeReasons) };
+}
+
+// ---- two hits -----------------------------------------------------------------------------------
+
+/** A Finding's Subject: the one applyRules recorded, or rebuilt from the Finding's own fields. */
+function subjectFor(finding: Finding, panel: Panel): Subject | undefined {
+  const known = subjectOf(finding);
+  if (known) return known;
+  const gene = panel.genes.find((g) => g.symbol === finding.gene.symbol);
+  if (!gene) return undefined;
+  const { chrom, pos, ref, alt } = finding.variant;
+  const kind = alleleKind(ref, alt);
+  const svType = kind === "sv" ? svTypeOf(alt, undefined) : undefined;
+  // Hotspot labels are not in a Finding; the labels of hotspot rules it already matched stand in.
+  const byId = new Map(panel.rules.map((rule) => [rule.id, rule]));
+  const hotspots = finding.ruleIds.flatMap((id) => {
+    const match = byId.get(id)?.match;
+    if (!match) return [];
+    const all = match.kind === "any-of" ? match.matches : [match];
+    return all.flatMap((m) => (m.kind === "hotspot" ? m.labels : []));
+  });
+  return {
+    gene,
+    chrom,
+    pos,
+    end: kind === "sv" ? pos : pos + ref.length - 1,
+    ref,
+    alt,
+    kind,
+    ...(svType ? { svType } : {}),
+    ids: finding.variant.id ?? [],
+    ...(finding.consequence ? { consequence: finding.consequence } : {}),
+    hotspots,
+    call: finding.call,
+    ...(finding.call.zygosity ? { zygosity: finding.call.zygosity } : {}),
+    origin: finding.origin.call,
+    ...(finding.populationAf ? { populationAf: finding.populationAf } : {}),
+    ...(finding.clinvar ? { clinvar: finding.clinvar } : {}),
+  };
+}
+
+/** Which haplotype of a phased GT (`0|1`) carries the allele, if exactly one does. */
+function haplotype(genotype: string | undefined): number | undefined {
+  if (!genotype?.includes("|")) return undefined;
+  const carriers = genotype
+    .split("|")
+    .map((allele, i) => (allele !== "0" && allele !== "." ? i : -1))
+    .filter((i) => i >= 0);
+  return carriers.length === 1 ? carriers[0] : undefined;
+}
+
+function twoHitPass(findings: readonly Finding[], panel: Panel, reasons: Reason[]): Finding[] {
+  const out = [...findings];
+  const groups = new Map<string, number[]>();
+  findings.forEach((finding, i) => {
+    const key = `${finding.sample}\u0000${finding.gene.symbol}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  for (const indexes of groups.values()) {
+    const qualifying: { index: number; subject: Subject }[] = [];
+    const keys = new Set<string>();
+    for (const index of indexes) {
+      const finding = findings[index] as Finding;
+      const subject = subjectFor(finding, panel);
+      if (!subject || matchingRules(panel, subject, undefined).length === 0) continue;
+      if (keys.has(finding.variant.key)) continue;
+      keys.add(finding.variant.key);
+      qualifying.push({ index, subject });
+    }
+    if (qualifying.length === 0) continue;
+    const copies = qualifying.reduce((sum, q) => sum + alleleCopies(q.subject), 0);
+    const twoRules = new Map<string, MatchedRule>();
+    for (const { index, subject } of qualifying) {
+      const matched = matchingRules(panel, subject, copies);
+      // A gene whose panel entry has no rule for this count keeps the first-pass finding visible.
+      if (matched.length === 0) continue;
+      for (const m of matched) if (m.rule.conditions?.hits === "two") twoRules.set(m.rule.id, m);
+      out[index] = remember(withVerdict(findings[index] as Finding, classify(panel, subject, matched)), subject);
+    }
+    if (copies >= 2 && twoRules.size > 0) reasons.push(genotypeReason(qualifying, findings, [...twoRules.values()]));
+  }
+  return out;
+}
+
+function genotypeReason(qualifying: readonly { index: number; subject: Subject }[], findings: readonly Finding[], rules: readonly MatchedRule[]): Reason {
+  const first = qualifying[0] as { index: number; subject: Subject };
+  const gene = first.subject.gene.symbol;
+  const list = qualifying.map((q) => (findings[q.index] as Finding).variant.key);
+  let statement: string;
+  if (qualifying.length === 1) {
+    statement =
+      first.subject.zygosity === "hemi"
+        ? `${gene}: hemizygous ${list[0]} (chrX in a male) counts as two hits`
+        : `${gene}: homozygous ${list[0]} counts as two hits`;
+  } else {
+    const sides = qualifying.map((q) => haplotype((findings[q.index] as Finding).call.genotype));
+    const trans = sides.every((s) => s !== undefined) && new Set(sides).size > 1;
+    statement = trans
+      ? `${gene}: ${qualifying.length} different qualifying alleles (${list.join(", ")}) phased on different haplotypes: compound heterozygote`
+      : `${gene}: ${qualifying.length} different qualifying alleles (${list.join(", ")}), phase unknown: possible compound heterozygote`;
+  }
+  const ids = rules.map((m) => m.rule.id).sort();
+  const citations = [...new Set(rules.flatMap((m) => m.rule.evidence.map((e) => e.citation)))].sort();
+  return { statement, ruleIds: ids, citations };
+}
+
+// ---- summary ------------------------------------------------------------------------------------
+
+const BENIGN = new Set(["benign", "likely-benign"]);
+
+function findingMeets(finding: Finding, when: SummaryWhen, panel: Panel): boolean {
+  if (BENIGN.has(finding.classification) && !when.classifications?.includes(finding.classification)) return false;
+  if (when.codes && !finding.implications.some((i) => when.codes?.includes(i.code))) return false;
+  if (when.categories && !when.categories.includes(finding.category)) return false;
+  if (when.classifications && !when.classifications.includes(finding.classification)) return false;
+  if (when.origins && !when.origins.includes(finding.origin.call)) return false;
+  if (when.vaf) {
+    const band = resolveBound(panel, when.vaf);
+    if (!band || finding.call.vaf === undefined || !inBand(finding.call.vaf, band)) return false;
+  }
+  return true;
+}
+
+interface Fired {
+  readonly rule: SummaryRule;
+  readonly triggers: readonly Finding[];
+}
+
+function fire(rule: SummaryRule, findings: readonly Finding[], panel: Panel): Fired | undefined {
+  const triggers = findings.filter((f) => findingMeets(f, rule.when, panel));
+  if (triggers.length === 0) return undefined;
+  const withCodes = rule.when.withCodes ?? [];
+  if (!withCodes.every((code) => findings.some((f) => f.implications.some((i) => i.code === code)))) return undefined;
+  return { rule, triggers };
+}
+
+function reasonOf({ rule, triggers }: Fired): Reason {
+  const findingRules = [...new Set(triggers.flatMap((f) => f.ruleIds))].sort();
+  const codes = rule.when.codes;
+  const implicationCitations = triggers.flatMap((f) =>
+    f.implications.filter((i) => !codes || codes.includes(i.code)).flatMap((i) => i.evidence.map((e) => e.citation)),
+  );
+  const citations = [...new Set([...rule.evidence.map((e) => e.citation), ...implicationCitations])].sort();
+  return { statement: rule.statement, ruleIds: [rule.id, ...findingRules], citations };
+}
+
+/** When rules of equal priority disagree, the more cautious value wins (or "mixed" for IST). */
+const TIE_ORDER: Readonly<Record<string, readonly string[]>> = {
+  istResponse: ["mixed", "unfavorable", "favorable"],
+  clonalEvolutionRisk: ["high", "elevated"],
+  inheritedDisorder: ["suspected", "carrier-only"],
+};
+
+function decide(field: "istResponse" | "clonalEvolutionRisk" | "inheritedDisorder", fired: readonly Fired[]): { value?: string; winners: Fired[] } {
+  const mine = fired.filter((f) => f.rule.field === field);
+  if (mine.length === 0) return { winners: [] };
+  const top = Math.max(...mine.map((f) => f.rule.priority));
+  const atTop = mine.filter((f) => f.rule.priority === top);
+  const values = new Set(atTop.map((f) => f.rule.value as string));
+  let value: string;
+  if (field === "istResponse" && values.has("favorable") && values.has("unfavorable")) value = "mixed";
+  else value = (TIE_ORDER[field] ?? []).find((v) => values.has(v)) ?? (atTop[0] as Fired).rule.value;
+  const winners = value === "mixed" && !values.has("mixed") ? atTop : atTop.filter((f) => f.rule.value === value);
+  return { value, winners };
+}
+
+function buildSummary(findings: readonly Finding[], context: SummarizeContext, genotypeReasons: readonly Reason[]): SampleSummary {
+  const { panel, coverage } = context;
+  const fired = panel.summaryRules.map((rule) => fire(rule, findings, panel)).filter((f): f is Fired => f !== undefined);
+  const ist = decide("istResponse", fired);
+  const clonal = decide("clonalEvolutionRisk", fired);
+  const inherited = decide("inheritedDisorder", fired);
+  const codeOrder = ImplicationCodeSchema.options as readonly string[];
+  const considerationRules = fired
+    .filter((f) => f.rule.field === "considerations")
+    .sort((a, b) => codeOrder.indexOf(a.rule.value) - codeOrder.indexOf(b.rule.value));
+  const considerations = [...new Set(considerationRules.map((f) => f.rule.value as SampleSummary["considerations"][number]))];
+
+  const reasons: Reason[] = [
+    ...[...ist.winners, ...clonal.winners, ...inherited.winners, ...considerationRules].map(reasonOf),
+    ...genotypeReasons,
+  ];
+  if (fired.length === 0) {
+    const scope = coverage ? ` in the ${coverage.assessed.length} assessed panel genes` : "";
+    reasons.push({ statement: `No finding met a summary rule${scope}.`, ruleIds: [], citations: [] });
+  }
+  if (coverage && coverage.notAssessed.length > 0) {
+    const list = [...coverage.notAssessed]
+      .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0))
+      .map((g) => `${g.symbol} (${g.reason})`)
+      .join("; ");
+    reasons.push({ statement: `Not assessed, so "no-evidence" does not speak for: ${list}`, ruleIds: [], citations: [] });
+  }
+  return {
+    istResponse: (ist.value ?? "no-evidence") as SampleSummary["istResponse"],
+    clonalEvolutionRisk: (clonal.value ?? "no-evidence") as SampleSummary["clonalEvolutionRisk"],
+    inheritedDisorder: (inherited.value ?? "no-evidence") as SampleSummary["inheritedDisorder"],
+    considerations,
+    reasons,
+  };
+}
+
+// ---- order --------------------------------------------------------------------------------------
+
+/** 1–22, X, Y, MT, then anything else by name. */
+function naturalRank(chrom: string): number {
+  const c = canonicalChrom(chrom);
+  if (/^\d+$/.test(c)) return Number(c);
+  return c === "X" ? 23 : c === "Y" ? 24 : c === "MT" ? 25 : 26;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sample, contig order given (else natural), pos, ref, alt, rule ids, gene: no locale involved. */
+function sortFindings(findings: readonly Finding[], contigOrder: readonly string[]): Finding[] {
+  const given = new Map<string, number>();
+  contigOrder.forEach((contig, i) => {
+    if (!given.has(canonicalChrom(contig))) given.set(canonicalChrom(contig), i);
+  });
+  const rank = (chrom: string): number => given.get(canonicalChrom(chrom)) ?? contigOrder.length + naturalRank(chrom);
+  return [...findings].sort(
+    (a, b) =>
+      compareText(a.sample, b.sample) ||
+      rank(a.variant.chrom) - rank(b.variant.chrom) ||
+      compareText(a.variant.chrom, b.variant.chrom) ||
+      a.variant.pos - b.variant.pos ||
+      compareText(a.variant.ref, b.variant.ref) ||
+      compareText(a.variant.alt, b.variant.alt) ||
+      compareText(a.ruleIds.join(","), b.ruleIds.join(",")) ||
+      compareText(a.gene.symbol, b.gene.symbol),
+  );
+}
