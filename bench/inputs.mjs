@@ -110,14 +110,14 @@ const canonical = (chrom) => {
  * panel-gene coordinate table padded by `fallbackPad` (and says so).
  * @returns {Promise<{ bed: string, regions: number, bases: number, source: string }>}
  */
-export async function writeRegionsBed({ repo, shared, vcf, outDir, assembly, log }) {
+export async function writeRegionsBed({ repo, dist, shared, vcf, outDir, assembly, log }) {
   const contigs = (await run(["tabix", "-l", vcf], { capture: true })).split("\n").filter(Boolean);
   const byCanonical = new Map(contigs.map((c) => [canonical(c), c]));
   /** @type {{ chrom: string, start: number, end: number }[]} 1-based inclusive */
   let regions;
   let source;
   try {
-    const pkg = await import(pathToFileURL(join(repo, "dist/node.js")).href);
+    const pkg = await import(pathToFileURL(join(dist, "node.js")).href);
     const index = pkg.indexPanel(pkg.builtinPanel, assembly);
     if (!Array.isArray(index?.readRegions)) throw new Error("indexPanel(...).readRegions is not an array");
     regions = index.readRegions.map((r) => ({ chrom: r.chrom, start: r.start, end: r.end }));

@@ -3,7 +3,7 @@
  * dist/ locations mapped back to src/ through the build's source maps.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -68,7 +68,8 @@ class SourceMaps {
     const map = this.#load(path);
     const hit = map && lookup(map, line0, col0);
     if (!hit) return generated;
-    return `${relative(repo, resolve(dirname(path), map.sourceRoot ?? "", map.sources[hit.source]))}:${hit.line + 1}`;
+    // Sources are relative to the build's dist/ (here possibly a copy of it): keep the repo-relative tail.
+    return `${String(map.sources[hit.source]).replace(/^(\.\.?\/)+/, "")}:${hit.line + 1}`;
   }
 
   #load(path) {

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { caseSpecs, ensureCase, ensureTools, writeRegionsBed } from "./inputs.mjs";
@@ -20,7 +20,9 @@ import { summariseProfile } from "./profile.mjs";
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(REPO, "bench/out");
 const RESULTS = join(REPO, "bench/results.json");
-const CLI = join(REPO, "dist/cli.js");
+// Benchmarks run a private copy of dist/: other work in this tree rebuilds (and first deletes) dist/.
+const DIST = join(OUT, "dist");
+const CLI = join(DIST, "cli.js");
 
 // The issue's targets (issue 7), checked after the run; they are bench facts, not product logic.
 const TARGETS = { scanVsBcftools: 0.7, scanAim: 0.5, indexWallS: 0.5, indexVsBcftoolsR: 1.5, denseRecordsPerS: 50_000, peakRssMB: 150 };
@@ -74,15 +76,35 @@ function usage(error) {
   process.exit(error ? 2 : 0);
 }
 
-/** Builds dist/ when it is missing (or on --rebuild); false when the build fails. */
+/**
+ * Builds dist/ when it is missing (or on --rebuild), then snapshots it into bench/out/dist so a
+ * rebuild elsewhere cannot pull it away mid-run; false when there is no usable build.
+ */
 async function ensureBuild(opts) {
-  if (existsSync(CLI) && existsSync(join(REPO, "dist/node.js")) && !opts.rebuild) return true;
-  log("npm run build");
-  const r = spawnSync("npm", ["run", "build"], { cwd: REPO, encoding: "utf8" });
-  if (r.status === 0) return true;
-  const tail = `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-8).join("\n");
-  log(`build failed; marrowscope rows will be skipped:\n${tail}`);
-  return false;
+  const built = () => existsSync(join(REPO, "dist/cli.js")) && existsSync(join(REPO, "dist/node.js"));
+  if (!built() || opts.rebuild) {
+    log("npm run build");
+    const r = spawnSync("npm", ["run", "build"], { cwd: REPO, encoding: "utf8" });
+    if (r.status !== 0) {
+      const tail = `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-8).join("\n");
+      log(`build failed; marrowscope rows will be skipped:\n${tail}`);
+      return false;
+    }
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(DIST, { recursive: true, force: true });
+      cpSync(join(REPO, "dist"), DIST, { recursive: true });
+      if (existsSync(CLI) && existsSync(join(DIST, "node.js"))) return true;
+      throw new Error("dist/ incomplete");
+    } catch (error) {
+      if (attempt >= 5) {
+        log(`cannot snapshot dist/ (${error.message}); marrowscope rows will be skipped`);
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, 3000)); // a concurrent build is rewriting dist/
+    }
+  }
 }
 
 const msArgs = (file, strategy) => ["node", relative(REPO, CLI), "annotate", file, "--strategy", strategy, "-o", "/dev/null"];
@@ -177,7 +199,7 @@ async function benchmark(opts) {
   const msAvailable = await ensureBuild(opts);
   const files = [];
   for (const spec of specs) files.push(await ensureCase(spec, { outDir: OUT, makeVcf: makeVcfPath(opts), log }));
-  const regions = await writeRegionsBed({ repo: REPO, shared: opts.shared, vcf: files[0], outDir: OUT, assembly: opts.assembly, log });
+  const regions = await writeRegionsBed({ repo: REPO, dist: DIST, shared: opts.shared, vcf: files[0], outDir: OUT, assembly: opts.assembly, log });
   log(`regions: ${regions.regions} merged regions, ${(regions.bases / 1e6).toFixed(2)} Mb (${regions.source})`);
   const withStrace = opts.bytes && onPath("strace");
   if (opts.bytes && !withStrace) log("strace not found: bytes read are not measured");

@@ -157,3 +157,45 @@ describe("errors: one stderr line naming the file, exit 3", () => {
     expect(r.stdout).toMatch(/ok: VCFv4\.2, bgzf, 7 records/);
   });
 });
+
+describe("marrowscope panel / custom panels", () => {
+  it("panel export holds every gene with a category and at least one citation", async () => {
+    const r = await runCli(["panel", "export"]);
+    expect(r.code).toBe(0);
+    const panel = JSON.parse(r.stdout);
+    expect(panel.genes.length).toBeGreaterThanOrEqual(80);
+    for (const gene of panel.genes) {
+      expect(gene.category, gene.symbol).toMatch(/^(telomere|inherited-bmf|aa-clonal|myeloid-driver|hla-immune)$/);
+      expect(gene.evidence.length, gene.symbol).toBeGreaterThan(0);
+      for (const e of gene.evidence) expect(panel.citations[e.citation], `${gene.symbol} ${e.citation}`).toBeDefined();
+    }
+    const symbols = new Set(panel.genes.map((g: { symbol: string }) => g.symbol));
+    for (const s of ["TERT", "TERC", "DKC1", "PIGA", "BCOR", "DNMT3A", "TP53", "FANCA", "FANCB", "RAD51", "GATA2", "DDX41", "HLA-A"]) {
+      expect(symbols.has(s), s).toBe(true);
+    }
+  });
+
+  it("a misspelled field fails with exit 4 and the field's path", async () => {
+    const r = await runCli(["panel", "validate", "fixtures/panels/misspelled-field.json"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim()).toMatch(
+      /^marrowscope: fixtures\/panels\/misspelled-field\.json: genes\[0\]\.evidense: unknown field "evidense"/,
+    );
+    const annotateWithBadPanel = await runCli(["annotate", DEMO, "--panel", "fixtures/panels/misspelled-field.json"]);
+    expect(annotateWithBadPanel.code).toBe(4);
+  });
+
+  it("a panel extending the builtin one adds a gene that yields findings", async () => {
+    const vcf = fixture("panels", "srp54-frameshift.vcf");
+    const without = JSON.parse((await runCli(["annotate", vcf])).stdout);
+    expect(without.samples[0].findings).toEqual([]);
+    const r = await runCli(["annotate", vcf, "--panel", "fixtures/panels/extends-add-gene.json"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.panel.id).toBe("local-extension");
+    const findings = report.samples[0].findings;
+    expect(findings.map((f: { gene: { symbol: string } }) => f.gene.symbol)).toEqual(["SRP54"]);
+    expect(findings[0].ruleIds).toEqual(["SRP54.LOF.GERMLINE"]);
+    expect(findings[0].classification).toBe("uncertain");
+  });
+});

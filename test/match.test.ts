@@ -37,17 +37,21 @@ function stripAnnotation(v: Variant): Variant {
 describe("TERT promoter hotspots (vcf2maf tests)", () => {
   it("finds C228T and C250T in GRCh37 (test.vcf) by coordinates, outside the gene span", async () => {
     const list = await variants(fixture("match", "vcf2maf.test.vcf"));
-    const hits = panelHits(list, "GRCh37").flat().filter((h) => h.gene.symbol === "TERT");
+    const hits = panelHits(list, "GRCh37")
+      .flat()
+      .filter((h) => h.gene.symbol === "TERT");
     expect(hits.map((h) => `${h.variant.pos}${h.variant.ref}>${h.variant.alt}`).sort()).toEqual(["1295228G>A", "1295250G>A"]);
     expect(hits.every((h) => h.geneSource === "coordinates")).toBe(true);
-    expect(hits.map((h) => h.hotspots).flat().sort()).toEqual(["C228T", "C250T"]);
+    expect(hits.flatMap((h) => h.hotspots).sort()).toEqual(["C228T", "C250T"]);
   });
 
   it("finds them in GRCh38 (test_grch38.vcf)", async () => {
     const list = await variants(fixture("match", "vcf2maf.test_grch38.vcf"));
-    const hits = panelHits(list, "GRCh38").flat().filter((h) => h.gene.symbol === "TERT");
+    const hits = panelHits(list, "GRCh38")
+      .flat()
+      .filter((h) => h.gene.symbol === "TERT");
     expect(hits.map((h) => h.variant.pos).sort()).toEqual([1295113, 1295135]);
-    expect(hits.map((h) => h.hotspots).flat().sort()).toEqual(["C228T", "C250T"]);
+    expect(hits.flatMap((h) => h.hotspots).sort()).toEqual(["C228T", "C250T"]);
   });
 });
 
@@ -59,7 +63,13 @@ describe("the same genes in both builds", () => {
     expect(b38).toHaveLength(b37.length);
     const genes = (v: Variant, a: Assembly) =>
       // Non-coding models differ between GENCODE releases (RUNX1-AS1 exists only in the GRCh38 table).
-      [...new Set(genesOverlapping(a, v.chrom, v.pos, v.end).filter((g) => g.biotype === "protein_coding").map((g) => g.symbol))]
+      [
+        ...new Set(
+          genesOverlapping(a, v.chrom, v.pos, v.end)
+            .filter((g) => g.biotype === "protein_coding")
+            .map((g) => g.symbol),
+        ),
+      ]
         .sort()
         .join(",");
     const g37 = b37.map((v) => genes(v, "GRCh37"));

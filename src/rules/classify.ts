@@ -50,24 +50,23 @@ export function classify(panel: Panel, subject: Subject, matched: readonly Match
     .reduce((best, next) => (severity(next) < severity(best) ? next : best));
   const matchBasis = (topMatches[0] as MatchedRule).tier;
   const alleleSpecific = matchBasis === "allele";
-  let dropImplications = false;
 
+  const clinvar = subject.clinvar ? clinvarClassification(subject.clinvar.significance) : undefined;
+  const reviewed = (reviewStars(subject.clinvar?.reviewStatus) ?? 0) >= 1;
   if (!alleleSpecific) {
     const common = threshold(panel, ORIGIN_THRESHOLDS.common);
     const af = subject.populationAf?.value;
-    const clinvar = subject.clinvar ? clinvarClassification(subject.clinvar.significance) : undefined;
-    const stars = reviewStars(subject.clinvar?.reviewStatus) ?? 0;
     if (common && af !== undefined && isCommon(af, common)) {
       classification = "benign";
-      dropImplications = true;
-    } else if (clinvar && stars >= 1 && BENIGN.has(clinvar)) {
-      classification = clinvar;
-      dropImplications = true;
-    } else if (clinvar && stars >= 1 && classification === "uncertain" && severity(clinvar) < severity("uncertain")) {
+    } else if (clinvar && reviewed && BENIGN.has(clinvar)) {
       classification = clinvar;
     }
   }
-  if (BENIGN.has(classification)) dropImplications = true;
+  // A reviewed ClinVar assertion about this exact allele outweighs a rule's "uncertain".
+  if (classification === "uncertain" && clinvar && reviewed && severity(clinvar) < severity("uncertain")) {
+    classification = clinvar;
+  }
+  const dropImplications = BENIGN.has(classification);
 
   const byId = new Map(matched.map((m) => [m.rule.id, m.rule]));
   const ruleIds = [...byId.keys()].sort();

@@ -1,8 +1,8 @@
 /**
  * Origin inference: germline, somatic or unknown, with every signal that was weighed written into
  * `reasons`. The first decisive signal wins, in this order: declared origin, the matched normal,
- * a common population frequency, a somatic-caller hint, chrX in a male, the sample's role and VAF
- * bands. Every cut-off is a panel threshold read by name (see `ORIGIN_THRESHOLDS`); a VAF below
+ * a common population frequency, a germline/normal sample role, a somatic-caller hint, chrX in a
+ * male, then VAF bands. Every cut-off is a panel threshold read by name (see `ORIGIN_THRESHOLDS`); a VAF below
  * the germline heterozygous band reads as subclonal.
  */
 import type { Panel } from "../panel/schema.js";
@@ -94,6 +94,13 @@ export function inferOrigin(input: OriginInput): Origin {
   const vafNote = vaf !== undefined ? `VAF ${vafText(vaf)}` : "";
   const male = input.sex === "male" && input.onChrX;
 
+  if (input.role === "germline" || input.role === "normal") {
+    if (low && het) {
+      return done("unknown", `${vafNote} is below the germline heterozygous range ${formatBand(het)} in a ${input.role} sample: mosaicism, clonal haematopoiesis or artefact`);
+    }
+    return done("germline", `sample role is ${input.role}${vafNote ? ` (${vafNote})` : ""}`);
+  }
+
   if (input.somaticCaller) {
     if ((inHet || inHom) && !male) {
       return done("unknown", `somatic-caller hint, but ${vafNote} is germline-like; confirm in germline tissue`);
@@ -108,13 +115,6 @@ export function inferOrigin(input: OriginInput): Origin {
     if (inHom) {
       return done("unknown", `${vafNote} on chrX in a male: a hemizygous germline allele or a clone filling the sample`);
     }
-  }
-
-  if (input.role === "germline" || input.role === "normal") {
-    if (low && het) {
-      return done("unknown", `${vafNote} is below the germline heterozygous range ${formatBand(het)} in a ${input.role} sample: mosaicism, clonal haematopoiesis or artefact`);
-    }
-    return done("germline", `sample role is ${input.role}${vafNote ? ` (${vafNote})` : ""}`);
   }
 
   if (vaf === undefined) return done("unknown", "no VAF, matched normal or caller hint to infer origin");

@@ -49,6 +49,12 @@ const RESERVED_FORMAT: ReadonlyMap<string, readonly [string, string]> = new Map(
   ["PS", ["1", "Integer"]],
 ]);
 
+/** The spec's own definition of a reserved key, used when a file uses the key without declaring it. */
+export function reservedDefinition(kind: "INFO" | "FORMAT", id: string): { id: string; number: string; type: string } | undefined {
+  const want = (kind === "INFO" ? RESERVED_INFO : RESERVED_FORMAT).get(id);
+  return want ? { id, number: want[0], type: want[1] } : undefined;
+}
+
 /** INFO keys whose values are counts or positions and so can never be negative. */
 export const NON_NEGATIVE_INFO: ReadonlySet<string> = new Set(["AC", "AN", "DP", "NS", "MQ0", "END", "AF"]);
 
@@ -65,9 +71,9 @@ export function checkReserved(kind: "INFO" | "FORMAT", id: string, number: strin
   return `${kind}/${id} is declared Number=${number ?? "?"},Type=${type ?? "?"}; the VCF spec reserves Number=${wantNumber},Type=${wantType}`;
 }
 
-const NUMBER_RE = /^(\d+|[ARGM.])$/;
+const NUMBER_RE = /^(\d+|[ARGM.]|LA|LR|LG)$/;
 
-/** `Number=` must be an integer, A, R, G, M (VCF 4.5 base modifications) or `.`. */
+/** `Number=` must be an integer, A, R, G, `.`, or (VCF 4.5) M, LA, LR, LG. */
 export function isValidNumber(number: string): boolean {
   return NUMBER_RE.test(number);
 }
@@ -103,24 +109,35 @@ const INT32_MAX = 2147483647;
 const INTEGER_RE = /^[-+]?\d+$/;
 const FLOAT_RE = /^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|NaN|nan|Inf|inf|Infinity|infinity)$/;
 
-/** A single INFO/FORMAT value against its declared Type; `.` (missing) is always fine. */
-export function checkTypedValue(type: string | undefined, value: string): string | undefined {
+/**
+ * A single INFO/FORMAT value against its declared Type; `.` (missing) is always fine.
+ * `error` means the value cannot be read as declared; `warning` means it can (a 64-bit integer,
+ * which htslib reads; a multi-letter Character, which VEP writes for RNC).
+ */
+export function checkTypedValue(type: string | undefined, value: string): { error?: string; warning?: string } | undefined {
   if (value === "." || value === "") return undefined;
   if (type === "Integer") {
-    if (!INTEGER_RE.test(value)) return `expected an integer, found ${JSON.stringify(value.slice(0, 40))}`;
+    if (!INTEGER_RE.test(value)) {
+      // Tools do write 2.444 into Integer fields (VEP CADD, GATK GC): readable, so only a warning.
+      const detail = `expected an integer, found ${JSON.stringify(value.slice(0, 40))}`;
+      return FLOAT_RE.test(value.trim()) ? { warning: detail } : { error: detail };
+    }
     const n = Number(value);
-    if (n > INT32_MAX || n < INT32_MIN_VALID) return `integer ${value.slice(0, 40)} is outside the 32-bit range VCF allows`;
+    if (n > INT32_MAX || n < INT32_MIN_VALID) return { warning: `integer ${value.slice(0, 40)} is outside the 32-bit range VCF allows` };
   } else if (type === "Float") {
-    if (!FLOAT_RE.test(value)) return `expected a number, found ${JSON.stringify(value.slice(0, 40))}`;
+    if (!FLOAT_RE.test(value)) {
+      const detail = `expected a number, found ${JSON.stringify(value.slice(0, 40))}`;
+      return FLOAT_RE.test(value.trim()) ? { warning: detail } : { error: detail };
+    }
   } else if (type === "Character" && value.length !== 1) {
-    return `expected one character, found ${JSON.stringify(value.slice(0, 40))}`;
+    return { warning: `expected one character, found ${JSON.stringify(value.slice(0, 40))}` };
   }
   return undefined;
 }
 
 /** How many values `Number` asks for, given the ALT count and ploidy; undefined when any count goes. */
 export function expectedCount(number: string | undefined, altCount: number, ploidy: number): number | undefined {
-  if (number === undefined || number === "." || number === "M") return undefined;
+  if (number === undefined || !/^(\d+|[ARG])$/.test(number)) return undefined;
   if (number === "A") return altCount;
   if (number === "R") return altCount + 1;
   if (number === "G") {
@@ -156,8 +173,9 @@ export function checkFilterColumn(text: string): string | undefined {
   return undefined;
 }
 
-/** FORMAT column keys: non-empty, unique, `[A-Za-z_][0-9A-Za-z_.]*`. */
+/** FORMAT column keys: non-empty, unique, `[A-Za-z_][0-9A-Za-z_.]*`; a lone `.` (htslib: no FORMAT data) is fine. */
 export function checkFormatKeys(keys: readonly string[]): string | undefined {
+  if (keys.length === 1 && keys[0] === ".") return undefined;
   const seen = new Set<string>();
   for (const key of keys) {
     if (key === "") return "empty FORMAT key";

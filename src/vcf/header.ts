@@ -94,6 +94,9 @@ export function parseStructured(value: string): Map<string, string> | undefined 
   return out;
 }
 
+/** Structured meta lines whose content we use; a malformed one stops a strict read. */
+const USED_KEYS = new Set(["INFO", "FORMAT", "FILTER", "ALT", "contig", "SAMPLE"]);
+
 const HEADER_COLUMNS = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"];
 
 export interface HeaderOptions {
@@ -196,7 +199,10 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
     if (value.startsWith("<")) {
       const fields = parseStructured(value.trimEnd());
       if (!fields) {
-        warnOrThrow(fail(lineNo, key, `malformed structured value ${JSON.stringify(value.slice(0, 60))}`));
+        const detail = `malformed structured value ${JSON.stringify(value.slice(0, 60))}`;
+        // Lines we read (field definitions, contigs, samples) must parse; others are only reported.
+        if (USED_KEYS.has(key)) warnOrThrow(fail(lineNo, key, detail));
+        else specWarn(lineNo, key, detail);
         continue;
       }
       const id = fields.get("ID");
@@ -223,7 +229,10 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
         if (def.type && !["Integer", "Float", "Flag", "Character", "String"].includes(def.type)) {
           warnOrThrow(fail(lineNo, `${key}.Type`, `unknown Type ${JSON.stringify(def.type)} for ${id}`));
         }
-        if (def.number !== undefined && !isValidNumber(def.number)) {
+        if (def.number !== undefined && /^-\d+$/.test(def.number)) {
+          // Old GATK wrote Number=-1 for "unknown"; read it as ".".
+          specWarn(lineNo, `${key}.Number`, `Number=${def.number} for ${id} is not VCF; read as "."`);
+        } else if (def.number !== undefined && !isValidNumber(def.number)) {
           warnOrThrow(fail(lineNo, `${key}.Number`, `Number must be an integer, A, R, G or ".", found ${JSON.stringify(def.number)} for ${id}`));
         }
         const reserved = checkReserved(key, def.id, def.number, def.type);
