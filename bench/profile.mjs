@@ -17,7 +17,8 @@ import { fileURLToPath } from "node:url";
 /**
  * @param {string} file path of the .cpuprofile
  * @param {string} repo repository root, for relative paths
- * @returns {{ totalMs: number, rows: ProfileRow[] }} rows sorted by self time, largest first
+ * @returns {{ totalMs: number, idleMs: number, rows: ProfileRow[] }} rows sorted by self time, largest
+ *   first; idle (the main thread waiting, e.g. on zlib work in the libuv pool) is kept apart
  */
 export function summariseProfile(file, repo) {
   const profile = JSON.parse(readFileSync(file, "utf8"));
@@ -32,11 +33,15 @@ export function summariseProfile(file, repo) {
   const maps = new SourceMaps();
   const grouped = new Map();
   let totalUs = 0;
+  let idleUs = 0;
   for (const [id, us] of selfUs) {
     const node = nodes.get(id);
     if (!node) continue;
     const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-    if (functionName === "(idle)") continue;
+    if (functionName === "(idle)") {
+      idleUs += us;
+      continue;
+    }
     totalUs += us;
     const where = url ? maps.locate(url, lineNumber, columnNumber, repo) : "";
     const fn = functionName || "(anonymous)";
@@ -46,7 +51,7 @@ export function summariseProfile(file, repo) {
   const rows = [...grouped.values()]
     .sort((a, b) => b.us - a.us || (a.fn < b.fn ? -1 : 1))
     .map((r) => ({ fn: r.fn, where: r.where, selfMs: round(r.us / 1000, 1), selfPct: round((100 * r.us) / (totalUs || 1), 1) }));
-  return { totalMs: round(totalUs / 1000, 1), rows };
+  return { totalMs: round(totalUs / 1000, 1), idleMs: round(idleUs / 1000, 1), rows };
 }
 
 const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;

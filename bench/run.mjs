@@ -201,6 +201,7 @@ async function benchmark(opts) {
   for (const spec of specs) files.push(await ensureCase(spec, { outDir: OUT, makeVcf: makeVcfPath(opts), log }));
   const regions = await writeRegionsBed({ repo: REPO, dist: DIST, shared: opts.shared, vcf: files[0], outDir: OUT, assembly: opts.assembly, log });
   log(`regions: ${regions.regions} merged regions, ${(regions.bases / 1e6).toFixed(2)} Mb (${regions.source})`);
+  const startup = msAvailable ? await measureStartup(opts) : [];
   const withStrace = opts.bytes && onPath("strace");
   if (opts.bytes && !withStrace) log("strace not found: bytes read are not measured");
 
@@ -271,6 +272,7 @@ async function benchmark(opts) {
     marrowscope: { version: JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version, built: msAvailable, ...gitState() },
     options: { quick: opts.quick, case: opts.case || null, repeat: opts.repeat, denseRecords: opts.denseRecords, assembly: opts.assembly },
     peakRssMethod: existsSync("/usr/bin/time") ? "GNU time -v (largest single process)" : "/proc VmHWM poll",
+    startup,
     regions: { source: regions.source, bed: relative(REPO, regions.bed), count: regions.regions, bases: regions.bases },
     cases,
     targets: checkTargets(cases),
@@ -278,6 +280,23 @@ async function benchmark(opts) {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(renderTable(results));
   log(`wrote ${relative(REPO, RESULTS)}`);
+}
+
+/** Fixed costs paid by every run: Node itself, loading the bundle, and a tiny annotate. */
+async function measureStartup(opts) {
+  const demo = "fixtures/demo.vcf.gz";
+  const commands = [
+    ["node", "-e", "0"],
+    ["node", relative(REPO, CLI), "--version"],
+    ...(existsSync(join(REPO, demo)) ? [["node", relative(REPO, CLI), "annotate", demo, "-o", "/dev/null"]] : []),
+  ];
+  const out = [];
+  for (const argv of commands) {
+    const r = await timeTool({ argv }, { ...opts, repeat: Math.max(3, opts.repeat) });
+    out.push({ command: argv.join(" "), status: r.status, wallS: r.median ? r3(r.median.wallS) : null, peakRssMB: r2(r.peakRssMB) });
+    log(`startup: ${argv.join(" ")}: ${r.status === "ok" ? `${r.median.wallS.toFixed(2)} s, ${r.peakRssMB?.toFixed(0)} MB` : r.status}`);
+  }
+  return out;
 }
 
 function selectCases(opts) {
@@ -343,6 +362,9 @@ function renderTable(results) {
     "× bcftools = wall ÷ bcftools view -H on the same file; rows marked (-R) ÷ bcftools view -H -R over the same regions.",
     "× floor = wall ÷ bgzip -dc | wc -l.  read = bytes read from the .vcf.gz (share of the file) + index, by strace.",
     "",
+    "start-up (median of 3+):",
+    ...results.startup.map((s) => `  ${s.status === "ok" ? `${s.wallS.toFixed(2)} s ${String(Math.round(s.peakRssMB)).padStart(4)} MB` : s.status}  ${s.command}`),
+    "",
     "targets (issue 7):",
     ...results.targets.map((t) => `  ${t.pass === null ? "n/a " : t.pass ? "PASS" : "FAIL"}  ${t.name} ${t.limit}  (measured ${t.value ?? "—"})`),
     "",
@@ -363,7 +385,7 @@ async function profile(opts) {
   if (m.exitCode !== 0) throw new Error(`marrowscope exited ${m.exitCode}: ${m.stderr.trim().split("\n").slice(-3).join("\n")}`);
   const prof = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!prof) throw new Error(`no .cpuprofile in ${dir}`);
-  const { totalMs, rows } = summariseProfile(join(dir, prof), REPO);
+  const { totalMs, idleMs, rows } = summariseProfile(join(dir, prof), REPO);
   const byFile = new Map();
   for (const r of rows) {
     const key = r.where ? r.where.replace(/:\d+$/, "") : r.fn;
@@ -371,7 +393,7 @@ async function profile(opts) {
   }
   const pct = (ms) => `${((100 * ms) / totalMs).toFixed(1).padStart(5)}%`;
   const out = [
-    `${spec.id} scan: wall ${m.wallS.toFixed(2)} s (profiled), ${totalMs.toFixed(0)} ms sampled; profile ${relative(REPO, join(dir, prof))}`,
+    `${spec.id} scan: wall ${m.wallS.toFixed(2)} s (profiled), ${totalMs.toFixed(0)} ms busy + ${idleMs.toFixed(0)} ms idle on the main thread; profile ${relative(REPO, join(dir, prof))}`,
     "",
     "top 15 functions by self time:",
     ...rows.slice(0, 15).map((r) => `  ${r.selfMs.toFixed(0).padStart(7)} ms ${pct(r.selfMs)}  ${r.fn}  ${r.where}`),

@@ -9,6 +9,7 @@ import {
   CHROMS,
   type ChromRows,
   decodeGeneRecords,
+  decodeSymbols,
   decodeIds,
   decodeLoci,
   firstLocusByGene,
@@ -102,7 +103,6 @@ export function normalizeChrom(chrom: string): string | undefined {
 // ---------------------------------------------------------------- gene table and symbols
 
 interface GeneTable {
-  readonly records: readonly GeneRecord[];
   readonly symbols: readonly string[];
   readonly ids: readonly number[];
   readonly byId: ReadonlyMap<number, number>;
@@ -118,21 +118,16 @@ let nameIndex: NameIndex | undefined;
 
 function genes(): GeneTable {
   if (geneTable) return geneTable;
-  const records = decodeGeneRecords(genesData.GENE_RECORDS);
+  const symbols = decodeSymbols(genesData.GENE_RECORDS);
   const ids = decodeIds(genesData.GENE_IDS);
-  if (ids.length !== records.length) throw new Error("gene table corrupt: ids and records differ in length");
-  geneTable = {
-    records,
-    symbols: records.map((r) => r.symbol),
-    ids,
-    byId: new Map(ids.map((id, i) => [id, i])),
-  };
+  if (ids.length !== symbols.length) throw new Error("gene table corrupt: ids and records differ in length");
+  geneTable = { symbols, ids, byId: new Map(ids.map((id, i) => [id, i])) };
   return geneTable;
 }
 
 function names(): NameIndex {
   if (nameIndex) return nameIndex;
-  const records = genes().records;
+  const records = decodeGeneRecords(genesData.GENE_RECORDS);
   // Keys are upper-cased: HGNC symbols are unique ignoring case, and users type `hTR` or `HTR`.
   const add = (map: Map<string, number[]>, key: string, gene: number) => {
     const k = key.toUpperCase();

@@ -66,6 +66,8 @@ export function parseStructured(value: string): Map<string, string> | undefined 
       break;
     }
     const key = body.slice(i, eq).trim();
+    // A comma or space inside a key means a value ran on without its own "=" (`ID=1,A,length=…`).
+    if (key === "" || /[\s,]/.test(key)) return undefined;
     let j = eq + 1;
     let val: string;
     if (body[j] === '"') {

@@ -10,6 +10,7 @@ import { readCall } from "../normalize/calls.js";
 import { parseGenotype } from "../normalize/calls.js";
 import {
   checkCigar,
+  checkContigName,
   checkFilterColumn,
   checkFormatKeys,
   checkIdColumn,
@@ -214,7 +215,7 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
         );
       }
       const [chrom = "", posText = "", idText = "", ref = "", altText = "", qualText = "", filterText = "", infoText = ""] = columns;
-      if (chrom === "" || /\s/.test(chrom)) throw fail("CHROM", `expected a contig name, found ${JSON.stringify(chrom)}`);
+      if (chrom === "" || checkContigName(chrom)) throw fail("CHROM", `expected a contig name, found ${JSON.stringify(chrom.slice(0, 40))}`);
       if (!POS_RE.test(posText)) throw fail("POS", `expected a positive integer, found ${JSON.stringify(posText.slice(0, 40))}`);
       if (!REF_RE.test(ref)) {
         if (!IUPAC_REF_RE.test(ref)) throw fail("REF", `expected bases A, C, G, T or N, found ${JSON.stringify(ref.slice(0, 40))}`);
