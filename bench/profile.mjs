@@ -3,7 +3,7 @@
  * dist/ locations mapped back to src/ through the build's source maps.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -17,41 +17,60 @@ import { fileURLToPath } from "node:url";
 /**
  * @param {string} file path of the .cpuprofile
  * @param {string} repo repository root, for relative paths
- * @returns {{ totalMs: number, idleMs: number, rows: ProfileRow[] }} rows sorted by self time, largest
- *   first; idle (the main thread waiting, e.g. on zlib work in the libuv pool) is kept apart
+ * @returns {{ totalMs: number, idleMs: number, rows: ProfileRow[], inclusive: ProfileRow[] }} `rows`
+ *   by self time, `inclusive` by time with the function anywhere on the stack (recursion counted
+ *   once), both largest first; idle (the main thread waiting, e.g. on zlib work in the libuv
+ *   pool) is kept apart
  */
 export function summariseProfile(file, repo) {
   const profile = JSON.parse(readFileSync(file, "utf8"));
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const selfUs = new Map();
+  const parent = new Map();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const maps = new SourceMaps();
+  const keyOf = new Map();
+  const frames = new Map();
+  const frameKey = (id) => {
+    let key = keyOf.get(id);
+    if (key !== undefined) return key;
+    const { functionName, url, lineNumber, columnNumber } = nodes.get(id).callFrame;
+    const fn = functionName || "(anonymous)";
+    const where = url ? maps.locate(url, lineNumber, columnNumber, repo) : "";
+    key = `${fn}\u0000${where}`;
+    if (!frames.has(key)) frames.set(key, { fn, where, self: 0, incl: 0 });
+    keyOf.set(id, key);
+    return key;
+  };
   const { samples, timeDeltas } = profile;
+  let totalUs = 0;
+  let idleUs = 0;
   // timeDeltas[i] is the gap before sample i, so sample i lasts until sample i + 1.
   for (let i = 0; i < samples.length; i++) {
     const dt = timeDeltas[i + 1] ?? 0;
-    selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + dt);
-  }
-  const maps = new SourceMaps();
-  const grouped = new Map();
-  let totalUs = 0;
-  let idleUs = 0;
-  for (const [id, us] of selfUs) {
-    const node = nodes.get(id);
-    if (!node) continue;
-    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-    if (functionName === "(idle)") {
-      idleUs += us;
+    const id = samples[i];
+    if (!nodes.has(id)) continue;
+    if (nodes.get(id).callFrame.functionName === "(idle)") {
+      idleUs += dt;
       continue;
     }
-    totalUs += us;
-    const where = url ? maps.locate(url, lineNumber, columnNumber, repo) : "";
-    const fn = functionName || "(anonymous)";
-    const key = `${fn}\u0000${where}`;
-    grouped.set(key, { fn, where, us: (grouped.get(key)?.us ?? 0) + us });
+    totalUs += dt;
+    frames.get(frameKey(id)).self += dt;
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const key = frameKey(at);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      frames.get(key).incl += dt;
+    }
   }
-  const rows = [...grouped.values()]
-    .sort((a, b) => b.us - a.us || (a.fn < b.fn ? -1 : 1))
-    .map((r) => ({ fn: r.fn, where: r.where, selfMs: round(r.us / 1000, 1), selfPct: round((100 * r.us) / (totalUs || 1), 1) }));
-  return { totalMs: round(totalUs / 1000, 1), idleMs: round(idleUs / 1000, 1), rows };
+  const toRow = (f, us) => ({ fn: f.fn, where: f.where, selfMs: round(us / 1000, 1), selfPct: round((100 * us) / (totalUs || 1), 1) });
+  const all = [...frames.values()].filter((f) => f.fn !== "(root)");
+  const rows = all
+    .filter((f) => f.self > 0)
+    .sort((a, b) => b.self - a.self || (a.fn < b.fn ? -1 : 1))
+    .map((f) => toRow(f, f.self));
+  const inclusive = all.sort((a, b) => b.incl - a.incl || (a.fn < b.fn ? -1 : 1)).map((f) => toRow(f, f.incl));
+  return { totalMs: round(totalUs / 1000, 1), idleMs: round(idleUs / 1000, 1), rows, inclusive };
 }
 
 const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
@@ -73,8 +92,13 @@ class SourceMaps {
     const map = this.#load(path);
     const hit = map && lookup(map, line0, col0);
     if (!hit) return generated;
-    // Sources are relative to the build's dist/ (here possibly a copy of it): keep the repo-relative tail.
-    return `${String(map.sources[hit.source]).replace(/^(\.\.?\/)+/, "")}:${hit.line + 1}`;
+    const source = String(map.sources[hit.source]);
+    // Our own bundle's sources are relative to dist/, which the bench runs from a copy of: keep
+    // the repo-relative tail. Dependencies' maps resolve where they lie.
+    const original = path.includes("/node_modules/")
+      ? relative(repo, resolve(dirname(path), map.sourceRoot ?? "", source))
+      : source.replace(/^(\.\.?\/)+/, "");
+    return `${original}:${hit.line + 1}`;
   }
 
   #load(path) {

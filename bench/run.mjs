@@ -6,10 +6,11 @@
  *
  *   node bench/run.mjs [--quick] [--case TEXT] [--repeat N] [--dense-records N]
  *                      [--shared DIR] [--rebuild] [--no-bytes] [--timeout S]
- *   node bench/run.mjs --profile [--case TEXT]    cpu profile of the scan, top 15 self times
+ *   node bench/run.mjs --profile [--case TEXT] [--strategy scan|index]
+ *                                          cpu profile of one annotate run, top 15 self times
  */
 import { spawnSync } from "node:child_process";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,6 +42,7 @@ function parseArgs(argv) {
     timeoutS: 1800,
     assembly: "GRCh38",
     case: "",
+    strategy: "scan",
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -55,6 +57,10 @@ function parseArgs(argv) {
     else if (a === "--no-bytes") opts.bytes = false;
     else if (a === "--shared") opts.shared = resolve(value());
     else if (a === "--case") opts.case = value();
+    else if (a === "--strategy") {
+      opts.strategy = value();
+      if (!["scan", "index"].includes(opts.strategy)) usage(`--strategy: expected scan or index, found "${opts.strategy}"`);
+    }
     else if (a === "--repeat") opts.repeat = positiveInt(a, value());
     else if (a === "--dense-records") opts.denseRecords = positiveInt(a, value());
     else if (a === "--timeout") opts.timeoutS = positiveInt(a, value());
@@ -195,6 +201,8 @@ const r2 = (x) => (x === null || x === undefined ? null : Math.round(x * 100) / 
 const r3 = (x) => (x === null || x === undefined ? null : Math.round(x * 1000) / 1000);
 
 async function benchmark(opts) {
+  const loadBefore = loadavg()[0];
+  if (loadBefore > 0.5 * cpus().length) log(`load average ${loadBefore.toFixed(1)} on ${cpus().length} cpus: timings will be noisy`);
   const specs = selectCases(opts);
   const msAvailable = await ensureBuild(opts);
   const files = [];
@@ -267,7 +275,7 @@ async function benchmark(opts) {
   const results = {
     schemaVersion: 1,
     date: new Date().toISOString(),
-    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memGB: r2(totalmem() / 2 ** 30) },
+    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memGB: r2(totalmem() / 2 ** 30), load1mBefore: r2(loadBefore), load1mAfter: r2(loadavg()[0]) },
     tools: { bcftools: versionOf(["bcftools", "--version"]), bgzip: versionOf(["bgzip", "--version"]), tabix: versionOf(["tabix", "--version"]) },
     marrowscope: { version: JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version, built: msAvailable, ...gitState() },
     options: { quick: opts.quick, case: opts.case || null, repeat: opts.repeat, denseRecords: opts.denseRecords, assembly: opts.assembly },
@@ -300,7 +308,9 @@ async function measureStartup(opts) {
 }
 
 function selectCases(opts) {
-  const specs = caseSpecs({ quick: opts.quick && !opts.case, denseRecords: opts.denseRecords }).filter((s) => s.id.includes(opts.case));
+  const all = caseSpecs({ quick: opts.quick && !opts.case, denseRecords: opts.denseRecords });
+  const exact = all.filter((s) => s.id === opts.case);
+  const specs = exact.length > 0 ? exact : all.filter((s) => s.id.includes(opts.case));
   if (specs.length === 0) usage(`--case ${opts.case}: no case matches (ids: ${caseSpecs({ quick: false, denseRecords: opts.denseRecords }).map((s) => s.id).join(", ")})`);
   return specs;
 }
@@ -352,7 +362,7 @@ function renderTable(results) {
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 2 && r[3] === "" ? 0 : String(r[i]).length))));
   const fmt = (cells) => cells.map((cell, i) => (i >= 2 && i <= 7 ? String(cell).padStart(width[i]) : String(cell).padEnd(width[i]))).join("  ").trimEnd();
   const lines = [
-    `node ${results.machine.node}, ${results.machine.cpus} cpus (${results.machine.cpuModel}), ${results.tools.bcftools}, ${results.date}`,
+    `node ${results.machine.node}, ${results.machine.cpus} cpus (${results.machine.cpuModel}), ${results.tools.bcftools}, ${results.date}, load ${results.machine.load1mBefore} → ${results.machine.load1mAfter}`,
     "",
     fmt(head),
     fmt(head.map((_, i) => "-".repeat(width[i]))),
@@ -379,13 +389,13 @@ async function profile(opts) {
   const dir = join(OUT, "prof");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const argv = ["node", "--cpu-prof", "--cpu-prof-dir", dir, ...msArgs(relative(REPO, file), "scan").slice(1)];
+  const argv = ["node", "--cpu-prof", "--cpu-prof-dir", dir, ...msArgs(relative(REPO, file), opts.strategy).slice(1)];
   log(`profiling ${spec.id}: ${argv.join(" ")}`);
   const m = await measure(argv, { cwd: REPO, timeoutS: opts.timeoutS });
   if (m.exitCode !== 0) throw new Error(`marrowscope exited ${m.exitCode}: ${m.stderr.trim().split("\n").slice(-3).join("\n")}`);
   const prof = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!prof) throw new Error(`no .cpuprofile in ${dir}`);
-  const { totalMs, idleMs, rows } = summariseProfile(join(dir, prof), REPO);
+  const { totalMs, idleMs, rows, inclusive } = summariseProfile(join(dir, prof), REPO);
   const byFile = new Map();
   for (const r of rows) {
     const key = r.where ? r.where.replace(/:\d+$/, "") : r.fn;
@@ -393,12 +403,18 @@ async function profile(opts) {
   }
   const pct = (ms) => `${((100 * ms) / totalMs).toFixed(1).padStart(5)}%`;
   const out = [
-    `${spec.id} scan: wall ${m.wallS.toFixed(2)} s (profiled), ${totalMs.toFixed(0)} ms busy + ${idleMs.toFixed(0)} ms idle on the main thread; profile ${relative(REPO, join(dir, prof))}`,
+    `${spec.id} ${opts.strategy}: wall ${m.wallS.toFixed(2)} s (profiled), ${totalMs.toFixed(0)} ms busy + ${idleMs.toFixed(0)} ms idle on the main thread; profile ${relative(REPO, join(dir, prof))}`,
     "",
     "top 15 functions by self time:",
     ...rows.slice(0, 15).map((r) => `  ${r.selfMs.toFixed(0).padStart(7)} ms ${pct(r.selfMs)}  ${r.fn}  ${r.where}`),
     "",
-    "by file:",
+    "top 15 of our own functions (src/) by inclusive time:",
+    ...inclusive
+      .filter((r) => r.where.startsWith("src/"))
+      .slice(0, 15)
+      .map((r) => `  ${r.selfMs.toFixed(0).padStart(7)} ms ${pct(r.selfMs)}  ${r.fn}  ${r.where}`),
+    "",
+    "self time by file:",
     ...[...byFile]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 10)

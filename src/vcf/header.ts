@@ -84,6 +84,12 @@ export function parseStructured(value: string): Map<string, string> | undefined 
       // Only "," may follow a closing quote: anything else is an unescaped quote inside the value.
       while (j < body.length && body[j] === " ") j++;
       if (j < body.length && body[j] !== ",") return undefined;
+    } else if (body[j] === "<" || body[j] === "[") {
+      // Nested `<a,b>` or `[a, b]` values (##SAMPLE software fields, ##META Values) hold commas.
+      const close = body.indexOf(body[j] === "<" ? ">" : "]", j);
+      if (close === -1) return undefined;
+      val = body.slice(j, close + 1);
+      j = close + 1;
     } else {
       const comma = body.indexOf(",", j);
       const end = comma === -1 ? body.length : comma;

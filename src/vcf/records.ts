@@ -214,8 +214,9 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
           `expected ${expectedColumns} tab-separated columns (${nSamples} sample${nSamples === 1 ? "" : "s"}), found ${columns.length}`,
         );
       }
+      // CHROM may also be an angle-bracketed ID pointing into an assembly file (VCF 4.3 §1.6.1).
       const [chrom = "", posText = "", idText = "", ref = "", altText = "", qualText = "", filterText = "", infoText = ""] = columns;
-      if (chrom === "" || checkContigName(chrom)) throw fail("CHROM", `expected a contig name, found ${JSON.stringify(chrom.slice(0, 40))}`);
+      if (chrom === "" || (checkContigName(chrom) && !/^<[^<>\s,]+>$/.test(chrom))) throw fail("CHROM", `expected a contig name, found ${JSON.stringify(chrom.slice(0, 40))}`);
       if (!POS_RE.test(posText)) throw fail("POS", `expected a positive integer, found ${JSON.stringify(posText.slice(0, 40))}`);
       if (!REF_RE.test(ref)) {
         if (!IUPAC_REF_RE.test(ref)) throw fail("REF", `expected bases A, C, G, T or N, found ${JSON.stringify(ref.slice(0, 40))}`);
