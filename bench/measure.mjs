@@ -2,7 +2,8 @@
  * Runs one command and measures it: wall seconds (hrtime around spawn → exit), peak RSS and CPU
  * seconds. Peak RSS comes from GNU `/usr/bin/time -v` when present (ru_maxrss: the largest single
  * process of the command, pipelines included); otherwise from polling /proc/<pid>/status VmHWM
- * over the process tree, which can miss a peak shorter than the poll interval.
+ * over the process tree, which can miss a peak shorter than the poll interval (BENCH_RSS=poll forces
+ * that path).
  */
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, readdirSync, rmSync, closeSync } from "node:fs";
@@ -28,7 +29,8 @@ export const GNU_TIME = "/usr/bin/time";
  * @returns {Promise<Measurement>}
  */
 export function measure(argv, opts = {}) {
-  const useTime = existsSync(GNU_TIME);
+  // BENCH_RSS=poll forces the fallback (to test it where GNU time is installed).
+  const useTime = existsSync(GNU_TIME) && process.env.BENCH_RSS !== "poll";
   const report = join(tmpdir(), `bench-time-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
   const cmd = useTime ? [GNU_TIME, "-v", "-o", report, ...argv] : argv;
   const devnull = openSync("/dev/null", "w");

@@ -3,14 +3,15 @@
  * then the SampleSummary from the panel's `summaryRules`, each conclusion with the rule ids and
  * citations behind it. Pure and synchronous; findings come back sorted deterministically.
  */
+
+import { alleleKind } from "./normalize/alleles.js";
 import type { Panel, SummaryRule, SummaryWhen } from "./panel/schema.js";
 import { type Coverage, type Finding, ImplicationCodeSchema, type SampleSummary } from "./report/schema.js";
-import { canonicalChrom } from "./normalize/contigs.js";
-import { alleleKind } from "./normalize/alleles.js";
 import { remember, subjectOf } from "./rules/apply.js";
 import { inBand, resolveBound } from "./rules/bounds.js";
 import { classify, withVerdict } from "./rules/classify.js";
 import { alleleCopies, type MatchedRule, matchingRules, type Subject, svTypeOf } from "./rules/evaluate.js";
+import { sortFindings } from "./rules/order.js";
 
 export interface SummarizeContext {
   readonly panel: Panel;
@@ -28,10 +29,7 @@ type Reason = SampleSummary["reasons"][number];
  * `hits: "one"` rules into `hits: "two"` rules; the summary fields come from `summaryRules`.
  * Benign and likely-benign findings feed a summary rule only when it names their classification.
  */
-export function summarizeSample(
-  findings: readonly Finding[],
-  context: SummarizeContext,
-): { findings: Finding[]; summary: SampleSummary } {
+export function summarizeSample(findings: readonly Finding[], context: SummarizeContext): { findings: Finding[]; summary: SampleSummary } {
   const { panel } = context;
   const genotypeReasons: Reason[] = [];
   const updated = twoHitPass(findings, panel, genotypeReasons);
@@ -121,7 +119,11 @@ function twoHitPass(findings: readonly Finding[], panel: Panel, reasons: Reason[
   return out;
 }
 
-function genotypeReason(qualifying: readonly { index: number; subject: Subject }[], findings: readonly Finding[], rules: readonly MatchedRule[]): Reason {
+function genotypeReason(
+  qualifying: readonly { index: number; subject: Subject }[],
+  findings: readonly Finding[],
+  rules: readonly MatchedRule[],
+): Reason {
   const first = qualifying[0] as { index: number; subject: Subject };
   const gene = first.subject.gene.symbol;
   const list = qualifying.map((q) => (findings[q.index] as Finding).variant.key);
@@ -190,7 +192,10 @@ const TIE_ORDER: Readonly<Record<string, readonly string[]>> = {
   inheritedDisorder: ["suspected", "carrier-only"],
 };
 
-function decide(field: "istResponse" | "clonalEvolutionRisk" | "inheritedDisorder", fired: readonly Fired[]): { value?: string; winners: Fired[] } {
+function decide(
+  field: "istResponse" | "clonalEvolutionRisk" | "inheritedDisorder",
+  fired: readonly Fired[],
+): { value?: string; winners: Fired[] } {
   const mine = fired.filter((f) => f.rule.field === field);
   if (mine.length === 0) return { winners: [] };
   const top = Math.max(...mine.map((f) => f.rule.priority));
@@ -237,37 +242,4 @@ function buildSummary(findings: readonly Finding[], context: SummarizeContext, g
     considerations,
     reasons,
   };
-}
-
-// ---- order --------------------------------------------------------------------------------------
-
-/** 1–22, X, Y, MT, then anything else by name. */
-function naturalRank(chrom: string): number {
-  const c = canonicalChrom(chrom);
-  if (/^\d+$/.test(c)) return Number(c);
-  return c === "X" ? 23 : c === "Y" ? 24 : c === "MT" ? 25 : 26;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Sample, contig order given (else natural), pos, ref, alt, rule ids, gene: no locale involved. */
-function sortFindings(findings: readonly Finding[], contigOrder: readonly string[]): Finding[] {
-  const given = new Map<string, number>();
-  contigOrder.forEach((contig, i) => {
-    if (!given.has(canonicalChrom(contig))) given.set(canonicalChrom(contig), i);
-  });
-  const rank = (chrom: string): number => given.get(canonicalChrom(chrom)) ?? contigOrder.length + naturalRank(chrom);
-  return [...findings].sort(
-    (a, b) =>
-      compareText(a.sample, b.sample) ||
-      rank(a.variant.chrom) - rank(b.variant.chrom) ||
-      compareText(a.variant.chrom, b.variant.chrom) ||
-      a.variant.pos - b.variant.pos ||
-      compareText(a.variant.ref, b.variant.ref) ||
-      compareText(a.variant.alt, b.variant.alt) ||
-      compareText(a.ruleIds.join(","), b.ruleIds.join(",")) ||
-      compareText(a.gene.symbol, b.gene.symbol),
-  );
 }

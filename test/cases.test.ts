@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { AnnotateOptions } from "../src/options.js";
 import { annotate } from "../src/node.js";
+import type { AnnotateOptions } from "../src/options.js";
 import type { SampleReport } from "../src/report/schema.js";
 
 interface ExpectedFinding {
@@ -41,7 +41,12 @@ function observed(sample: SampleReport): ExpectedSample {
     clonalEvolutionRisk: sample.summary.clonalEvolutionRisk,
     inheritedDisorder: sample.summary.inheritedDisorder,
     considerations: [...sample.summary.considerations].sort(),
-    findings: sample.findings.map((f) => ({ gene: f.gene.symbol, classification: f.classification, origin: f.origin.call, codes: f.implications.map((i) => i.code) })),
+    findings: sample.findings.map((f) => ({
+      gene: f.gene.symbol,
+      classification: f.classification,
+      origin: f.origin.call,
+      codes: f.implications.map((i) => i.code),
+    })),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { enginePanelJson } from "../fixtures/cases/engine-panel.js";
 import { makeCall, makeHit } from "../fixtures/cases/builders.js";
+import { enginePanelJson } from "../fixtures/cases/engine-panel.js";
 import type { Hit, SampleCall } from "../src/model.js";
 import { loadPanel, type Panel } from "../src/panel/index.js";
 import { FindingSchema } from "../src/report/schema.js";
@@ -8,8 +8,8 @@ import {
   applyRules,
   clinvarClassification,
   normalizeHgvsp,
-  reviewStars,
   type RuleContext,
+  reviewStars,
   significanceMatches,
 } from "../src/rules/index.js";
 
@@ -112,7 +112,13 @@ describe("classification and implications", () => {
 
   it("an allele rule's low-penetrance call supersedes gene-wide rules, even for a ~1% allele", () => {
     const hit = makeHit({
-      ...TERT, pos: 1253900, ref: "C", alt: "T", terms: ["missense_variant"], hgvsp: "ENSP00000310581.5:p.Ala1062Thr", populationAf: 0.015,
+      ...TERT,
+      pos: 1253900,
+      ref: "C",
+      alt: "T",
+      terms: ["missense_variant"],
+      hgvsp: "ENSP00000310581.5:p.Ala1062Thr",
+      populationAf: 0.015,
     });
     const f = finding(hit, makeCall("S", "0/1", 0.5));
     expect(f.classification).toBe("low-penetrance");
@@ -130,14 +136,23 @@ describe("classification and implications", () => {
   });
 
   it("a reviewed ClinVar benign lowers a consequence-based call and removes its implications", () => {
-    const hit = tertStop({ clinvar: { significance: "Benign/Likely benign", reviewStatus: "criteria provided, multiple submitters, no conflicts" } });
+    const hit = tertStop({
+      clinvar: { significance: "Benign/Likely benign", reviewStatus: "criteria provided, multiple submitters, no conflicts" },
+    });
     const f = finding(hit, makeCall("S", "0/1", 0.5));
     expect(f.classification).toBe("likely-benign");
     expect(f.implications).toEqual([]);
   });
 
   it("a reviewed ClinVar pathogenic raises an uncertain TERC non-coding call; unreviewed does not", () => {
-    const base = { ...TERC, pos: 169764755, ref: "C", alt: "T", terms: ["non_coding_transcript_exon_variant"], hgvsc: "ENST00000602385.1:n.305G>A" };
+    const base = {
+      ...TERC,
+      pos: 169764755,
+      ref: "C",
+      alt: "T",
+      terms: ["non_coding_transcript_exon_variant"],
+      hgvsc: "ENST00000602385.1:n.305G>A",
+    };
     const reviewed = makeHit({ ...base, clinvar: { significance: "Pathogenic", reviewStatus: "criteria provided, single submitter" } });
     const f = finding(reviewed, makeCall("S", "0/1", 0.5));
     expect(f.classification).toBe("pathogenic");
@@ -147,7 +162,14 @@ describe("classification and implications", () => {
   });
 
   it("a ClinVar match is allele-specific (any-of picks its most specific alternative)", () => {
-    const hit = makeHit({ ...TERT, pos: 1280000, ref: "A", alt: "G", terms: ["missense_variant"], clinvar: { significance: "Pathogenic/Likely pathogenic" } });
+    const hit = makeHit({
+      ...TERT,
+      pos: 1280000,
+      ref: "A",
+      alt: "G",
+      terms: ["missense_variant"],
+      clinvar: { significance: "Pathogenic/Likely pathogenic" },
+    });
     const f = finding(hit, makeCall("S", "0/1", 0.5));
     expect(f.matchBasis).toBe("allele");
     expect(f.classification).toBe("likely-pathogenic");
@@ -195,7 +217,13 @@ describe("classification and implications", () => {
   });
 
   it("no finding for a gene outside the panel or a sample without the allele", () => {
-    expect(applyRules(makeHit({ gene: "BRCA2", hgncId: "HGNC:1101", chrom: "chr13", pos: 1, ref: "A", alt: "T", terms: ["stop_gained"] }), makeCall("S", "0/1", 0.5), ctx())).toBeUndefined();
+    expect(
+      applyRules(
+        makeHit({ gene: "BRCA2", hgncId: "HGNC:1101", chrom: "chr13", pos: 1, ref: "A", alt: "T", terms: ["stop_gained"] }),
+        makeCall("S", "0/1", 0.5),
+        ctx(),
+      ),
+    ).toBeUndefined();
     expect(applyRules(tertStop(), makeCall("S", "0/0", 0), ctx())).toBeUndefined();
   });
 
@@ -210,7 +238,10 @@ describe("classification and implications", () => {
   });
 
   it("builds a schema-valid finding with rounded VAF and the record's location", () => {
-    const f = finding(tertStop({ id: ["rs1"], line: 42, transcript: "ENST00000310581", hgvsc: "c.298C>T" }), makeCall("S", "0/1", 0.123456));
+    const f = finding(
+      tertStop({ id: ["rs1"], line: 42, transcript: "ENST00000310581", hgvsc: "c.298C>T" }),
+      makeCall("S", "0/1", 0.123456),
+    );
     expect(FindingSchema.parse(f)).toEqual(f);
     expect(f.call).toEqual({ genotype: "0/1", zygosity: "het", vaf: 0.1235, vafSource: "FORMAT/AD", depth: 100, altDepth: 12 });
     expect(f.source).toEqual({ file: "case.vcf", line: 42 });

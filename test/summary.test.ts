@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { enginePanelJson } from "../fixtures/cases/engine-panel.js";
 import { makeCall, makeHit } from "../fixtures/cases/builders.js";
+import { enginePanelJson } from "../fixtures/cases/engine-panel.js";
 import type { Hit, SampleCall } from "../src/model.js";
 import { loadPanel } from "../src/panel/index.js";
 import { type Finding, SampleSummarySchema } from "../src/report/schema.js";
@@ -15,11 +15,31 @@ function apply(hit: Hit, call: SampleCall, context = ctx()): Finding {
   return f;
 }
 
-const fanca = (pos: number) => makeHit({ gene: "FANCA", hgncId: "HGNC:3582", chrom: "chr16", pos, ref: "C", alt: "A", terms: ["stop_gained"] });
+const fanca = (pos: number) =>
+  makeHit({ gene: "FANCA", hgncId: "HGNC:3582", chrom: "chr16", pos, ref: "C", alt: "A", terms: ["stop_gained"] });
 const piga = () => makeHit({ gene: "PIGA", hgncId: "HGNC:8957", chrom: "chrX", pos: 15331000, ref: "C", alt: "T", terms: ["stop_gained"] });
 const r882 = () =>
-  makeHit({ gene: "DNMT3A", hgncId: "HGNC:2978", chrom: "chr2", pos: 25234373, ref: "C", alt: "T", terms: ["missense_variant"], hotspots: ["R882"] });
-const tertCommon = () => makeHit({ gene: "TERT", hgncId: "HGNC:11730", chrom: "chr5", pos: 1280000, ref: "A", alt: "G", terms: ["missense_variant"], populationAf: 0.3 });
+  makeHit({
+    gene: "DNMT3A",
+    hgncId: "HGNC:2978",
+    chrom: "chr2",
+    pos: 25234373,
+    ref: "C",
+    alt: "T",
+    terms: ["missense_variant"],
+    hotspots: ["R882"],
+  });
+const tertCommon = () =>
+  makeHit({
+    gene: "TERT",
+    hgncId: "HGNC:11730",
+    chrom: "chr5",
+    pos: 1280000,
+    ref: "A",
+    alt: "G",
+    terms: ["missense_variant"],
+    populationAf: 0.3,
+  });
 
 describe("two-hit logic", () => {
   it("one loss allele in a recessive gene is carrier-only", () => {
@@ -27,7 +47,11 @@ describe("two-hit logic", () => {
     expect(findings[0]?.ruleIds).toEqual(["FANCA.CARRIER"]);
     expect(summary.inheritedDisorder).toBe("carrier-only");
     expect(summary.considerations).toEqual(["CARRIER"]);
-    expect(summary.reasons).toContainEqual({ statement: "fixture: carrier", ruleIds: ["SUMMARY.INHERITED.CARRIER", "FANCA.CARRIER"], citations: ["fixture-only"] });
+    expect(summary.reasons).toContainEqual({
+      statement: "fixture: carrier",
+      ruleIds: ["SUMMARY.INHERITED.CARRIER", "FANCA.CARRIER"],
+      citations: ["fixture-only"],
+    });
   });
 
   it("two different loss alleles, phase unknown, are a possible compound heterozygote", () => {
@@ -40,7 +64,8 @@ describe("two-hit logic", () => {
     expect(summary.inheritedDisorder).toBe("suspected");
     expect(summary.considerations).toEqual(["FANCONI_ANEMIA"]);
     expect(summary.reasons).toContainEqual({
-      statement: "FANCA: 2 different qualifying alleles (chr16:89800000:C:A, chr16:89810000:C:A), phase unknown: possible compound heterozygote",
+      statement:
+        "FANCA: 2 different qualifying alleles (chr16:89800000:C:A, chr16:89810000:C:A), phase unknown: possible compound heterozygote",
       ruleIds: ["FANCA.BIALLELIC"],
       citations: ["fixture-only"],
     });
@@ -85,7 +110,11 @@ describe("sample summary", () => {
     expect(summary.considerations).toEqual(["PNH_CLONE"]);
     expect(summary.reasons.slice(0, 3)).toEqual([
       { statement: "fixture: favourable", ruleIds: ["SUMMARY.IST.FAVORABLE", "PIGA.LOF.SOMATIC"], citations: ["fixture-only"] },
-      { statement: "fixture: unfavourable", ruleIds: ["SUMMARY.IST.UNFAVORABLE", "DNMT3A.MISSENSE", "DNMT3A.R882"], citations: ["fixture-only"] },
+      {
+        statement: "fixture: unfavourable",
+        ruleIds: ["SUMMARY.IST.UNFAVORABLE", "DNMT3A.MISSENSE", "DNMT3A.R882"],
+        citations: ["fixture-only"],
+      },
       { statement: "fixture: high", ruleIds: ["SUMMARY.CLONAL.HIGH", "DNMT3A.MISSENSE", "DNMT3A.R882"], citations: ["fixture-only"] },
     ]);
     expect(SampleSummarySchema.parse(summary)).toEqual(summary);
@@ -117,13 +146,29 @@ describe("sample summary", () => {
   it("names the genes the input could not speak for", () => {
     const { summary } = summarizeSample([], {
       panel,
-      coverage: { assessed: ["TERT"], notAssessed: [{ symbol: "U2AF1", reason: "GRCh38 blind spot" }, { symbol: "DKC1", reason: "no chrX records" }] },
+      coverage: {
+        assessed: ["TERT"],
+        notAssessed: [
+          { symbol: "U2AF1", reason: "GRCh38 blind spot" },
+          { symbol: "DKC1", reason: "no chrX records" },
+        ],
+      },
     });
-    expect(summary.reasons.at(-1)?.statement).toBe('Not assessed, so "no-evidence" does not speak for: DKC1 (no chrX records); U2AF1 (GRCh38 blind spot)');
+    expect(summary.reasons.at(-1)?.statement).toBe(
+      'Not assessed, so "no-evidence" does not speak for: DKC1 (no chrX records); U2AF1 (GRCh38 blind spot)',
+    );
   });
 
   it("a germline DDX41 truncation in a tumour-only sample asks for germline confirmation", () => {
-    const hit = makeHit({ gene: "DDX41", hgncId: "HGNC:18674", chrom: "chr5", pos: 177512000, ref: "G", alt: "GA", terms: ["frameshift_variant"] });
+    const hit = makeHit({
+      gene: "DDX41",
+      hgncId: "HGNC:18674",
+      chrom: "chr5",
+      pos: 177512000,
+      ref: "G",
+      alt: "GA",
+      terms: ["frameshift_variant"],
+    });
     const f = apply(hit, makeCall("T", "0/1", 0.48), ctx({ role: "tumor", somaticCaller: true }));
     expect(f.origin.call).toBe("unknown");
     const { summary } = summarizeSample([f], { panel });

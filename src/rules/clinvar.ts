@@ -7,7 +7,10 @@ import type { Classification } from "../report/schema.js";
 
 /** Lower-case, with spaces and hyphens as `_`: `Likely pathogenic` → `likely_pathogenic`. */
 export function normalizeTerm(term: string): string {
-  return term.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  return term
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
 }
 
 /** The tokens of a significance string; any conflicting term also yields the token `conflicting`. */

@@ -65,9 +65,30 @@ export function tierRank(tier: Tier): number {
 }
 
 const AMINO_ACIDS: Readonly<Record<string, string>> = {
-  Ala: "A", Arg: "R", Asn: "N", Asp: "D", Cys: "C", Gln: "Q", Glu: "E", Gly: "G", His: "H", Ile: "I",
-  Leu: "L", Lys: "K", Met: "M", Phe: "F", Pro: "P", Ser: "S", Thr: "T", Trp: "W", Tyr: "Y", Val: "V",
-  Sec: "U", Pyl: "O", Ter: "*", Xaa: "X",
+  Ala: "A",
+  Arg: "R",
+  Asn: "N",
+  Asp: "D",
+  Cys: "C",
+  Gln: "Q",
+  Glu: "E",
+  Gly: "G",
+  His: "H",
+  Ile: "I",
+  Leu: "L",
+  Lys: "K",
+  Met: "M",
+  Phe: "F",
+  Pro: "P",
+  Ser: "S",
+  Thr: "T",
+  Trp: "W",
+  Tyr: "Y",
+  Val: "V",
+  Sec: "U",
+  Pyl: "O",
+  Ter: "*",
+  Xaa: "X",
 };
 
 /** `ENSP…:p.(Ala1062Thr)` and `p.A1062T` both become `p.A1062T`; `%3D` is VEP's escaped `=`. */
@@ -96,7 +117,7 @@ function singleMatches(match: SingleMatch, subject: Subject, panel: Panel): bool
       const terms = subject.consequence?.terms ?? [];
       return match.classes.some((name) => {
         const cls = Object.hasOwn(panel.consequenceClasses, name) ? panel.consequenceClasses[name] : undefined;
-        return cls !== undefined && cls.terms.some((term) => terms.includes(term));
+        return cls?.terms.some((term) => terms.includes(term)) ?? false;
       });
     }
     case "hotspot":
@@ -104,7 +125,11 @@ function singleMatches(match: SingleMatch, subject: Subject, panel: Panel): bool
     case "allele": {
       const byAllele = match.alleles?.some(
         (a) =>
-          assemblyOk(a.assembly) && sameChrom(a.chrom, subject.chrom) && a.pos === subject.pos && a.ref === subject.ref && a.alt === subject.alt,
+          assemblyOk(a.assembly) &&
+          sameChrom(a.chrom, subject.chrom) &&
+          a.pos === subject.pos &&
+          a.ref === subject.ref &&
+          a.alt === subject.alt,
       );
       const hgvsp = subject.consequence?.hgvsp;
       const byHgvsp = hgvsp !== undefined && match.hgvsp?.some((p) => normalizeHgvsp(p) === normalizeHgvsp(hgvsp));

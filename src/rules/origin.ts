@@ -5,8 +5,9 @@
  * male, then VAF bands. Every cut-off is a panel threshold read by name (see `ORIGIN_THRESHOLDS`); a VAF below
  * the germline heterozygous band reads as subclonal.
  */
-import type { Panel } from "../panel/schema.js";
+
 import type { SampleCall, Variant, Zygosity } from "../model.js";
+import type { Panel } from "../panel/schema.js";
 import { type Band, formatBand, formatCommon, inBand, isCommon, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
 
 export type OriginCall = "germline" | "somatic" | "unknown";
@@ -96,7 +97,10 @@ export function inferOrigin(input: OriginInput): Origin {
 
   if (input.role === "germline" || input.role === "normal") {
     if (low && het) {
-      return done("unknown", `${vafNote} is below the germline heterozygous range ${formatBand(het)} in a ${input.role} sample: mosaicism, clonal haematopoiesis or artefact`);
+      return done(
+        "unknown",
+        `${vafNote} is below the germline heterozygous range ${formatBand(het)} in a ${input.role} sample: mosaicism, clonal haematopoiesis or artefact`,
+      );
     }
     return done("germline", `sample role is ${input.role}${vafNote ? ` (${vafNote})` : ""}`);
   }
@@ -123,7 +127,10 @@ export function inferOrigin(input: OriginInput): Origin {
     const band = (inHet ? het : hom) as Band;
     const kind = inHet ? "heterozygous" : "homozygous";
     if (input.role === "tumor") {
-      return done("unknown", `${vafNote} is germline-like ${kind} ${formatBand(band)} in a tumour without a matched normal; confirm in germline tissue`);
+      return done(
+        "unknown",
+        `${vafNote} is germline-like ${kind} ${formatBand(band)} in a tumour without a matched normal; confirm in germline tissue`,
+      );
     }
     return done("germline", `${vafNote} is in the germline ${kind} range ${formatBand(band)}`);
   }

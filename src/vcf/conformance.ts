@@ -62,7 +62,12 @@ export const NON_NEGATIVE_INFO: ReadonlySet<string> = new Set(["AC", "AN", "DP",
  * A reserved key declared with another Number or Type (a warning: GATK 3 wrote AD as
  * `Number=.`, and the values are still read by their length).
  */
-export function checkReserved(kind: "INFO" | "FORMAT", id: string, number: string | undefined, type: string | undefined): string | undefined {
+export function checkReserved(
+  kind: "INFO" | "FORMAT",
+  id: string,
+  number: string | undefined,
+  type: string | undefined,
+): string | undefined {
   const want = (kind === "INFO" ? RESERVED_INFO : RESERVED_FORMAT).get(id);
   if (!want) return undefined;
   const [wantNumber, wantType] = want;
@@ -79,7 +84,8 @@ export function isValidNumber(number: string): boolean {
 
 /** Key order required in INFO/FORMAT (ID, Number, Type, Description) and ALT (ID, Description) lines. */
 export function checkKeyOrder(kind: string, keys: readonly string[]): string | undefined {
-  const order = kind === "INFO" || kind === "FORMAT" ? ["ID", "Number", "Type", "Description"] : kind === "ALT" ? ["ID", "Description"] : undefined;
+  const order =
+    kind === "INFO" || kind === "FORMAT" ? ["ID", "Number", "Type", "Description"] : kind === "ALT" ? ["ID", "Description"] : undefined;
   if (!order) return keys.length > 0 && keys[0] !== "ID" && keys.includes("ID") ? `${kind}: ID must be the first key` : undefined;
   for (let i = 0; i < order.length; i++) {
     if (keys[i] !== order[i]) return `${kind}: keys must start ${order.join(",")}, found ${keys.slice(0, order.length).join(",")}`;
@@ -98,7 +104,12 @@ export function checkContigName(id: string): string | undefined {
 export function checkAltId(id: string): string | undefined {
   if (/[\s,<>]/.test(id)) return `ALT ID ${JSON.stringify(id)} holds whitespace, a comma or an angle bracket`;
   const top = id.split(":")[0]!;
-  if (!["DEL", "INS", "DUP", "INV", "CNV", "BND", "CN"].some((p) => top === p || (p === "CN" && /^CN\d+$/.test(top))) && id !== "*" && id !== "NON_REF" && id !== "X") {
+  if (
+    !["DEL", "INS", "DUP", "INV", "CNV", "BND", "CN"].some((p) => top === p || (p === "CN" && /^CN\d+$/.test(top))) &&
+    id !== "*" &&
+    id !== "NON_REF" &&
+    id !== "X"
+  ) {
     return `ALT ID ${JSON.stringify(id)} does not start with DEL, INS, DUP, INV or CNV`;
   }
   return undefined;

@@ -224,7 +224,11 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
       }
       const order = checkKeyOrder(key, [...fields.keys()]);
       if (order) specWarn(lineNo, key, order);
-      if ((key === "INFO" || key === "FORMAT" || key === "FILTER" || key === "ALT") && fields.has("Description") && !/Description="/.test(value)) {
+      if (
+        (key === "INFO" || key === "FORMAT" || key === "FILTER" || key === "ALT") &&
+        fields.has("Description") &&
+        !/Description="/.test(value)
+      ) {
         specWarn(lineNo, `${key}.Description`, `${key} Description must be in double quotes`);
       }
       const def: FieldDefinition = {
@@ -241,7 +245,9 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
           // Old GATK wrote Number=-1 for "unknown"; read it as ".".
           specWarn(lineNo, `${key}.Number`, `Number=${def.number} for ${id} is not VCF; read as "."`);
         } else if (def.number !== undefined && !isValidNumber(def.number)) {
-          warnOrThrow(fail(lineNo, `${key}.Number`, `Number must be an integer, A, R, G or ".", found ${JSON.stringify(def.number)} for ${id}`));
+          warnOrThrow(
+            fail(lineNo, `${key}.Number`, `Number must be an integer, A, R, G or ".", found ${JSON.stringify(def.number)} for ${id}`),
+          );
         }
         const reserved = checkReserved(key, def.id, def.number, def.type);
         if (reserved) specWarn(lineNo, `${key}.${def.id}`, reserved);

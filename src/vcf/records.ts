@@ -6,8 +6,7 @@ import VCFParser from "@gmod/vcf";
 import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
 import type { InfoValue, SampleCall, Variant } from "../model.js";
 import { alleleKind, isBreakend, isPlaceholderAllele, isSymbolic, trimAlleles } from "../normalize/alleles.js";
-import { readCall } from "../normalize/calls.js";
-import { parseGenotype } from "../normalize/calls.js";
+import { parseGenotype, readCall } from "../normalize/calls.js";
 import {
   checkCigar,
   checkContigName,
@@ -122,7 +121,8 @@ function checkInfoWith(header: VcfHeader, infoText: string, altCount: number, fa
       const problem = checkTypedValue(def.type, value);
       if (problem?.error) throw fail(field, problem.error);
       if (problem?.warning) spec(`${field}.type`, field, problem.warning);
-      if (NON_NEGATIVE_INFO.has(key) && value.startsWith("-")) spec(`${field}.negative`, field, `${key} is negative (${value.slice(0, 20)})`);
+      if (NON_NEGATIVE_INFO.has(key) && value.startsWith("-"))
+        spec(`${field}.negative`, field, `${key} is negative (${value.slice(0, 20)})`);
       if (key === "CIGAR") {
         const cigar = checkCigar(value);
         if (cigar) spec(`${field}.cigar`, field, cigar);
@@ -136,7 +136,14 @@ function checkInfoWith(header: VcfHeader, infoText: string, altCount: number, fa
 }
 
 /** FORMAT keys, per-sample field counts, GT syntax and allele range, and typed values. */
-function checkFormatWith(header: VcfHeader, columns: readonly string[], format: readonly string[], altCount: number, fail: Fail, spec: Spec): void {
+function checkFormatWith(
+  header: VcfHeader,
+  columns: readonly string[],
+  format: readonly string[],
+  altCount: number,
+  fail: Fail,
+  spec: Spec,
+): void {
   const problem = checkFormatKeys(format);
   if (problem) spec("FORMAT.keys", "FORMAT", problem);
   const gtAt = format.indexOf("GT");
@@ -152,7 +159,8 @@ function checkFormatWith(header: VcfHeader, columns: readonly string[], format: 
       if (!gt || /[/|]$|[/|]{2}/.test(gtText)) throw fail(`${sample}.GT`, `malformed genotype ${JSON.stringify(gtText.slice(0, 40))}`);
       if (gt.alleles.some((a) => a !== undefined && a > altCount)) {
         // ALT "." with a non-reference GT is accepted by the spec's own validator (hts-specs passed_body_alt).
-        if (altCount === 0) spec("GT.no-alt", `${sample}.GT`, `genotype ${JSON.stringify(gtText.slice(0, 40))} names an ALT allele but ALT is "."`);
+        if (altCount === 0)
+          spec("GT.no-alt", `${sample}.GT`, `genotype ${JSON.stringify(gtText.slice(0, 40))} names an ALT allele but ALT is "."`);
         else throw fail(`${sample}.GT`, `genotype ${JSON.stringify(gtText.slice(0, 40))} names an allele beyond the ${altCount} ALT(s)`);
       }
       ploidy = gt.alleles.length;
@@ -170,7 +178,11 @@ function checkFormatWith(header: VcfHeader, columns: readonly string[], format: 
       }
       const want = expectedCount(def.number, altCount, ploidy);
       if (want !== undefined && parts.length !== want && !(parts.length === 1 && parts[0] === ".")) {
-        spec(`FORMAT.${def.id}.number`, `${sample}.${def.id}`, `${def.id} has ${parts.length} value(s); Number=${def.number} asks for ${want}`);
+        spec(
+          `FORMAT.${def.id}.number`,
+          `${sample}.${def.id}`,
+          `${def.id} has ${parts.length} value(s); Number=${def.number} asks for ${want}`,
+        );
       }
     }
   }
@@ -216,7 +228,8 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
       }
       // CHROM may also be an angle-bracketed ID pointing into an assembly file (VCF 4.3 §1.6.1).
       const [chrom = "", posText = "", idText = "", ref = "", altText = "", qualText = "", filterText = "", infoText = ""] = columns;
-      if (chrom === "" || (checkContigName(chrom) && !/^<[^<>\s,]+>$/.test(chrom))) throw fail("CHROM", `expected a contig name, found ${JSON.stringify(chrom.slice(0, 40))}`);
+      if (chrom === "" || (checkContigName(chrom) && !/^<[^<>\s,]+>$/.test(chrom)))
+        throw fail("CHROM", `expected a contig name, found ${JSON.stringify(chrom.slice(0, 40))}`);
       if (!POS_RE.test(posText)) throw fail("POS", `expected a positive integer, found ${JSON.stringify(posText.slice(0, 40))}`);
       if (!REF_RE.test(ref)) {
         if (!IUPAC_REF_RE.test(ref)) throw fail("REF", `expected bases A, C, G, T or N, found ${JSON.stringify(ref.slice(0, 40))}`);
@@ -240,7 +253,8 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
         } else if (!(BASES_ALT_RE.test(alt) || alt === "*" || symbolic || isBreakend(alt))) {
           throw fail("ALT", `expected bases, "*", <ID> or a breakend, found ${JSON.stringify(alt.slice(0, 40))}`);
         }
-        if (symbolic && /[<>\s,]/.test(alt.slice(1, -1))) throw fail("ALT", `malformed symbolic allele ${JSON.stringify(alt.slice(0, 40))}`);
+        if (symbolic && /[<>\s,]/.test(alt.slice(1, -1)))
+          throw fail("ALT", `malformed symbolic allele ${JSON.stringify(alt.slice(0, 40))}`);
         if (!symbolic && isBreakend(alt) && !/[ACGTNacgtn]/.test(alt.replace(/\[[^[\]]*\[|\][^[\]]*\]/g, ""))) {
           throw fail("ALT", `breakend ${JSON.stringify(alt.slice(0, 40))} has no bases on either side`);
         }

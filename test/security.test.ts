@@ -1,0 +1,116 @@
+/**
+ * Hostile input: prototype keys never reach Object.prototype, a huge line fails in bounded
+ * memory, invalid UTF-8 names its line; strict stops, lenient skips with file:line:field.
+ */
+import { describe, expect, it } from "vitest";
+import { isMarrowscopeError, type Warning } from "../src/errors.js";
+import type { Variant } from "../src/model.js";
+import { readVariants, validate } from "../src/node.js";
+import { vcfText } from "./helpers.js";
+
+async function collect(input: Parameters<typeof readVariants>[0], options: Parameters<typeof readVariants>[1] = {}): Promise<Variant[]> {
+  const out: Variant[] = [];
+  for await (const v of readVariants(input, options)) out.push(v);
+  return out;
+}
+
+async function errorOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (isMarrowscopeError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a MarrowscopeError");
+}
+
+describe("prototype pollution", () => {
+  it("##__proto__, INFO/FORMAT IDs and INFO keys named __proto__/constructor stay inert", async () => {
+    const text = vcfText(["chr2\t100\t.\tC\tT\t.\tPASS\t__proto__=polluted;constructor=1;DP=5\tGT:__proto__\t0/1:x"], {
+      meta: [
+        "##__proto__=<polluted=yes>",
+        '##INFO=<ID=__proto__,Number=1,Type=String,Description="x">',
+        '##FORMAT=<ID=constructor,Number=1,Type=String,Description="x">',
+      ],
+    });
+    const warnings: Warning[] = [];
+    const variants = await collect({ text }, { strict: false, onWarning: (w) => warnings.push(w) });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.hasOwn(Object.prototype, "polluted")).toBe(false);
+    expect(typeof ({} as { constructor: unknown }).constructor).toBe("function");
+    expect(variants).toHaveLength(1);
+    expect(variants[0]!.info.DP).toEqual([5]);
+    expect(Object.getPrototypeOf(variants[0]!.info)).toBeNull();
+    expect(warnings.some((w) => w.message.includes('"__proto__" is not allowed'))).toBe(true);
+  });
+
+  it("strict mode refuses a ##__proto__ header line", async () => {
+    const error = await errorOf(validate({ text: vcfText([], { meta: ["##__proto__=<a=b>"] }), name: "evil.vcf" }));
+    expect(error.code).toBe("E_VCF_HEADER");
+    expect(error.location).toMatchObject({ file: "evil.vcf", line: 11 });
+  });
+});
+
+describe("line length and encoding", () => {
+  it("a 200 MB line fails with E_VCF_RECORD in bounded memory", async () => {
+    const header = new TextEncoder().encode(vcfText([]));
+    const block = new Uint8Array(1 << 20).fill(0x41);
+    async function* huge() {
+      yield header;
+      yield new TextEncoder().encode("chr2\t100\t.\tC\tT\t.\t.\tX=");
+      for (let i = 0; i < 200; i++) yield block;
+      yield new TextEncoder().encode("\n");
+    }
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    const error = await errorOf(validate(huge(), { name: "huge.vcf", maxLineLength: 1 << 20 }));
+    const grown = process.memoryUsage().rss - before;
+    expect(error.code).toBe("E_VCF_RECORD");
+    expect(error.message).toMatch(/^huge\.vcf:12: line is longer than 1048576 characters/);
+    expect(grown).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("invalid UTF-8 names the line (strict) and is a warning in lenient mode", async () => {
+    const head = new TextEncoder().encode(vcfText(["chr2\t100\t.\tC\tT\t.\tPASS\tDP=1\tGT\t0/1"]));
+    const bad = new Uint8Array([
+      ...new TextEncoder().encode("chr2\t200\t.\tC\tT\t.\tPASS\tNOTE="),
+      0xff,
+      0xfe,
+      ...new TextEncoder().encode("\tGT\t0/1\n"),
+    ]);
+    const bytes = new Uint8Array([...head, ...bad]);
+    const error = await errorOf(validate(bytes, { name: "latin1.vcf" }));
+    expect(error.code).toBe("E_VCF_RECORD");
+    expect(error.message).toMatch(/^latin1\.vcf:13: invalid UTF-8/);
+    const warnings: Warning[] = [];
+    await validate(bytes, { name: "latin1.vcf", strict: false, onWarning: (w) => warnings.push(w) });
+    expect(warnings[0]?.location).toEqual({ file: "latin1.vcf", line: 13 });
+  });
+});
+
+describe("strict and lenient", () => {
+  const text = vcfText([
+    "chr2\t100\t.\tC\tT\t.\tPASS\tDP=1\tGT\t0/1",
+    "chr2\t12a4\t.\tC\tT\t.\tPASS\tDP=1\tGT\t0/1",
+    "chr2\t300\t.\tC\tT\t.\tPASS\tDP=x\tGT\t0/1",
+    "chr2\t400\t.\tC\tT\t.\tPASS\tDP=1\tGT\t0/1",
+  ]);
+
+  it("strict stops at the first bad record with file:line:field", async () => {
+    const error = await errorOf(validate({ text, name: "p.vcf" }));
+    expect(error.message).toBe('p.vcf:13: POS: expected a positive integer, found "12a4"');
+    expect(error.location).toEqual({ file: "p.vcf", line: 13, field: "POS" });
+  });
+
+  it("lenient skips each bad record with a warning naming file, line and field", async () => {
+    const warnings: Warning[] = [];
+    const result = await validate({ text, name: "p.vcf" }, { strict: false, onWarning: (w) => warnings.push(w) });
+    expect(result.records).toBe(4);
+    expect(result.variants).toBe(2);
+    expect(result.skipped).toBe(2);
+    expect(warnings.filter((w) => w.code === "E_VCF_RECORD").map((w) => w.location)).toEqual([
+      { file: "p.vcf", line: 13, field: "POS" },
+      { file: "p.vcf", line: 14, field: "INFO.DP" },
+    ]);
+  });
+});
