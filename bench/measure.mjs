@@ -6,7 +6,7 @@
  * that path).
  */
 import { spawn } from "node:child_process";
-import { existsSync, openSync, readFileSync, readdirSync, rmSync, closeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 

@@ -10,8 +10,8 @@
  *                                          cpu profile of one annotate run, top 15 self times
  */
 import { spawnSync } from "node:child_process";
-import { cpus, loadavg, totalmem } from "node:os";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { caseSpecs, ensureCase, ensureTools, writeRegionsBed } from "./inputs.mjs";
@@ -60,8 +60,7 @@ function parseArgs(argv) {
     else if (a === "--strategy") {
       opts.strategy = value();
       if (!["scan", "index"].includes(opts.strategy)) usage(`--strategy: expected scan or index, found "${opts.strategy}"`);
-    }
-    else if (a === "--repeat") opts.repeat = positiveInt(a, value());
+    } else if (a === "--repeat") opts.repeat = positiveInt(a, value());
     else if (a === "--dense-records") opts.denseRecords = positiveInt(a, value());
     else if (a === "--timeout") opts.timeoutS = positiveInt(a, value());
     else if (a === "-h" || a === "--help") usage();
@@ -77,7 +76,9 @@ function positiveInt(flag, v) {
 }
 
 function usage(error) {
-  const text = readFileSync(fileURLToPath(import.meta.url), "utf8").match(/\/\*\*([\s\S]*?)\*\//)[1].replace(/^ \* ?/gm, "");
+  const text = readFileSync(fileURLToPath(import.meta.url), "utf8")
+    .match(/\/\*\*([\s\S]*?)\*\//)[1]
+    .replace(/^ \* ?/gm, "");
   process.stderr.write(`${error ? `bench: ${error}\n\n` : ""}${text.trim()}\n`);
   process.exit(error ? 2 : 0);
 }
@@ -119,7 +120,12 @@ const msArgs = (file, strategy) => ["node", relative(REPO, CLI), "annotate", fil
 function toolsFor(file, bed, msAvailable) {
   const q = (s) => `'${s.replace(/'/g, "'\\''")}'`;
   const tools = [
-    { tool: "floor: bgzip -dc | wc -l", key: "floor", argv: ["bash", "-c", `set -o pipefail; bgzip -dc ${q(file)} | wc -l`], capture: true },
+    {
+      tool: "floor: bgzip -dc | wc -l",
+      key: "floor",
+      argv: ["bash", "-c", `set -o pipefail; bgzip -dc ${q(file)} | wc -l`],
+      capture: true,
+    },
     { tool: "bcftools view -H", key: "bcftools", argv: ["bcftools", "view", "-H", file] },
     { tool: "bcftools view -H -R", key: "bcftoolsR", argv: ["bcftools", "view", "-H", "-R", bed, file], comparator: "bcftoolsR" },
     { tool: "marrowscope scan", key: "scan", argv: msArgs(file, "scan"), marrowscope: true },
@@ -153,10 +159,13 @@ async function timeTool(t, opts) {
  */
 async function bytesRead(argv, file) {
   const logFile = join(OUT, `strace-${process.pid}.log`);
-  const m = await measure(["strace", "-f", "-y", "-qq", "-s", "0", "-e", "trace=read,pread64,readv,preadv,preadv2", "-o", logFile, ...argv], {
-    env: { UV_USE_IO_URING: "0" },
-    cwd: REPO,
-  });
+  const m = await measure(
+    ["strace", "-f", "-y", "-qq", "-s", "0", "-e", "trace=read,pread64,readv,preadv,preadv2", "-o", logFile, ...argv],
+    {
+      env: { UV_USE_IO_URING: "0" },
+      cwd: REPO,
+    },
+  );
   if (m.exitCode !== 0 || !existsSync(logFile)) return null;
   const text = readFileSync(logFile, "utf8");
   rmSync(logFile, { force: true });
@@ -207,7 +216,15 @@ async function benchmark(opts) {
   const msAvailable = await ensureBuild(opts);
   const files = [];
   for (const spec of specs) files.push(await ensureCase(spec, { outDir: OUT, makeVcf: makeVcfPath(opts), log }));
-  const regions = await writeRegionsBed({ repo: REPO, dist: DIST, shared: opts.shared, vcf: files[0], outDir: OUT, assembly: opts.assembly, log });
+  const regions = await writeRegionsBed({
+    repo: REPO,
+    dist: DIST,
+    shared: opts.shared,
+    vcf: files[0],
+    outDir: OUT,
+    assembly: opts.assembly,
+    log,
+  });
   log(`regions: ${regions.regions} merged regions, ${(regions.bases / 1e6).toFixed(2)} Mb (${regions.source})`);
   const startup = msAvailable ? await measureStartup(opts) : [];
   const withStrace = opts.bytes && onPath("strace");
@@ -266,7 +283,9 @@ async function benchmark(opts) {
           vsBcftools: ok && base ? r3(r.median.wallS / base) : null,
           vsFloor: ok && floor ? r3(r.median.wallS / floor) : null,
           repeats: r.runs?.map((m) => r3(m.wallS)) ?? [],
-          bytesRead: r.bytes ? { vcf: r.bytes.vcf, index: r.bytes.tbi, readCalls: r.bytes.calls, vcfFraction: r3(r.bytes.vcf / sizeBytes) } : null,
+          bytesRead: r.bytes
+            ? { vcf: r.bytes.vcf, index: r.bytes.tbi, readCalls: r.bytes.calls, vcfFraction: r3(r.bytes.vcf / sizeBytes) }
+            : null,
         };
       }),
     });
@@ -275,8 +294,19 @@ async function benchmark(opts) {
   const results = {
     schemaVersion: 1,
     date: new Date().toISOString(),
-    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memGB: r2(totalmem() / 2 ** 30), load1mBefore: r2(loadBefore), load1mAfter: r2(loadavg()[0]) },
-    tools: { bcftools: versionOf(["bcftools", "--version"]), bgzip: versionOf(["bgzip", "--version"]), tabix: versionOf(["tabix", "--version"]) },
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? null,
+      memGB: r2(totalmem() / 2 ** 30),
+      load1mBefore: r2(loadBefore),
+      load1mAfter: r2(loadavg()[0]),
+    },
+    tools: {
+      bcftools: versionOf(["bcftools", "--version"]),
+      bgzip: versionOf(["bgzip", "--version"]),
+      tabix: versionOf(["tabix", "--version"]),
+    },
     marrowscope: { version: JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version, built: msAvailable, ...gitState() },
     options: { quick: opts.quick, case: opts.case || null, repeat: opts.repeat, denseRecords: opts.denseRecords, assembly: opts.assembly },
     peakRssMethod: existsSync("/usr/bin/time") ? "GNU time -v (largest single process)" : "/proc VmHWM poll",
@@ -311,7 +341,12 @@ function selectCases(opts) {
   const all = caseSpecs({ quick: opts.quick && !opts.case, denseRecords: opts.denseRecords });
   const exact = all.filter((s) => s.id === opts.case);
   const specs = exact.length > 0 ? exact : all.filter((s) => s.id.includes(opts.case));
-  if (specs.length === 0) usage(`--case ${opts.case}: no case matches (ids: ${caseSpecs({ quick: false, denseRecords: opts.denseRecords }).map((s) => s.id).join(", ")})`);
+  if (specs.length === 0)
+    usage(
+      `--case ${opts.case}: no case matches (ids: ${caseSpecs({ quick: false, denseRecords: opts.denseRecords })
+        .map((s) => s.id)
+        .join(", ")})`,
+    );
   return specs;
 }
 
@@ -329,13 +364,25 @@ function checkTargets(cases) {
   for (const c of cases) {
     const scan = row(c, "marrowscope scan");
     const index = row(c, "marrowscope index");
-    if (c.panelDensity === 1) push(`${c.id}: scan records/s ≥`, scan?.recordsPerS ?? null, TARGETS.denseRecordsPerS, scan?.recordsPerS >= TARGETS.denseRecordsPerS);
+    if (c.panelDensity === 1)
+      push(`${c.id}: scan records/s ≥`, scan?.recordsPerS ?? null, TARGETS.denseRecordsPerS, scan?.recordsPerS >= TARGETS.denseRecordsPerS);
     else {
-      push(`${c.id}: scan wall ÷ bcftools view ≤`, scan?.vsBcftools ?? null, TARGETS.scanVsBcftools, scan?.vsBcftools <= TARGETS.scanVsBcftools);
+      push(
+        `${c.id}: scan wall ÷ bcftools view ≤`,
+        scan?.vsBcftools ?? null,
+        TARGETS.scanVsBcftools,
+        scan?.vsBcftools <= TARGETS.scanVsBcftools,
+      );
       push(`${c.id}: index wall s <`, index?.wallS ?? null, TARGETS.indexWallS, index?.wallS < TARGETS.indexWallS);
-      push(`${c.id}: index wall ÷ bcftools -R ≤`, index?.vsBcftools ?? null, TARGETS.indexVsBcftoolsR, index?.vsBcftools <= TARGETS.indexVsBcftoolsR);
+      push(
+        `${c.id}: index wall ÷ bcftools -R ≤`,
+        index?.vsBcftools ?? null,
+        TARGETS.indexVsBcftoolsR,
+        index?.vsBcftools <= TARGETS.indexVsBcftoolsR,
+      );
     }
-    for (const r of [scan, index].filter(Boolean)) push(`${c.id}: ${r.tool} peak RSS MB <`, r.peakRssMB, TARGETS.peakRssMB, r.peakRssMB < TARGETS.peakRssMB);
+    for (const r of [scan, index].filter(Boolean))
+      push(`${c.id}: ${r.tool} peak RSS MB <`, r.peakRssMB, TARGETS.peakRssMB, r.peakRssMB < TARGETS.peakRssMB);
   }
   return out;
 }
@@ -355,12 +402,18 @@ function renderTable(results) {
         ok && r.peakRssMB !== null ? r.peakRssMB.toFixed(0) : "",
         ok && r.vsBcftools !== null ? `${r.vsBcftools.toFixed(2)}${r.vs.endsWith("-R") ? " (-R)" : ""}` : "",
         ok && r.vsFloor !== null ? r.vsFloor.toFixed(2) : "",
-        r.bytesRead ? `${(r.bytesRead.vcf / 2 ** 20).toFixed(2)} MB (${(100 * r.bytesRead.vcfFraction).toFixed(1)}%) + ${(r.bytesRead.index / 1024).toFixed(0)} kB idx` : "",
+        r.bytesRead
+          ? `${(r.bytesRead.vcf / 2 ** 20).toFixed(2)} MB (${(100 * r.bytesRead.vcfFraction).toFixed(1)}%) + ${(r.bytesRead.index / 1024).toFixed(0)} kB idx`
+          : "",
       ]);
     }
   }
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 2 && r[3] === "" ? 0 : String(r[i]).length))));
-  const fmt = (cells) => cells.map((cell, i) => (i >= 2 && i <= 7 ? String(cell).padStart(width[i]) : String(cell).padEnd(width[i]))).join("  ").trimEnd();
+  const fmt = (cells) =>
+    cells
+      .map((cell, i) => (i >= 2 && i <= 7 ? String(cell).padStart(width[i]) : String(cell).padEnd(width[i])))
+      .join("  ")
+      .trimEnd();
   const lines = [
     `node ${results.machine.node}, ${results.machine.cpus} cpus (${results.machine.cpuModel}), ${results.tools.bcftools}, ${results.date}, load ${results.machine.load1mBefore} → ${results.machine.load1mAfter}`,
     "",
@@ -373,10 +426,15 @@ function renderTable(results) {
     "× floor = wall ÷ bgzip -dc | wc -l.  read = bytes read from the .vcf.gz (share of the file) + index, by strace.",
     "",
     "start-up (median of 3+):",
-    ...results.startup.map((s) => `  ${s.status === "ok" ? `${s.wallS.toFixed(2)} s ${String(Math.round(s.peakRssMB)).padStart(4)} MB` : s.status}  ${s.command}`),
+    ...results.startup.map(
+      (s) =>
+        `  ${s.status === "ok" ? `${s.wallS.toFixed(2)} s ${String(Math.round(s.peakRssMB)).padStart(4)} MB` : s.status}  ${s.command}`,
+    ),
     "",
     "targets (issue 7):",
-    ...results.targets.map((t) => `  ${t.pass === null ? "n/a " : t.pass ? "PASS" : "FAIL"}  ${t.name} ${t.limit}  (measured ${t.value ?? "—"})`),
+    ...results.targets.map(
+      (t) => `  ${t.pass === null ? "n/a " : t.pass ? "PASS" : "FAIL"}  ${t.name} ${t.limit}  (measured ${t.value ?? "—"})`,
+    ),
     "",
   ];
   return lines.join("\n");

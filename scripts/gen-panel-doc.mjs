@@ -45,9 +45,7 @@ const describeConditions = (c = {}) => {
   for (const key of ["vaf", "populationAf"]) {
     const b = c[key];
     if (b)
-      parts.push(
-        `${key} ${b.threshold ?? [b.min !== undefined ? `≥${b.min}` : "", b.max !== undefined ? `≤${b.max}` : ""].join(" ")}`,
-      );
+      parts.push(`${key} ${b.threshold ?? [b.min !== undefined ? `≥${b.min}` : "", b.max !== undefined ? `≤${b.max}` : ""].join(" ")}`);
   }
   return parts.join("; ");
 };
@@ -76,17 +74,14 @@ out(
   "",
   "| class | description | terms |",
   "|---|---|---|",
-  ...Object.entries(panel.consequenceClasses).map(
-    ([k, v]) => `| \`${k}\` | ${cell(v.description)} | ${v.terms.join(", ")} |`,
-  ),
+  ...Object.entries(panel.consequenceClasses).map(([k, v]) => `| \`${k}\` | ${cell(v.description)} | ${v.terms.join(", ")} |`),
   "",
   "## Thresholds",
   "",
   "| name | kind | min | max | description | evidence |",
   "|---|---|---|---|---|---|",
   ...Object.entries(panel.thresholds).map(
-    ([k, t]) =>
-      `| \`${k}\` | ${t.kind} | ${t.min ?? ""} | ${t.max ?? ""} | ${cell(t.description)} | ${cell(cite(t.evidence))} |`,
+    ([k, t]) => `| \`${k}\` | ${t.kind} | ${t.min ?? ""} | ${t.max ?? ""} | ${cell(t.description)} | ${cell(cite(t.evidence))} |`,
   ),
   "",
   "## Genes",
@@ -115,12 +110,7 @@ for (const g of panel.genes) {
   }
   out("");
 }
-out(
-  "## Summary rules",
-  "",
-  "| id | field | value | priority | when | statement | evidence |",
-  "|---|---|---|---|---|---|---|",
-);
+out("## Summary rules", "", "| id | field | value | priority | when | statement | evidence |", "|---|---|---|---|---|---|---|");
 for (const s of panel.summaryRules) {
   const w = s.when;
   const when = [
@@ -133,9 +123,7 @@ for (const s of panel.summaryRules) {
   ]
     .filter(Boolean)
     .join("; ");
-  out(
-    `| \`${s.id}\` | ${s.field} | ${s.value} | ${s.priority ?? 0} | ${cell(when)} | ${cell(s.statement)} | ${cell(cite(s.evidence))} |`,
-  );
+  out(`| \`${s.id}\` | ${s.field} | ${s.value} | ${s.priority ?? 0} | ${cell(when)} | ${cell(s.statement)} | ${cell(cite(s.evidence))} |`);
 }
 out("", "## References", "");
 for (const [key, c] of Object.entries(citations)) {

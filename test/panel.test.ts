@@ -62,9 +62,7 @@ describe("sha256", () => {
       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
     );
     // 1,000,000 × "a" crosses many blocks; 55/56/64 bytes hit the padding edge cases.
-    expect(sha256HexOfText("a".repeat(1_000_000))).toBe(
-      "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
-    );
+    expect(sha256HexOfText("a".repeat(1_000_000))).toBe("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   });
 
   it("agrees with node:crypto at every padding boundary and on non-ASCII text", async () => {
@@ -156,8 +154,7 @@ describe("builtin panel", () => {
         .map((line) => line.split("\t"))
         .map(([symbol, hgnc]) => [symbol, hgnc]),
     );
-    for (const gene of builtinPanel.genes)
-      expect([gene.symbol, table.get(gene.symbol)]).toEqual([gene.symbol, gene.hgncId]);
+    for (const gene of builtinPanel.genes) expect([gene.symbol, table.get(gene.symbol)]).toEqual([gene.symbol, gene.hgncId]);
   });
 
   it.skipIf(!hasShared)("uses hotspot labels that exist in the shared hotspot table for that gene", () => {
@@ -182,21 +179,11 @@ describe("builtin panel", () => {
   it("names the therapy-relevant implications the issue lists", () => {
     const codes = (id: string) => builtinPanel.rules.find((r) => r.id === id)?.implications.map((i) => i.code);
     expect(codes("TERT.LOF.GERMLINE")).toEqual(
-      expect.arrayContaining([
-        "TELOMERE_DISORDER",
-        "IST_UNFAVORABLE",
-        "ANDROGEN_OPTION",
-        "ADAPTED_CONDITIONING",
-        "DONOR_SCREENING",
-      ]),
+      expect.arrayContaining(["TELOMERE_DISORDER", "IST_UNFAVORABLE", "ANDROGEN_OPTION", "ADAPTED_CONDITIONING", "DONOR_SCREENING"]),
     );
     expect(codes("PIGA.LOF.SOMATIC")).toEqual(expect.arrayContaining(["PNH_CLONE", "IST_FAVORABLE"]));
-    expect(codes("DDX41.LOF")).toEqual(
-      expect.arrayContaining(["GERMLINE_CONFIRMATION", "GVHD_RISK", "DONOR_SCREENING"]),
-    );
-    expect(codes("FANCA.BIALLELIC.GERMLINE")).toEqual(
-      expect.arrayContaining(["FANCONI_ANEMIA", "ADAPTED_CONDITIONING"]),
-    );
+    expect(codes("DDX41.LOF")).toEqual(expect.arrayContaining(["GERMLINE_CONFIRMATION", "GVHD_RISK", "DONOR_SCREENING"]));
+    expect(codes("FANCA.BIALLELIC.GERMLINE")).toEqual(expect.arrayContaining(["FANCONI_ANEMIA", "ADAPTED_CONDITIONING"]));
     expect(codes("FANCA.CARRIER.GERMLINE")).toContain("CARRIER");
   });
 
@@ -220,9 +207,7 @@ describe("loadPanel errors", () => {
     const error = panelError(json, "misspelled-field.json");
     expect(error.code).toBe("E_PANEL");
     expect(error.location).toEqual({ file: "misspelled-field.json", field: "genes[0].evidense" });
-    expect(error.message).toBe(
-      'misspelled-field.json: genes[0].evidense: unknown field "evidense" (did you mean "evidence"?)',
-    );
+    expect(error.message).toBe('misspelled-field.json: genes[0].evidense: unknown field "evidense" (did you mean "evidence"?)');
   });
 
   it("names a nested path for a wrong value", () => {
@@ -278,9 +263,7 @@ describe("loadPanel errors", () => {
     const json2 = builtinRaw();
     json2.rules[0].match.matches[0].classes = ["nonsense"];
     expect(panelError(json2).location.field).toBe("rules[0].match.matches[0].classes[0]");
-    expect(
-      ["R882", "K700", "G12", "C228T", "exon12-frameshift-region", "ITD-region-exon14-15"].every(isHotspotLabel),
-    ).toBe(true);
+    expect(["R882", "K700", "G12", "C228T", "exon12-frameshift-region", "ITD-region-exon14-15"].every(isHotspotLabel)).toBe(true);
     expect(["Arg882", "r882", "882", "R", "exon12"].some(isHotspotLabel)).toBe(false);
   });
 
@@ -338,9 +321,7 @@ describe("extends: builtin", () => {
       rules: [rule],
     });
     expect(panel.genes.length).toBe(builtinPanel.genes.length);
-    expect(panel.genes.findIndex((g) => g.symbol === "TERT")).toBe(
-      builtinPanel.genes.findIndex((g) => g.symbol === "TERT"),
-    );
+    expect(panel.genes.findIndex((g) => g.symbol === "TERT")).toBe(builtinPanel.genes.findIndex((g) => g.symbol === "TERT"));
     expect(panel.genes.find((g) => g.symbol === "TERT")?.note).toBe("local note");
     expect(panel.rules.find((r) => r.id === "TERT.A1062T")?.classification).toBe("benign");
   });
@@ -362,16 +343,7 @@ describe("panelJsonSchema", () => {
   it("is a JSON Schema that documents the strict top-level fields", () => {
     const schema = panelJsonSchema() as { properties: Record<string, unknown>; additionalProperties: unknown };
     expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining([
-        "schemaVersion",
-        "id",
-        "version",
-        "genes",
-        "rules",
-        "thresholds",
-        "summaryRules",
-        "citations",
-      ]),
+      expect.arrayContaining(["schemaVersion", "id", "version", "genes", "rules", "thresholds", "summaryRules", "citations"]),
     );
     expect(schema.additionalProperties).toBe(false);
   });

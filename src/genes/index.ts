@@ -9,11 +9,10 @@ import {
   CHROMS,
   type ChromRows,
   decodeGeneRecords,
-  decodeSymbols,
   decodeIds,
   decodeLoci,
+  decodeSymbols,
   firstLocusByGene,
-  type GeneRecord,
   NAME_KINDS,
   type NameKind,
 } from "./codec.js";

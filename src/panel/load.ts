@@ -148,11 +148,7 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
         fail(name, [...path, "threshold"], `unknown threshold ${quote(bound.threshold)}`);
       }
       if (threshold.kind !== kind) {
-        fail(
-          name,
-          [...path, "threshold"],
-          `threshold ${quote(bound.threshold)} is a ${threshold.kind} band, not ${kind}`,
-        );
+        fail(name, [...path, "threshold"], `threshold ${quote(bound.threshold)} is a ${threshold.kind} band, not ${kind}`);
       }
       return;
     }
@@ -168,11 +164,7 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
     if (key.startsWith("PMID:") && citation.pmid !== undefined && `PMID:${citation.pmid}` !== key) {
       fail(name, ["citations", key, "pmid"], `pmid ${quote(citation.pmid)} does not match key ${quote(key)}`);
     }
-    if (
-      key.startsWith("DOI:") &&
-      citation.doi !== undefined &&
-      `DOI:${citation.doi}`.toLowerCase() !== key.toLowerCase()
-    ) {
+    if (key.startsWith("DOI:") && citation.doi !== undefined && `DOI:${citation.doi}`.toLowerCase() !== key.toLowerCase()) {
       fail(name, ["citations", key, "doi"], `doi ${quote(citation.doi)} does not match key ${quote(key)}`);
     }
   }

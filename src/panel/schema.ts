@@ -10,9 +10,7 @@ import { ApplicabilitySchema, CategorySchema, ClassificationSchema, ImplicationC
 /** URL written into `$schema` of the builtin panel; the file ships in the package under schema/. */
 export const PANEL_SCHEMA_URL = "https://unpkg.com/marrowscope/schema/panel.schema.json";
 
-const SlugSchema = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "expected a lower-case slug such as `germline-like-vaf`");
+const SlugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "expected a lower-case slug such as `germline-like-vaf`");
 
 export const CitationKeySchema = z
   .string()
@@ -66,9 +64,7 @@ export const CitationSchema = z
 
 export const AssemblySchema = z.enum(["GRCh37", "GRCh38"]);
 
-const ChromSchema = z
-  .string()
-  .regex(/^(?:chr)?(?:[1-9]|1[0-9]|2[0-2]|X|Y|M|MT)$/, "expected a primary contig such as `chr5` or `5`");
+const ChromSchema = z.string().regex(/^(?:chr)?(?:[1-9]|1[0-9]|2[0-2]|X|Y|M|MT)$/, "expected a primary contig such as `chr5` or `5`");
 
 export const GenomicRegionSchema = z
   .strictObject({
@@ -114,8 +110,7 @@ export const GeneSchema = z
   });
 
 const HotspotLabelSchema = z.string().min(1).meta({
-  description:
-    "Label from the hotspot table: residue (`R882`), promoter position (`C228T`) or named interval (`exon12-frameshift-region`)",
+  description: "Label from the hotspot table: residue (`R882`), promoter position (`C228T`) or named interval (`exon12-frameshift-region`)",
 });
 
 export const AlleleSchema = z.strictObject({
@@ -231,12 +226,7 @@ export const PanelImplicationSchema = z.strictObject({
 
 export const RuleSchema = z
   .strictObject({
-    id: z
-      .string()
-      .regex(
-        /^[A-Z0-9][A-Z0-9-]*(?:\.[A-Z0-9][A-Z0-9-]*)+$/,
-        "expected a dotted upper-case id such as `TERT.LOF.GERMLINE`",
-      ),
+    id: z.string().regex(/^[A-Z0-9][A-Z0-9-]*(?:\.[A-Z0-9][A-Z0-9-]*)+$/, "expected a dotted upper-case id such as `TERT.LOF.GERMLINE`"),
     gene: z.string().min(1).meta({ description: "Symbol of a gene in `genes`" }),
     description: z.string().min(1),
     match: MatchSchema,
@@ -331,9 +321,7 @@ export const PanelSchema = z
     $schema: z.string().optional(),
     schemaVersion: z.literal(1),
     id: SlugSchema,
-    version: z
-      .string()
-      .regex(/^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/, "expected a semver version"),
+    version: z.string().regex(/^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/, "expected a semver version"),
     released: z.iso.date(),
     title: z.string().min(1).optional(),
     description: z.string().min(1).optional(),
