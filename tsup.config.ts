@@ -3,28 +3,22 @@ import { defineConfig } from "tsup";
 // Test builds (test/global-setup.ts) skip declarations: they take most of the build time.
 const dts = !process.env.MARROWSCOPE_TEST_BUILD;
 
-// Library: ESM + CJS with .d.ts/.d.cts; the default entry must stay free of `node:` imports
-// (checked by test/package.test.ts). The CLI is ESM only.
-export default defineConfig([
-  {
-    entry: { index: "src/index.ts", node: "src/node.ts" },
-    format: ["esm", "cjs"],
-    dts,
-    clean: false,
-    sourcemap: true,
-    target: "es2022",
-    platform: "neutral",
-    splitting: true,
-    treeshake: true,
-    external: ["node:fs", "node:fs/promises", "node:path"],
-  },
-  {
-    entry: { cli: "src/cli.ts" },
-    format: ["esm"],
-    dts: false,
-    clean: false,
-    sourcemap: true,
-    target: "node20",
-    platform: "node",
-  },
-]);
+// One build for all entries so the CLI shares chunks with the library instead of carrying a
+// second copy of the gene tables. The default entry must stay free of `node:` imports
+// (checked by test/package.test.ts); `bin` points at the ESM cli.js.
+export default defineConfig({
+  entry: { index: "src/index.ts", node: "src/node.ts", cli: "src/cli.ts" },
+  format: ["esm", "cjs"],
+  dts: dts ? { entry: { index: "src/index.ts", node: "src/node.ts" } } : false,
+  clean: false,
+  sourcemap: true,
+  // "node" keeps `node:` specifiers as written (neutral rewrote them to bare "fs"); the browser
+  // entry has none either way, and dependencies stay external.
+  target: "node20",
+  platform: "node",
+  splitting: true,
+  treeshake: true,
+  external: [/^node:/],
+  // tsup strips "node:" by default; keep it so the specifiers say what they are.
+  removeNodeProtocol: false,
+});

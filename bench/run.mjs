@@ -5,7 +5,7 @@
  * bench/results.json. See bench/README.md for what each column means.
  *
  *   node bench/run.mjs [--quick] [--case TEXT] [--repeat N] [--dense-records N]
- *                      [--shared DIR] [--rebuild] [--no-bytes] [--timeout S]
+ *                      [--shared DIR] [--rebuild] [--no-bytes] [--check] [--timeout S]
  *   node bench/run.mjs --profile [--case TEXT] [--strategy scan|index]
  *                                          cpu profile of one annotate run, top 15 self times
  */
@@ -43,6 +43,7 @@ function parseArgs(argv) {
     assembly: "GRCh38",
     case: "",
     strategy: "scan",
+    check: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -55,6 +56,7 @@ function parseArgs(argv) {
     else if (a === "--profile") opts.profile = true;
     else if (a === "--rebuild") opts.rebuild = true;
     else if (a === "--no-bytes") opts.bytes = false;
+    else if (a === "--check") opts.check = true;
     else if (a === "--shared") opts.shared = resolve(value());
     else if (a === "--case") opts.case = value();
     else if (a === "--strategy") {
@@ -258,6 +260,7 @@ async function benchmark(opts) {
       return r?.status === "ok" ? r.median.wallS : null;
     };
     const sizeBytes = statSync(file).size;
+    const check = opts.check && msAvailable ? await crossCheck(rel, relative(REPO, regions.bed), spec.id) : null;
     cases.push({
       id: spec.id,
       file: rel,
@@ -267,6 +270,7 @@ async function benchmark(opts) {
       panelDensity: spec.panelDensity,
       csqFraction: spec.csqFraction,
       seed: spec.seed,
+      check,
       runs: [...results.values()].map(({ t, r }) => {
         const ok = r.status === "ok";
         const base = wall(t.comparator);
@@ -356,6 +360,46 @@ function makeVcfPath(opts) {
   return p;
 }
 
+/**
+ * Untimed guard for optimisations: scan and index must report the same findings and warnings,
+ * and index must read exactly the records bcftools finds in the same regions.
+ */
+async function crossCheck(file, bed, id) {
+  const report = async (strategy) => {
+    const out = join(OUT, `check-${strategy}.json`);
+    const m = await measure([...msArgs(file, strategy).slice(0, -2), "-f", "json", "-o", out], { cwd: REPO });
+    if (m.exitCode !== 0) return null;
+    const json = JSON.parse(readFileSync(out, "utf8"));
+    rmSync(out, { force: true });
+    return json;
+  };
+  const scan = await report("scan");
+  const index = await report("index");
+  const inRegions = Number(await run(["bash", "-c", `bcftools view -H -R '${bed}' '${file}' | wc -l`], { capture: true }));
+  // Index mode may not know line numbers: compare without them, and report them apart.
+  const findings = (r) =>
+    JSON.stringify(r?.samples.map((smp) => smp.findings.map((f) => ({ ...f, source: { ...f.source, line: undefined } }))) ?? null);
+  const warnings = (r) => (r?.warnings ?? []).map((w) => `${w.code} ${w.message.replace(/^\S+:(\d+|undefined): /, "")}`).sort();
+  const onlyIn = (a, b) => a.filter((w) => !b.includes(w));
+  const [ws, wi] = [warnings(scan), warnings(index)];
+  const withLines = (r) => (r ? r.samples.every((smp) => smp.findings.every((f) => Number.isInteger(f.source?.line))) : null);
+  const result = {
+    recordsRead: { scan: scan?.input?.recordsRead ?? null, index: index?.input?.recordsRead ?? null, bcftoolsR: inRegions },
+    findings: { scan: count(scan), index: count(index) },
+    warnings: { scan: scan?.warnings?.length ?? null, index: index?.warnings?.length ?? null },
+    sameFindingsIgnoringLines: scan && index ? findings(scan) === findings(index) : null,
+    sameSummaries: scan && index ? JSON.stringify(scan.samples.map((x) => x.summary)) === JSON.stringify(index.samples.map((x) => x.summary)) : null,
+    findingLineNumbers: { scan: withLines(scan), index: withLines(index) },
+    warningsOnlyInScan: onlyIn(ws, wi).slice(0, 5),
+    warningsOnlyInIndex: onlyIn(wi, ws).slice(0, 5),
+    indexReadsRegionRecords: index ? index.input.recordsRead === inRegions : null,
+  };
+  log(`  check ${id}: ${JSON.stringify(result)}`);
+  return result;
+}
+
+const count = (r) => (r ? r.samples.reduce((n, s) => n + s.findings.length, 0) : null);
+
 /** The issue's targets against the measured rows (null when a row is missing). */
 function checkTargets(cases) {
   const row = (c, tool) => c.runs.find((r) => r.tool === tool && r.status === "ok");
@@ -424,6 +468,19 @@ function renderTable(results) {
     "records/s = records in the file ÷ wall (for -R and index rows: effective rate over the whole file).",
     "× bcftools = wall ÷ bcftools view -H on the same file; rows marked (-R) ÷ bcftools view -H -R over the same regions.",
     "× floor = wall ÷ bgzip -dc | wc -l.  read = bytes read from the .vcf.gz (share of the file) + index, by strace.",
+    "",
+    ...results.cases
+      .filter((c) => c.check)
+      .map(
+        (c) =>
+          `check ${c.id}: findings scan ${c.check.findings.scan} / index ${c.check.findings.index} ` +
+          `(same ignoring line numbers: ${c.check.sameFindingsIgnoringLines}; summaries same: ${c.check.sameSummaries}; ` +
+          `line numbers scan ${c.check.findingLineNumbers.scan} / index ${c.check.findingLineNumbers.index}), ` +
+          `warnings scan ${c.check.warnings.scan} / index ${c.check.warnings.index}, ` +
+          `records read scan ${c.check.recordsRead.scan} / index ${c.check.recordsRead.index} / bcftools -R ${c.check.recordsRead.bcftoolsR}` +
+          c.check.warningsOnlyInScan.map((w) => `\n  only in scan: ${w}`).join("") +
+          c.check.warningsOnlyInIndex.map((w) => `\n  only in index: ${w}`).join(""),
+      ),
     "",
     "start-up (median of 3+):",
     ...results.startup.map(
