@@ -37,6 +37,13 @@ interface RunContext {
   readonly warnings: Warning[];
 }
 
+async function* countBytes(chunks: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    add(chunk.byteLength);
+    yield chunk;
+  }
+}
+
 function baseName(path: string): string {
   return path.split(/[\\/]/).pop() || path;
 }
@@ -75,7 +82,26 @@ async function* run(
   resolvers: Resolvers,
   context: { current?: RunContext },
 ): AsyncGenerator<SampleFinding> {
-  const source = resolvers.source(input, options.name);
+  const resolved = resolvers.source(input, options.name);
+  // Count raw bytes for progress reports (only when someone listens).
+  let bytesRead = 0;
+  let totalBytes: number | undefined;
+  const source: VcfSource = options.onProgress
+    ? {
+        ...resolved,
+        open: (signal) =>
+          countBytes(resolved.open(signal), (n) => {
+            bytesRead += n;
+          }),
+      }
+    : resolved;
+  if (options.onProgress && resolved.filehandle) {
+    try {
+      totalBytes = (await resolved.filehandle.stat()).size;
+    } catch {
+      // Size unknown (e.g. a server without Content-Length): progress shows bytes only.
+    }
+  }
   const file = source.name;
   const warnings: Warning[] = [];
   const warn = (warning: Warning) => {
@@ -149,7 +175,9 @@ async function* run(
     strict: options.strict,
     onWarning: warn,
     stats,
-    onBatch: options.onProgress ? () => options.onProgress?.({ records: stats.records, parsed: stats.parsed }) : undefined,
+    onBatch: options.onProgress
+      ? () => options.onProgress?.({ records: stats.records, parsed: stats.parsed, bytesRead, ...(totalBytes ? { totalBytes } : {}) })
+      : undefined,
   });
 
   for await (const raw of variants) {

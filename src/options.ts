@@ -10,7 +10,11 @@ import type { Filehandle, VcfInput } from "./vcf/input.js";
 export interface Progress {
   /** Raw records seen so far. */
   readonly records: number;
+  /** Records fully parsed (the prefilter skips the rest). */
   readonly parsed: number;
+  /** Raw (compressed) bytes read so far, and the input's size when it is known. */
+  readonly bytesRead: number;
+  readonly totalBytes?: number;
 }
 
 const fn = <T>(name: string) => z.custom<T>((value) => typeof value === "function", { message: `${name} must be a function` });

@@ -66,8 +66,46 @@ describe("line length and encoding", () => {
     const error = await errorOf(validate(huge(), { name: "huge.vcf", maxLineLength: 1 << 20 }));
     const grown = process.memoryUsage().rss - before;
     expect(error.code).toBe("E_VCF_RECORD");
-    expect(error.message).toMatch(/^huge\.vcf:12: line is longer than 1048576 characters/);
+    expect(error.message).toMatch(/^huge\.vcf:12: line is longer than 1048576 bytes/);
     expect(grown).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("with the default bound (16 MiB), a 200 MB line fails after buffering about 16 MB", async () => {
+    const header = new TextEncoder().encode(vcfText([]));
+    const block = new Uint8Array(1 << 20).fill(0x41);
+    let blocksRead = 0;
+    async function* huge() {
+      yield header;
+      yield new TextEncoder().encode("chr2\t100\t.\tC\tT\t.\t.\tX=");
+      for (let i = 0; i < 200; i++) {
+        blocksRead++;
+        yield block;
+      }
+      yield new TextEncoder().encode("\n");
+    }
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    const error = await errorOf(validate(huge(), { name: "huge.vcf" }));
+    const grown = process.memoryUsage().rss - before;
+    expect(error.code).toBe("E_VCF_RECORD");
+    expect(error.location).toEqual({ file: "huge.vcf", line: 12 });
+    expect(error.message).toMatch(/line is longer than 16777216 bytes/);
+    // The record's 29 leading bytes plus 16 blocks of 1 MiB pass 16 MiB: refused there, not after 200.
+    expect(blocksRead).toBe(16);
+    expect(grown).toBeLessThan(48 * 1024 * 1024);
+  });
+
+  it("counts UTF-8 bytes, not characters", async () => {
+    // "é" is 2 bytes: 30 of them are 60 bytes in 30 characters.
+    const record = `chr2\t100\t.\tC\tT\t.\tPASS\tNOTE=${"é".repeat(30)}`;
+    const text = vcfText([record], { meta: ['##INFO=<ID=NOTE,Number=1,Type=String,Description="x">'], samples: [] });
+    const bytes = new TextEncoder().encode(record).length;
+    expect(bytes).toBe(record.length + 30);
+    // The header lines are all shorter than the record, which is line 13 (12 header lines).
+    expect((await validate({ text }, { maxLineLength: bytes })).variants).toBe(1);
+    const error = await errorOf(validate({ text, name: "utf8.vcf" }, { maxLineLength: bytes - 1 }));
+    expect(error.code).toBe("E_VCF_RECORD");
+    expect(error.location.line).toBe(13);
   });
 
   it("invalid UTF-8 names the line (strict) and is a warning in lenient mode", async () => {

@@ -4,6 +4,7 @@
  * 3 input/VCF/assembly/sample, 4 panel (DESIGN.md §5).
  */
 import { readFile, writeFile } from "node:fs/promises";
+import { SingleBar } from "cli-progress";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
 import {
@@ -17,6 +18,7 @@ import {
   toTSV,
   validate,
 } from "../node.js";
+import type { Progress } from "../options.js";
 import type { Panel } from "../panel/index.js";
 import { builtinPanel, canonicalJson } from "../panel/index.js";
 import { VERSION } from "../version.js";
@@ -28,13 +30,25 @@ class CliState {
   quiet = false;
   warningsShown = 0;
   warningsHidden = 0;
+  /** While a progress bar owns the terminal line, warnings wait here. */
+  held: Warning[] | undefined;
   warn = (warning: Warning) => {
     if (this.quiet) return;
+    if (this.held) {
+      if (this.held.length < MAX_WARNINGS_SHOWN) this.held.push(warning);
+      else this.warningsHidden++;
+      return;
+    }
     if (this.warningsShown < MAX_WARNINGS_SHOWN) {
       process.stderr.write(`marrowscope: warning: ${warning.message}\n`);
       this.warningsShown++;
     } else this.warningsHidden++;
   };
+  release() {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const warning of held) this.warn(warning);
+  }
   flushWarnings() {
     if (this.warningsHidden > 0) {
       process.stderr.write(`marrowscope: ${this.warningsHidden} more warning(s) not shown (all are in the report's warnings)\n`);
@@ -83,6 +97,37 @@ async function emit(text: string, output: string | undefined): Promise<void> {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A progress bar on stderr, only when stderr is a terminal (never in pipelines or logs). */
+function progressBar(state: CliState): { update: (p: Progress) => void; stop: () => void } | undefined {
+  if (!process.stderr.isTTY || state.quiet) return undefined;
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: "marrowscope {bar} {percentage}% | {records} records | {mb} MB",
+    hideCursor: true,
+    clearOnComplete: true,
+    fps: 5,
+    barsize: 30,
+    barCompleteChar: "#",
+    barIncompleteChar: "-",
+  });
+  let started = false;
+  state.held = [];
+  return {
+    update(p) {
+      const payload = { records: p.records.toLocaleString("en-US"), mb: (p.bytesRead / 1e6).toFixed(0) };
+      if (!started) {
+        bar.start(p.totalBytes ?? 0, 0, payload);
+        started = true;
+      }
+      bar.update(Math.min(p.bytesRead, p.totalBytes ?? p.bytesRead), payload);
+    },
+    stop() {
+      if (started) bar.stop();
+      state.release();
+    },
+  };
+}
 
 function parseVaf(value: string): number {
   const n = Number(value);
@@ -140,7 +185,9 @@ export function buildProgram(state: CliState): Command {
         ...(opts.sex ? { sex: opts.sex } : {}),
         ...(opts.minVaf !== undefined ? { minVaf: opts.minVaf } : {}),
       };
-      const report = await annotate(vcf, options);
+      const bar = progressBar(state);
+      const report = await annotate(vcf, bar ? { ...options, onProgress: bar.update } : options);
+      bar?.stop();
       state.flushWarnings();
       const text = opts.format === "ndjson" ? toNDJSON(report) : opts.format === "tsv" ? toTSV(report) : toJSON(report);
       await emit(text, opts.output);

@@ -1,7 +1,7 @@
 /**
  * Per-sample calls for one ALT: genotype, zygosity, VAF and depths, each value tagged
  * with the FORMAT field it came from. Callers disagree on how they store allele counts,
- * so each known convention is tried in a fixed order (documented in docs/calls.md).
+ * so each known convention is tried in a fixed order (documented in docs/input.md).
  */
 import type { SampleCall, Zygosity } from "../model.js";
 
@@ -16,11 +16,18 @@ export interface CallContext {
   readonly ref: string;
 }
 
+/** Strips a percent sign, literal (`48.7%`) or percent-encoded (`48.74%25`, VCF 4.3 §1.2). */
+function stripPercent(v: string): string {
+  if (v.endsWith("%")) return v.slice(0, -1);
+  if (v.endsWith("%25")) return v.slice(0, -3);
+  return v;
+}
+
 function numbers(text: string | undefined): (number | undefined)[] | undefined {
   if (text === undefined || text === "" || text === ".") return undefined;
   return text.split(",").map((v) => {
     if (v === "." || v === "") return undefined;
-    const n = Number(v.endsWith("%") ? v.slice(0, -1) : v);
+    const n = Number(stripPercent(v));
     return Number.isFinite(n) ? n : undefined;
   });
 }
@@ -84,21 +91,77 @@ interface Counts {
   altDepth?: number;
 }
 
+/**
+ * VCF 4.5 local alleles: LAA lists, per sample, the 1-based ALT indices behind local alleles
+ * 1..n (local 0 is always REF). Returns the global allele index of each local one, `[]` for a
+ * zero-length or missing LAA (REF only), or undefined when LAA is absent or names no ALT.
+ */
+function localAlleles(f: SampleFields, altCount: number): number[] | undefined {
+  const text = f.get("LAA");
+  if (text === undefined) return undefined;
+  const map = [0];
+  if (text === "" || text === ".") return map;
+  for (const part of text.split(",")) {
+    if (!/^\d+$/.test(part)) return undefined;
+    const index = Number(part);
+    if (index < 1 || index > altCount) return undefined;
+    map.push(index);
+  }
+  return map;
+}
+
+/**
+ * Rewrites local fields as their global equivalents when the global ones are absent: LGT →
+ * GT, LAD → AD. Alleles that are not local to the sample get depth 0: the caller kept only
+ * the alleles with support in this sample (VCF 4.5 §1.6.2, "local alleles").
+ */
+function globalize(f: SampleFields, altCount: number): { fields: SampleFields; local: boolean } {
+  if (!f.has("LAA") || (f.has("GT") && f.has("AD")) || !(f.has("LGT") || f.has("LAD"))) return { fields: f, local: false };
+  const map = localAlleles(f, altCount);
+  if (!map) return { fields: f, local: false };
+  const out = new Map(f);
+  let local = false;
+  const lgt = f.get("LGT");
+  if (!f.has("GT") && lgt !== undefined) {
+    let ok = true;
+    const gt = lgt.replace(/\d+/g, (d) => {
+      const global = map[Number(d)];
+      if (global === undefined) ok = false;
+      return String(global);
+    });
+    if (ok) {
+      out.set("GT", gt);
+      local = true;
+    }
+  }
+  const lad = numbers(f.get("LAD"));
+  if (!f.has("AD") && lad && lad.length === map.length) {
+    const ad: (number | undefined)[] = new Array(altCount + 1).fill(0);
+    for (let k = 0; k < map.length; k++) ad[map[k]!] = lad[k];
+    out.set("AD", ad.map((v) => (v === undefined ? "." : String(v))).join(","));
+    local = true;
+  }
+  return { fields: out, local };
+}
+
 /** Allele fraction and depths, from the first convention the sample's fields support. */
-function readCounts(f: SampleFields, c: CallContext): Counts {
+function readCounts(f: SampleFields, c: CallContext, adSource = "FORMAT/AD"): Counts {
   const a = c.altIndex;
   const ad = numbers(f.get("AD"));
-  // AD per allele (Number=R, also when a header mis-declares it Number=G or Number=.).
-  if (ad && ad.length === c.altCount + 1) {
-    const total = sum(ad);
+  // AD per allele (Number=R, also when a header mis-declares it Number=G or Number=.). A
+  // missing count of another ALT ("." where bcftools expands local alleles) counts as 0 reads;
+  // REF and this ALT must be there.
+  if (ad && ad.length === c.altCount + 1 && ad[0] !== undefined && ad[a] !== undefined) {
+    let total = 0;
+    for (const v of ad) total += v ?? 0;
     const alt = ad[a];
-    if (total !== undefined && alt !== undefined) {
+    if (alt !== undefined) {
       return {
         altDepth: alt,
         depth: total,
-        depthSource: "FORMAT/AD",
+        depthSource: adSource,
         vaf: total > 0 ? alt / total : undefined,
-        vafSource: total > 0 ? "FORMAT/AD" : undefined,
+        vafSource: total > 0 ? adSource : undefined,
       };
     }
   }
@@ -199,10 +262,11 @@ function readCounts(f: SampleFields, c: CallContext): Counts {
 }
 
 /** Builds the call of one sample for one ALT allele. */
-export function readCall(sample: string, fields: SampleFields, context: CallContext): SampleCall {
+export function readCall(sample: string, sampleFields: SampleFields, context: CallContext): SampleCall {
+  const { fields, local } = globalize(sampleFields, context.altCount);
   const gtText = fields.get("GT");
   const gt = gtText !== undefined ? parseGenotype(gtText) : undefined;
-  const counts = readCounts(fields, context);
+  const counts = readCounts(fields, context, local && !sampleFields.has("AD") ? "FORMAT/LAD+LAA" : "FORMAT/AD");
   const vaf = counts.vaf !== undefined && counts.vaf >= 0 && counts.vaf <= 1 ? Math.round(counts.vaf * 10000) / 10000 : undefined;
   return {
     sample,

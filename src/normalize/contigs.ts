@@ -64,6 +64,13 @@ const LENGTHS: Record<Assembly, ReadonlyMap<string, number>> = {
 };
 
 /**
+ * hg19's chrM is the Yoruba mitochondrion (NC_001807, 16,571 bp); GRCh37's MT and GRCh38's
+ * chrM are both the rCRS (NC_012920, 16,569 bp). So 16,571 says hg19, i.e. GRCh37 nuclear
+ * coordinates, while 16,569 tells the two builds apart not at all.
+ */
+const HG19_CHRM_LENGTH = 16571;
+
+/**
  * `chr5`/`5`/`CHR5` → `5`; `chrM`/`MT`/`M` → `MT`. Only the primary chromosomes are
  * canonicalised; anything else (alts, decoys, unplaced) is returned unchanged.
  * Note hg19's chrM (16,571 bp, NC_001807) is not GRCh37's MT (rCRS, 16,569 bp); we only
@@ -94,6 +101,7 @@ function byLengths(header: VcfHeader): { assembly?: Assembly; evidence?: string;
   for (const contig of header.contigs) {
     if (contig.length === undefined) continue;
     const name = canonicalChrom(contig.id);
+    if (name === "MT" && contig.length === HG19_CHRM_LENGTH) votes.GRCh37.push(contig.id);
     for (const assembly of ["GRCh37", "GRCh38"] as const) {
       if (LENGTHS[assembly].get(name) === contig.length) votes[assembly].push(contig.id);
     }

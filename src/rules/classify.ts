@@ -4,21 +4,14 @@
  * `uncertain` call, raise) a classification unless an allele-specific rule spoke for the variant.
  */
 import type { Panel, PanelRule } from "../panel/schema.js";
-import type { Classification, Finding, Implication } from "../report/schema.js";
+import { type Classification, ClassificationSchema, type Finding, type Implication } from "../report/schema.js";
 import { isCommon, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
 import { clinvarClassification, reviewStars } from "./clinvar.js";
 import { type MatchedRule, type Subject, type Tier, tierRank } from "./evaluate.js";
 
 /** Most severe first; "hotspot" sits below the germline terms and above low-penetrance. */
-const SEVERITY: readonly Classification[] = [
-  "pathogenic",
-  "likely-pathogenic",
-  "hotspot",
-  "low-penetrance",
-  "uncertain",
-  "likely-benign",
-  "benign",
-];
+// The report schema lists classifications in this order; one list, not two.
+const SEVERITY: readonly Classification[] = ClassificationSchema.options;
 const BENIGN: ReadonlySet<Classification> = new Set(["likely-benign", "benign"]);
 
 function severity(classification: Classification): number {

@@ -68,22 +68,44 @@ function toInfoValue(raw: unknown): InfoValue {
   return null;
 }
 
-/** Splits the raw INFO column safely (used when it holds keys @gmod/vcf would mishandle). */
+/**
+ * Decodes each run of `%XX` escapes (VCF 4.3 §1.2: `%3A %3B %3D %25 %2C %0D %0A %09`) on its
+ * own. @gmod/vcf decodes a whole value with decodeURIComponent and, when one stray `%` makes
+ * that throw, keeps every escape of the value encoded.
+ */
+export function decodePercent(value: string): string {
+  if (!value.includes("%")) return value;
+  return value.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      // Not valid UTF-8 as a whole (e.g. `%E9` from Latin-1): decode byte by byte.
+      return run.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    }
+  });
+}
+
+/**
+ * Splits the raw INFO column ourselves, for values @gmod/vcf would mishandle: prototype keys,
+ * and percent escapes (decoded after splitting on "," so `%2C` stays inside its value).
+ * Same shapes as @gmod/vcf: Flag or empty value → true, "." → null, numbers typed.
+ */
 function safeInfo(infoText: string, header: VcfHeader): Record<string, InfoValue> {
   const out: Record<string, InfoValue> = Object.create(null);
   for (const pair of infoText.split(";")) {
     if (!pair) continue;
     const eq = pair.indexOf("=");
     const key = eq === -1 ? pair : pair.slice(0, eq);
-    if (eq === -1) {
+    const type = header.info.get(key)?.type;
+    if (eq === -1 || eq === pair.length - 1 || type === "Flag") {
       out[key] = true;
       continue;
     }
-    const type = header.info.get(key)?.type;
+    const numeric = type === "Integer" || type === "Float";
     out[key] = pair
       .slice(eq + 1)
       .split(",")
-      .map((v) => (v === "." ? null : type === "Integer" || type === "Float" ? Number(v) : v));
+      .map((v) => (v === "." ? null : numeric ? Number(decodePercent(v)) : decodePercent(v)));
   }
   return out;
 }
@@ -164,6 +186,15 @@ function checkFormatWith(
         else throw fail(`${sample}.GT`, `genotype ${JSON.stringify(gtText.slice(0, 40))} names an allele beyond the ${altCount} ALT(s)`);
       }
       ploidy = gt.alleles.length;
+    }
+    const laaAt = format.indexOf("LAA");
+    const laa = laaAt === -1 ? undefined : values[laaAt];
+    if (laa !== undefined && laa !== "" && laa !== ".") {
+      // LAA holds 1-based ALT indices (VCF 4.5 §1.6.2); anything else cannot be mapped back.
+      for (const part of laa.split(",")) {
+        if (!/^\d+$/.test(part) || Number(part) < 1 || Number(part) > altCount)
+          throw fail(`${sample}.LAA`, `local allele ${JSON.stringify(part.slice(0, 20))} is not an ALT index (1..${altCount})`);
+      }
     }
     for (let k = 0; k < values.length; k++) {
       if (k === gtAt) continue;
@@ -271,9 +302,9 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
           { cause },
         );
       }
-      const unsafe = /(^|;)(__proto__|constructor|prototype)(=|;|$)/.test(infoText);
-      const infoAll: Record<string, InfoValue> = unsafe ? safeInfo(infoText, header) : Object.create(null);
-      if (!unsafe) {
+      const own = infoText.includes("%") || /(^|;)(__proto__|constructor|prototype)(=|;|$)/.test(infoText);
+      const infoAll: Record<string, InfoValue> = own ? safeInfo(infoText, header) : Object.create(null);
+      if (!own) {
         for (const [key, value] of Object.entries(record.INFO)) {
           if (!isUnsafeKey(key)) infoAll[key] = toInfoValue(value);
         }

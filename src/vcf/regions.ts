@@ -70,10 +70,19 @@ export async function openIndexed(filehandle: Filehandle, index: IndexSource, op
 
   // The index spells contigs its own way (`5` or `chr5`); map our canonical names onto it.
   const spelling = new Map<string, string>();
-  for (const name of refNames) spelling.set(canonicalChrom(name), name);
+  const fileOrder = new Map<string, number>();
+  refNames.forEach((name, i) => {
+    spelling.set(canonicalChrom(name), name);
+    fileOrder.set(canonicalChrom(name), i);
+  });
 
   async function* read(regions: readonly Region[]): AsyncGenerator<LineBatch> {
-    const merged = mergeRegions(regions.map((r) => ({ ...r, chrom: canonicalChrom(r.chrom) })));
+    // Visit contigs in the file's own order (the index lists them so), as a scan would: records,
+    // and so findings and warnings, then come out in the same order either way.
+    const order = (chrom: string) => fileOrder.get(chrom) ?? Number.MAX_SAFE_INTEGER;
+    const merged = mergeRegions(regions.map((r) => ({ ...r, chrom: canonicalChrom(r.chrom) }))).sort(
+      (a, b) => order(a.chrom) - order(b.chrom) || a.start - b.start,
+    );
     const seen = new Set<number>();
     for (const region of merged) {
       const refName = spelling.get(region.chrom);

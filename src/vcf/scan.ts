@@ -126,15 +126,15 @@ export async function* scanVariants(batches: AsyncIterable<LineBatch>, options: 
           lastChrom = variant.chrom;
           stats.contigs.add(lastChrom);
         }
-        if (lineNo !== undefined) {
-          // Duplicates (also after trimming, or split out of a multi-allelic record) within a 1 kb window.
-          if (variant.pos > keysFrom + 1000) {
-            keysNear.clear();
-            keysFrom = variant.pos;
-          }
-          if (keysNear.has(variant.key)) spec("order.duplicate", lineNo, "ALT", `duplicate variant ${variant.key}`);
-          keysNear.add(variant.key);
+        // Duplicates (also after trimming, or split out of a multi-allelic record) within a 1 kb
+        // window. Index reads come back sorted per region, so this runs there too and both
+        // strategies report the same duplicates (keys carry the contig, so no reset is needed).
+        if (variant.pos > keysFrom + 1000 || variant.pos < keysFrom) {
+          keysNear.clear();
+          keysFrom = variant.pos;
         }
+        if (keysNear.has(variant.key)) spec("order.duplicate", lineNo, "ALT", `duplicate variant ${variant.key}`);
+        keysNear.add(variant.key);
         // Trimming and END/SVLEN give the true extent; test again now that it is known.
         if (filter && !filter.overlaps(variant.chrom, variant.pos, variant.end)) continue;
         yield variant;

@@ -1,0 +1,47 @@
+/**
+ * The builtin panel's istResponse rules end to end: an uncertain finding that carries
+ * IST_UNFAVORABLE must not turn a favourable PIGA clone into "mixed"; only a classified
+ * unfavourable finding may (panel 0.2.0 dropped SUMMARY.IST.MIXED, whose `withCodes` ignored the
+ * other finding's classification, and relies on the tie of FAVORABLE and UNFAVORABLE instead).
+ */
+import { describe, expect, it } from "vitest";
+import { annotate } from "../src/node.js";
+import { vcfText } from "./helpers.js";
+
+const CSQ =
+  '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: Allele|Consequence|IMPACT|SYMBOL|Gene|Feature|BIOTYPE|HGVSc|HGVSp|CANONICAL|MANE_SELECT|HGNC_ID|gnomADe_AF|CLIN_SIG">';
+
+// The records of fixtures/cases c03 (TERC n.322G>A), a04 (PIGA stop-gain, VAF 0.04) and a05 (DNMT3A R882H, VAF 0.18).
+const TERC_UNCERTAIN =
+  "chr3\t169764739\t.\tC\tT\t60\tPASS\tCSQ=T|non_coding_transcript_exon_variant|MODIFIER|TERC|ENSG00000270141|||n.322G>A||||HGNC:11727||\tGT:AD:DP\t0/1:48,52:100";
+const PIGA_CLONE =
+  "chrX\t15325000\t.\tC\tT\t60\tPASS\tCSQ=T|stop_gained|HIGH|PIGA|ENSG00000165195|ENST00000333590.6|protein_coding|||YES|NM_002641.4|HGNC:8957||\tGT:AD:DP\t0/1:480,20:500";
+const DNMT3A_R882H =
+  "chr2\t25234373\t.\tC\tT\t60\tPASS\tCSQ=T|missense_variant|MODERATE|DNMT3A|ENSG00000119772|ENST00000321117.10|protein_coding|ENST00000321117.10:c.2645G>A|p.Arg882His|YES|NM_022552.5|HGNC:2978||\tGT:AD:DP\t0/1:82,18:100";
+
+async function sample(records: string[]) {
+  const report = await annotate({ text: vcfText(records, { samples: ["P1"], meta: [CSQ] }) }, {});
+  const only = report.samples[0];
+  if (!only) throw new Error("no sample");
+  return only;
+}
+
+describe("builtin panel: istResponse", () => {
+  it("an uncertain TERC variant with IST_UNFAVORABLE next to a PIGA clone stays favourable", async () => {
+    const s = await sample([TERC_UNCERTAIN, PIGA_CLONE]);
+    const terc = s.findings.find((f) => f.gene.symbol === "TERC");
+    expect(terc?.classification).toBe("uncertain");
+    expect(terc?.implications.map((i) => i.code)).toContain("IST_UNFAVORABLE");
+    expect(s.summary.istResponse).toBe("favorable");
+    expect(s.summary.considerations).toContain("IST_FAVORABLE");
+    expect(s.summary.considerations).not.toContain("IST_UNFAVORABLE");
+  });
+
+  it("a classified unfavourable clone next to a PIGA clone gives mixed, with both rules as reasons", async () => {
+    const s = await sample([DNMT3A_R882H, PIGA_CLONE]);
+    expect(s.summary.istResponse).toBe("mixed");
+    const ids = s.summary.reasons.map((r) => r.ruleIds[0]);
+    expect(ids).toContain("SUMMARY.IST.FAVORABLE");
+    expect(ids).toContain("SUMMARY.IST.UNFAVORABLE");
+  });
+});
