@@ -34,6 +34,8 @@ interface RunContext {
   readonly roles: readonly SampleRole[];
   readonly stats: ScanStats;
   readonly contigsWithData: ReadonlySet<string>;
+  /** Panel genes any record of the input touched (a blind-spot gene with variants is assessed). */
+  readonly genesHit: Set<string>;
   readonly warnings: Warning[];
 }
 
@@ -160,8 +162,22 @@ async function* run(
   const sampleNames = header.samples.length === 0 ? [file] : sampleIndices.map((i) => header.samples[i]!);
   const roles = header.samples.length === 0 ? (["unknown"] as SampleRole[]) : rolesFor(header, sampleNames, options.roles, file);
   const normalIndex = roles.indexOf("normal");
+  const genesHit = new Set<string>();
   const somaticCaller = header.sources.some((s) => SOMATIC_CALLER.test(s)) || header.tumorSample !== undefined;
-  context.current = { source, header, assembly, strategy, panel, panelIndex, sampleNames, roles, stats, contigsWithData, warnings };
+  context.current = {
+    source,
+    header,
+    assembly,
+    strategy,
+    panel,
+    panelIndex,
+    sampleNames,
+    roles,
+    stats,
+    contigsWithData,
+    genesHit,
+    warnings,
+  };
 
   const parser = createRecordParser(header, { file, sampleIndices });
   const layout = readAnnotationLayout(header.info);
@@ -192,6 +208,7 @@ async function* run(
     const { hits, warnings: matchWarnings } = matchVariant(variant, panelIndex);
     for (const w of matchWarnings) warn(w);
     if (hits.length === 0) continue;
+    for (const hit of hits) genesHit.add(hit.gene.symbol);
     const calls = header.samples.length === 0 ? [{ sample: file }] : variant.calls;
     for (let s = 0; s < calls.length; s++) {
       const call = calls[s]!;
@@ -242,6 +259,11 @@ function coverageOf(ctx: RunContext): Coverage {
   }
   for (const gene of ctx.panel.genes) {
     if (unplaced.has(gene.symbol)) continue;
+    const blindSpot = gene.blindSpots?.find((b) => b.assembly === ctx.assembly.assembly);
+    if (blindSpot && !ctx.genesHit.has(gene.symbol)) {
+      notAssessed.push({ symbol: gene.symbol, reason: blindSpot.statement });
+      continue;
+    }
     const chroms = [...(chromsOf.get(gene.symbol) ?? [])];
     if (chroms.some((c) => seen.has(c))) assessed.push(gene.symbol);
     else notAssessed.push({ symbol: gene.symbol, reason: `the input has no records on chromosome ${chroms.join("/")}` });

@@ -102,6 +102,19 @@ export const GeneSchema = z
     regions: z.array(GenomicRegionSchema).optional().meta({
       description: "Explicit extra regions per assembly (e.g. TERT promoter) matched as part of the gene",
     }),
+    blindSpots: z
+      .array(
+        z.strictObject({
+          assembly: AssemblySchema,
+          statement: z.string().min(1),
+          evidence: EvidenceListSchema,
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          "Assemblies on which standard pipelines cannot call this gene reliably: a file without variants in it is reported as not assessed, never as negative",
+      }),
     evidence: EvidenceListSchema,
     note: z.string().min(1).optional(),
   })

@@ -128,8 +128,11 @@ export async function* scanVariants(batches: AsyncIterable<LineBatch>, options: 
         }
         // Duplicates (also after trimming, or split out of a multi-allelic record) within a 1 kb
         // window. Index reads come back sorted per region, so this runs there too and both
-        // strategies report the same duplicates (keys carry the contig, so no reset is needed).
-        if (variant.pos > keysFrom + 1000 || variant.pos < keysFrom) {
+        // strategies report the same duplicates (keys carry the contig, so a new contig needs
+        // no reset of its own).
+        // Trimming can move a position a little backwards, so only a jump of over 1 kb either
+        // way (a new contig, or far along this one) starts a new window.
+        if (Math.abs(variant.pos - keysFrom) > 1000) {
           keysNear.clear();
           keysFrom = variant.pos;
         }
