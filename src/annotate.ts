@@ -2,7 +2,7 @@
  * The only place that chains the steps: input → header → variants → hits → findings → report.
  * Everything it calls is pure, except the readers at the start.
  */
-import { MarrowscopeError, type Warning } from "./errors.js";
+import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
 import { indexPanel, matchVariant, type PanelIndex } from "./match.js";
 import { readAnnotationLayout } from "./normalize/annotations.js";
 import { carriesAllele } from "./normalize/calls.js";
@@ -201,7 +201,7 @@ async function* run(
     for (const problem of problems) {
       warn({
         code: "W_ANNOTATION",
-        message: `${file}${variant.source.line ? `:${variant.source.line}` : ""}: ${problem}`,
+        message: formatMessage(variant.source, problem),
         location: variant.source,
       });
     }

@@ -3,7 +3,7 @@
  * coordinates when it does not, and reports both (with a warning) when they disagree.
  * Pure and synchronous.
  */
-import type { Warning } from "./errors.js";
+import { formatLocation, type Warning } from "./errors.js";
 import { type GeneLocus, geneLoci, hotspotsOverlapping, resolveGene } from "./genes/index.js";
 import type { Assembly, Consequence, GeneSource, Hit, Region, Variant } from "./model.js";
 import { chooseConsequence } from "./normalize/annotations.js";
@@ -120,13 +120,13 @@ export function matchVariant(variant: Variant, index: PanelIndex): MatchResult {
     if (geneSource === "annotation") {
       warnings.push({
         code: "W_GENE_MISMATCH",
-        message: `${variant.source.file}:${variant.source.line}: annotation names ${gene.symbol} but ${variant.key} lies outside its ${index.assembly} span; reported with geneSource "annotation"`,
+        message: `${formatLocation(variant.source)}: annotation names ${gene.symbol} but ${variant.key} lies outside its ${index.assembly} span; reported with geneSource "annotation"`,
         location,
       });
     } else if (geneSource === "coordinates" && variant.consequences.length > 0) {
       warnings.push({
         code: "W_GENE_UNANNOTATED",
-        message: `${variant.source.file}:${variant.source.line}: ${variant.key} lies in ${gene.symbol} but the annotation does not name it; reported with geneSource "coordinates"`,
+        message: `${formatLocation(variant.source)}: ${variant.key} lies in ${gene.symbol} but the annotation does not name it; reported with geneSource "coordinates"`,
         location,
       });
     }

@@ -3,8 +3,7 @@
  */
 
 import { BlobFile, RemoteFile } from "generic-filehandle2";
-import type { Warning } from "./errors.js";
-import { MarrowscopeError } from "./errors.js";
+import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
 import type { Variant } from "./model.js";
 import { type AnnotationLayout, readAnnotationLayout, readAnnotations } from "./normalize/annotations.js";
 import { parseOptions, type ReadOptions, ReadOptionsSchema } from "./options.js";
@@ -103,7 +102,7 @@ export async function* readVariantsWith(input: unknown, options: ReadOptions | u
   })) {
     const { variant: enriched, problems } = enrich(variant, layout);
     for (const problem of problems)
-      parsed.onWarning?.({ code: "W_ANNOTATION", message: `${file}:${variant.source.line}: ${problem}`, location: variant.source });
+      parsed.onWarning?.({ code: "W_ANNOTATION", message: formatMessage(variant.source, problem), location: variant.source });
     yield enriched;
   }
 }
@@ -153,7 +152,7 @@ export async function validateWith(input: unknown, options: ReadOptions | undefi
   })) {
     const { problems } = enrich(variant, layout);
     for (const problem of problems)
-      warn({ code: "W_ANNOTATION", message: `${file}:${variant.source.line}: ${problem}`, location: variant.source });
+      warn({ code: "W_ANNOTATION", message: formatMessage(variant.source, problem), location: variant.source });
     variants++;
   }
   return {
