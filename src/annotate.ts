@@ -146,6 +146,7 @@ async function* run(
     contigsWithData = new Set(indexed.contigsWithData);
   } else {
     const opened = await openVcf(source, {
+      inflateBgzf: resolvers.inflateBgzf,
       strict: options.strict,
       maxLineLength: options.maxLineLength,
       signal: options.signal,

@@ -4,7 +4,7 @@
  * Pure and synchronous.
  */
 import { formatLocation, type Warning } from "./errors.js";
-import { type GeneLocus, geneLoci, hotspotsOverlapping, resolveGene } from "./genes/index.js";
+import { type GeneLocus, geneLoci, hotspotsOverlapping, otherNames, resolveGene } from "./genes/index.js";
 import type { Assembly, Consequence, GeneSource, Hit, Region, Variant } from "./model.js";
 import { chooseConsequence } from "./normalize/annotations.js";
 import { canonicalChrom } from "./normalize/contigs.js";
@@ -36,6 +36,8 @@ export interface PanelIndex {
   readonly unplaced: readonly { symbol: string; reason: string }[];
   readonly byHgnc: ReadonlyMap<string, PanelGene>;
   readonly bySymbol: ReadonlyMap<string, PanelGene>;
+  /** Annotation symbol → panel gene (or null), filled as symbols are met. */
+  readonly symbolCache: Map<string, PanelGene | null>;
 }
 
 /** Lays the panel's genes out on an assembly (gene table loci, strand-aware flanks, explicit regions). */
@@ -69,7 +71,7 @@ export function indexPanel(panel: Panel, assembly: Assembly): PanelIndex {
     start: Math.max(1, s.start - ANNOTATION_WINDOW),
     end: s.end + ANNOTATION_WINDOW,
   }));
-  return { panel, assembly, spans, readRegions, unplaced, byHgnc, bySymbol };
+  return { panel, assembly, spans, readRegions, unplaced, byHgnc, bySymbol, symbolCache: new Map() };
 }
 
 /** Panel gene named by one consequence (HGNC id first, then symbol through the alias table). */
@@ -80,9 +82,33 @@ function panelGeneOf(consequence: Consequence, index: PanelIndex): PanelGene | u
     if (gene) return gene;
   }
   if (!consequence.symbol) return undefined;
-  const direct = index.bySymbol.get(consequence.symbol.toUpperCase());
+  const key = consequence.symbol.toUpperCase();
+  const cached = index.symbolCache.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = resolveSymbol(key, index);
+  index.symbolCache.set(key, found ?? null);
+  return found;
+}
+
+/** Old names of panel genes, decoded once per process for the genes of each panel. */
+const otherNamesCache = new WeakMap<Panel, ReadonlySet<string>>();
+
+function panelOtherNames(panel: Panel): ReadonlySet<string> {
+  let names = otherNamesCache.get(panel);
+  if (!names) {
+    names = new Set([...otherNames(panel.genes.map((g) => g.hgncId)).values()].flat().map((n) => n.toUpperCase()));
+    otherNamesCache.set(panel, names);
+  }
+  return names;
+}
+
+function resolveSymbol(key: string, index: PanelIndex): PanelGene | undefined {
+  const direct = index.bySymbol.get(key);
   if (direct) return direct;
-  const resolved = resolveGene(consequence.symbol);
+  // Only a symbol that is some panel gene's old name or alias can still be a panel gene; the
+  // full alias index (ambiguity check included) is consulted for those alone.
+  if (!panelOtherNames(index.panel).has(key)) return undefined;
+  const resolved = resolveGene(key);
   return resolved.status === "resolved" ? index.byHgnc.get(resolved.hgncId) : undefined;
 }
 

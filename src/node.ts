@@ -7,9 +7,11 @@ import type { Variant } from "./model.js";
 import type { AnnotateOptions, ReadOptions } from "./options.js";
 import { browserResolvers, type Resolvers, readVariantsWith, type ValidationResult, validateWith } from "./read.js";
 import type { Finding, Report } from "./report/schema.js";
+import { inflateBgzf } from "./vcf/bgzf-node.js";
 import { indexFromPath, type NodeVcfInput, toNodeSource } from "./vcf/node-input.js";
 
 const nodeResolvers: Resolvers = {
+  inflateBgzf,
   source: (input, name) => toNodeSource(input as NodeVcfInput, name),
   index: (index) => (typeof index === "string" ? indexFromPath(index) : browserResolvers.index(index)),
 };

@@ -9,6 +9,7 @@ import { type AnnotationLayout, readAnnotationLayout, readAnnotations } from "./
 import { parseOptions, type ReadOptions, ReadOptionsSchema } from "./options.js";
 import type { VcfHeader } from "./vcf/header.js";
 import { type Filehandle, type IndexSource, toSource, type VcfInput, type VcfSource } from "./vcf/input.js";
+import type { BgzfInflater } from "./vcf/decompress.js";
 import { openVcf } from "./vcf/reader.js";
 import { createRecordParser } from "./vcf/records.js";
 import { type ScanStats, scanVariants } from "./vcf/scan.js";
@@ -39,6 +40,8 @@ const defaultIndexResolver: IndexResolver = (index) => {
 export interface Resolvers {
   readonly source: SourceResolver;
   readonly index: IndexResolver;
+  /** Faster BGZF inflation where the platform has one (Node: zlib on the thread pool). */
+  readonly inflateBgzf?: BgzfInflater;
 }
 
 export const browserResolvers: Resolvers = {
@@ -83,6 +86,7 @@ export async function* readVariantsWith(input: unknown, options: ReadOptions | u
   const source = resolvers.source(input, parsed.name);
   const file = source.name;
   const opened = await openVcf(source, {
+    inflateBgzf: resolvers.inflateBgzf,
     strict: parsed.strict,
     maxLineLength: parsed.maxLineLength,
     signal: parsed.signal,
@@ -133,6 +137,7 @@ export async function validateWith(input: unknown, options: ReadOptions | undefi
     parsed.onWarning?.(w);
   };
   const opened = await openVcf(source, {
+    inflateBgzf: resolvers.inflateBgzf,
     strict: parsed.strict,
     maxLineLength: parsed.maxLineLength,
     signal: parsed.signal,

@@ -91,7 +91,10 @@ function twoHitPass(findings: readonly Finding[], panel: Panel, reasons: Reason[
   const groups = new Map<string, number[]>();
   findings.forEach((finding, i) => {
     const key = `${finding.sample}\u0000${finding.gene.symbol}`;
-    groups.set(key, [...(groups.get(key) ?? []), i]);
+    // push, not spread: a gene with many findings (RUNX1 in a dense file) made this quadratic.
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
   });
   for (const indexes of groups.values()) {
     const qualifying: { index: number; subject: Subject }[] = [];

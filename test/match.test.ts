@@ -143,3 +143,18 @@ describe("coverage", () => {
     expect(coverage.notAssessed.find((g) => g.symbol === "FANCA")?.reason).toMatch(/no records on chromosome 16/);
   });
 });
+
+describe("annotation symbols through the alias table", () => {
+  it("an old symbol (OBFC1) names STN1; an ambiguous alias (TR) and an unknown symbol name nothing", async () => {
+    const [demo] = await variants(fixture("demo.vcf.gz"));
+    const index = indexPanel(builtinPanel, "GRCh38");
+    const withSymbol = (symbol: string): Variant => ({
+      ...demo!,
+      consequences: [{ source: "VEP", symbol, terms: ["missense_variant"] }],
+    });
+    const obfc1 = matchVariant(withSymbol("OBFC1"), index).hits;
+    expect(obfc1.map((h) => `${h.gene.symbol}:${h.geneSource}`)).toEqual(["STN1:annotation"]);
+    expect(matchVariant(withSymbol("TR"), index).hits).toEqual([]);
+    expect(matchVariant(withSymbol("SYNG123"), index).hits).toEqual([]);
+  });
+});

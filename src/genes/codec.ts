@@ -115,6 +115,35 @@ export function decodeSymbols(chunks: readonly string[]): string[] {
   return out;
 }
 
+/** Full records (symbol and other names) of the genes at `wanted` indices only. */
+export function decodeRecordsAt(chunks: readonly string[], wanted: ReadonlySet<number>): Map<number, GeneRecord> {
+  const out = new Map<number, GeneRecord>();
+  let prevSymbol = "";
+  let gene = 0;
+  for (const chunk of chunks) {
+    let start = 0;
+    while (start <= chunk.length) {
+      let comma = chunk.indexOf(",", start);
+      if (comma === -1) comma = chunk.length;
+      const record = chunk.slice(start, comma);
+      const bar = record.indexOf("|");
+      const symbol = unfront(bar === -1 ? record : record.slice(0, bar), prevSymbol);
+      prevSymbol = symbol;
+      if (wanted.has(gene)) {
+        const rest = bar === -1 ? [] : record.slice(bar + 1).split("|");
+        const names = NAME_KINDS.map((_, i) => {
+          const field = rest[i];
+          return field ? field.split(" ").map((n) => unfront(n, symbol)) : [];
+        });
+        out.set(gene, { symbol, names });
+      }
+      gene++;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
 /** The decoded rows of one chromosome in one build, sorted by span start. */
 export interface ChromRows {
   readonly gene: Int32Array;

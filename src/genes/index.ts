@@ -9,6 +9,7 @@ import {
   CHROMS,
   type ChromRows,
   decodeGeneRecords,
+  decodeRecordsAt,
   decodeIds,
   decodeLoci,
   decodeSymbols,
@@ -124,6 +125,20 @@ function genes(): GeneTable {
   return geneTable;
 }
 
+let symbolIndex: Map<string, number[]> | undefined;
+
+function currentSymbols(): ReadonlyMap<string, readonly number[]> {
+  if (symbolIndex) return symbolIndex;
+  symbolIndex = new Map();
+  genes().symbols.forEach((symbol, gene) => {
+    const key = symbol.toUpperCase();
+    const list = symbolIndex?.get(key);
+    if (list) list.push(gene);
+    else symbolIndex?.set(key, [gene]);
+  });
+  return symbolIndex;
+}
+
 function names(): NameIndex {
   if (nameIndex) return nameIndex;
   const records = decodeGeneRecords(genesData.GENE_RECORDS);
@@ -176,9 +191,11 @@ export function resolveGene(symbolOrHgncId: string): SymbolResolution {
     return gene === undefined ? { status: "unknown" } : resolution([gene], "hgnc-id");
   }
   const key = query.toUpperCase();
-  const index = names();
-  const current = index.symbol.get(key);
+  // Current symbols first, from the symbol list alone: annotations name current symbols almost
+  // always, and the alias index costs ~0.3 s to build (measured on Node 20).
+  const current = currentSymbols().get(key);
   if (current) return resolution(current, "symbol");
+  const index = names();
 
   const previous = index.kinds.previous.get(key) ?? [];
   const withdrawn = index.kinds.withdrawn.get(key) ?? [];
@@ -192,6 +209,25 @@ export function resolveGene(symbolOrHgncId: string): SymbolResolution {
     if (found) return resolution(found, kind);
   }
   return { status: "unknown" };
+}
+
+/**
+ * Every other name (previous, withdrawn, annotation name, alias) of the given genes, decoded
+ * for those genes only. Lets a caller recognise old symbols of a few genes without building
+ * the whole alias index.
+ */
+export function otherNames(hgncIds: readonly string[]): ReadonlyMap<string, readonly string[]> {
+  const table = genes();
+  const wanted = new Map<number, string>();
+  for (const id of hgncIds) {
+    const m = /^HGNC:(\d+)$/i.exec(id.trim());
+    const gene = m ? table.byId.get(Number(m[1])) : undefined;
+    if (gene !== undefined) wanted.set(gene, id);
+  }
+  const records = decodeRecordsAt(genesData.GENE_RECORDS, new Set(wanted.keys()));
+  const out = new Map<string, string[]>();
+  for (const [gene, record] of records) out.set(wanted.get(gene) ?? "", record.names.flat());
+  return out;
 }
 
 // ---------------------------------------------------------------- loci

@@ -68,10 +68,23 @@ function endsWith(tail: Uint8Array, suffix: Uint8Array): boolean {
   return true;
 }
 
+/** A platform-specific BGZF inflater (the Node build inflates blocks on the thread pool). */
+export type BgzfInflater = (
+  raw: AsyncIterable<Uint8Array>,
+  options: { readonly file: string; readonly onWarning?: (warning: Warning) => void },
+) => AsyncIterable<Uint8Array>;
+
 export interface DecompressOptions {
   readonly file: string;
   readonly onWarning?: (warning: Warning) => void;
   readonly onCompression?: (compression: Compression) => void;
+  readonly inflateBgzf?: BgzfInflater;
+}
+
+async function* prepend(chunks: readonly Uint8Array[], done: boolean, iterator: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* chunks;
+  if (done) return;
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
 }
 
 /**
@@ -88,9 +101,17 @@ export async function* decompress(raw: AsyncIterable<Uint8Array>, options: Decom
 
   if (compression === "plain") {
     if (isBcf(head)) throw bcfError(file);
-    yield* chunks;
-    if (!done) {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    yield* prepend(chunks, done, iterator);
+    return;
+  }
+  if (compression === "bgzf" && options.inflateBgzf) {
+    let first = true;
+    for await (const chunk of options.inflateBgzf(prepend(chunks, done, iterator), { file, onWarning: options.onWarning })) {
+      if (first) {
+        first = false;
+        if (isBcf(chunk)) throw bcfError(file);
+      }
+      yield chunk;
     }
     return;
   }

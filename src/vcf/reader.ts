@@ -3,7 +3,7 @@
  * lines in batches. Pure plumbing: what to do with each line is the caller's business.
  */
 import { MarrowscopeError, type Warning } from "../errors.js";
-import { type Compression, decompress } from "./decompress.js";
+import { type BgzfInflater, type Compression, decompress } from "./decompress.js";
 import { parseHeader, type VcfHeader } from "./header.js";
 import type { VcfSource } from "./input.js";
 import { type LineBatch, readLines } from "./lines.js";
@@ -13,6 +13,7 @@ export interface OpenOptions {
   readonly maxLineLength?: number;
   readonly signal?: AbortSignal;
   readonly onWarning?: (warning: Warning) => void;
+  readonly inflateBgzf?: BgzfInflater;
 }
 
 export interface OpenVcf {
@@ -34,6 +35,7 @@ export async function openVcf(source: VcfSource, options: OpenOptions = {}): Pro
   const bytes = decompress(source.open(options.signal), {
     file,
     onWarning: options.onWarning,
+    inflateBgzf: options.inflateBgzf,
     onCompression: (c) => {
       compression = c;
     },
