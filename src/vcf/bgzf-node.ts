@@ -7,8 +7,8 @@
 import { gunzip } from "node:zlib";
 import { MarrowscopeError, type Warning } from "../errors.js";
 
-/** Blocks in flight: enough to keep the thread pool (4 threads by default) busy. */
-const IN_FLIGHT = 16;
+/** Blocks in flight: enough to keep the thread pool (4 threads by default) busy; 8 measured as fast as 16. */
+const IN_FLIGHT = 8;
 
 export interface BgzfOptions {
   readonly file: string;
@@ -52,6 +52,15 @@ export async function* inflateBgzf(raw: AsyncIterable<Uint8Array>, options: Bgzf
   let lastBlockEmpty = false;
   const fail = (detail: string, cause?: unknown) => new MarrowscopeError("E_INPUT", detail, { file }, cause ? { cause } : undefined);
 
+  const queue = (block: Uint8Array, size: number) => {
+    lastBlockSize = size;
+    lastBlockEmpty = size === EOF_BLOCK_SIZE;
+    const inflated = gunzipBlock(block);
+    // Attach a no-op handler now: a rejection surfaces when drained, not as "unhandled".
+    inflated.catch(() => {});
+    pending.push(inflated);
+  };
+
   async function* drain(limit: number): AsyncGenerator<Uint8Array> {
     while (pending.length > limit) {
       let out: Uint8Array;
@@ -65,24 +74,42 @@ export async function* inflateBgzf(raw: AsyncIterable<Uint8Array>, options: Bgzf
   }
 
   for await (const chunk of raw) {
-    // Join the unread tail with the new chunk (a block may straddle two reads).
+    // Blocks are cut straight out of each read; only a block straddling two reads is copied.
+    let data: Uint8Array = chunk;
     if (consumed < buffer.length) {
-      const joined = new Uint8Array(buffer.length - consumed + chunk.byteLength);
-      joined.set(buffer.subarray(consumed));
-      joined.set(chunk, buffer.length - consumed);
-      buffer = joined;
-    } else buffer = chunk;
+      const leftover = buffer.subarray(consumed);
+      const first = leftover.length >= 18 ? blockSize(leftover, 0) : -1;
+      const need = first > 0 ? first - leftover.length : 18 - leftover.length;
+      if (need > chunk.byteLength) {
+        const joined = new Uint8Array(leftover.length + chunk.byteLength);
+        joined.set(leftover);
+        joined.set(chunk, leftover.length);
+        buffer = joined;
+        consumed = 0;
+        continue;
+      }
+      if (first > 0) {
+        const block = new Uint8Array(first);
+        block.set(leftover);
+        block.set(chunk.subarray(0, need), leftover.length);
+        data = chunk.subarray(need);
+        queue(block, first);
+        yield* drain(IN_FLIGHT);
+      } else {
+        // Header itself straddles: join just enough and re-scan.
+        const joined = new Uint8Array(leftover.length + chunk.byteLength);
+        joined.set(leftover);
+        joined.set(chunk, leftover.length);
+        data = joined;
+      }
+    }
+    buffer = data;
     consumed = 0;
     while (buffer.length - consumed >= 18) {
       const size = blockSize(buffer, consumed);
       if (size < 0) throw fail(`corrupt BGZF block header at compressed offset ${consumed}`);
       if (buffer.length - consumed < size) break;
-      const block = buffer.subarray(consumed, consumed + size);
-      lastBlockSize = size;
-      lastBlockEmpty = size === EOF_BLOCK_SIZE;
-      pending.push(gunzipBlock(block));
-      // Attach a no-op handler now: a rejection surfaces when drained, not as "unhandled".
-      pending[pending.length - 1]?.catch(() => {});
+      queue(buffer.subarray(consumed, consumed + size), size);
       consumed += size;
       yield* drain(IN_FLIGHT);
     }

@@ -43,8 +43,8 @@ export function pathSource(path: string, name = path): VcfSource {
       } catch (cause) {
         throw openError(name, cause as NodeJS.ErrnoException);
       }
-      // 1 MiB reads: fewer, larger chunks measured faster than the 64 KiB default on a 230 MB file.
-      const stream = createReadStream(path, { highWaterMark: 1 << 20, signal });
+      // 256 KiB reads: as fast as 1 MiB on a 230 MB file and a quarter of the buffered bytes.
+      const stream = createReadStream(path, { highWaterMark: 1 << 18, signal });
       try {
         for await (const chunk of stream) yield chunk as Uint8Array;
       } catch (cause) {
