@@ -199,3 +199,29 @@ describe("marrowscope panel / custom panels", () => {
     expect(findings[0].classification).toBe("uncertain");
   });
 });
+
+describe("YAML panels", () => {
+  it("a YAML panel works like its JSON twin", async () => {
+    const vcf = fixture("panels", "srp54-frameshift.vcf");
+    const json = JSON.parse((await runCli(["annotate", vcf, "--panel", "fixtures/panels/extends-add-gene.json"])).stdout);
+    const yaml = JSON.parse((await runCli(["annotate", vcf, "--panel", "fixtures/panels/extends-add-gene.yaml"])).stdout);
+    expect(yaml.panel).toEqual(json.panel);
+    expect(yaml.samples).toEqual(json.samples);
+  });
+
+  it("broken YAML fails with exit 4 naming file and line", async () => {
+    const r = await runCli(["panel", "validate", "fixtures/panels/broken.yaml"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim()).toMatch(
+      /^marrowscope: fixtures\/panels\/broken\.yaml:2: not valid YAML: Nested mappings are not allowed in compact mappings$/,
+    );
+  });
+});
+
+describe("--min-vaf", () => {
+  it("drops calls below the fraction (PIGA at 0.06), keeps the rest", async () => {
+    const r = JSON.parse((await runCli(["annotate", DEMO, "--min-vaf", "0.1"])).stdout);
+    expect(r.samples[0].findings.map((f: { gene: { symbol: string } }) => f.gene.symbol).sort()).toEqual(["DNMT3A", "TERT"]);
+    expect((await runCli(["annotate", DEMO, "--min-vaf", "2"])).code).toBe(2);
+  });
+});

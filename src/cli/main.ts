@@ -6,6 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { SingleBar } from "cli-progress";
 import { Argument, Command, CommanderError, Option } from "commander";
+import { parseDocument } from "yaml";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
 import {
   type AnnotateOptions,
@@ -69,10 +70,25 @@ async function readPanelFile(path: string): Promise<Panel> {
     );
   }
   let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new MarrowscopeError("E_PANEL", `not valid JSON: ${(cause as Error).message}`, { file: path }, { cause });
+  if (/\.ya?ml$/i.test(path)) {
+    // YAML for curators who prefer it; the `yaml` package reports line and column.
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0]?.line;
+      throw new MarrowscopeError(
+        "E_PANEL",
+        `not valid YAML: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`,
+        { file: path, ...(line ? { line } : {}) },
+      );
+    }
+    json = doc.toJS();
+  } else {
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw new MarrowscopeError("E_PANEL", `not valid JSON: ${(cause as Error).message}`, { file: path }, { cause });
+    }
   }
   return loadPanel(json, { name: path });
 }
@@ -157,7 +173,7 @@ export function buildProgram(state: CliState): Command {
     .argument("<vcf>", "VCF file path")
     .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "tsv"]).default("json"))
     .option("-o, --output <file>", "write to FILE instead of stdout")
-    .option("--panel <file>", 'custom panel JSON (may `extends: "builtin"`)')
+    .option("--panel <file>", 'custom panel, JSON or YAML (may `extends: "builtin"`)')
     .addOption(new Option("--assembly <assembly>", "reference assembly").choices(["GRCh37", "GRCh38", "auto"]).default("auto"))
     .option("--sample <name>", "only this sample (repeatable)", collect)
     .option("--tumor <name>", "tumor sample of a tumor/normal pair")
