@@ -5,9 +5,9 @@
  */
 
 import { alleleKind } from "./normalize/alleles.js";
-import type { Panel, SummaryRule, SummaryWhen } from "./panel/schema.js";
+import type { Panel, PanelRule, SummaryRule, SummaryWhen } from "./panel/schema.js";
 import { type Coverage, type Finding, ImplicationCodeSchema, type SampleSummary } from "./report/schema.js";
-import { remember, subjectOf } from "./rules/apply.js";
+import { panelGene, remember, subjectOf } from "./rules/apply.js";
 import { inBand, resolveBound } from "./rules/bounds.js";
 import { classify, withVerdict } from "./rules/classify.js";
 import { alleleCopies, type MatchedRule, matchingRules, type Subject, svTypeOf } from "./rules/evaluate.js";
@@ -43,13 +43,13 @@ export function summarizeSample(findings: readonly Finding[], context: Summarize
 function subjectFor(finding: Finding, panel: Panel): Subject | undefined {
   const known = subjectOf(finding);
   if (known) return known;
-  const gene = panel.genes.find((g) => g.symbol === finding.gene.symbol);
+  const gene = panelGene(panel, finding.gene.symbol);
   if (!gene) return undefined;
   const { chrom, pos, ref, alt } = finding.variant;
   const kind = alleleKind(ref, alt);
   const svType = kind === "sv" ? svTypeOf(alt, undefined) : undefined;
   // Hotspot labels are not in a Finding; the labels of hotspot rules it already matched stand in.
-  const byId = new Map(panel.rules.map((rule) => [rule.id, rule]));
+  const byId = rulesById(panel);
   const hotspots = finding.ruleIds.flatMap((id) => {
     const match = byId.get(id)?.match;
     if (!match) return [];
@@ -74,6 +74,22 @@ function subjectFor(finding: Finding, panel: Panel): Subject | undefined {
     ...(finding.populationAf ? { populationAf: finding.populationAf } : {}),
     ...(finding.clinvar ? { clinvar: finding.clinvar } : {}),
   };
+}
+
+/**
+ * A panel's rules by id, built once per panel: subjectFor runs for every finding of a report
+ * (annotate hands over copies, so the Subject applyRules kept is not found), and building this
+ * map each time was most of the second pass on a dense file (22,000 findings: 0.6 s → 0.1 s).
+ */
+const rulesByIdCache = new WeakMap<Panel, ReadonlyMap<string, PanelRule>>();
+
+function rulesById(panel: Panel): ReadonlyMap<string, PanelRule> {
+  let byId = rulesByIdCache.get(panel);
+  if (!byId) {
+    byId = new Map(panel.rules.map((rule) => [rule.id, rule]));
+    rulesByIdCache.set(panel, byId);
+  }
+  return byId;
 }
 
 /** Which haplotype of a phased GT (`0|1`) carries the allele, if exactly one does. */
@@ -179,13 +195,18 @@ function fire(rule: SummaryRule, findings: readonly Finding[], panel: Panel): Fi
 }
 
 function reasonOf({ rule, triggers }: Fired): Reason {
-  const findingRules = [...new Set(triggers.flatMap((f) => f.ruleIds))].sort();
+  // Sets filled in place: a summary rule can have thousands of triggers in a dense file.
+  const findingRules = new Set<string>();
+  const citations = new Set<string>(rule.evidence.map((e) => e.citation));
   const codes = rule.when.codes;
-  const implicationCitations = triggers.flatMap((f) =>
-    f.implications.filter((i) => !codes || codes.includes(i.code)).flatMap((i) => i.evidence.map((e) => e.citation)),
-  );
-  const citations = [...new Set([...rule.evidence.map((e) => e.citation), ...implicationCitations])].sort();
-  return { statement: rule.statement, ruleIds: [rule.id, ...findingRules], citations };
+  for (const f of triggers) {
+    for (const id of f.ruleIds) findingRules.add(id);
+    for (const i of f.implications) {
+      if (codes && !codes.includes(i.code)) continue;
+      for (const e of i.evidence) citations.add(e.citation);
+    }
+  }
+  return { statement: rule.statement, ruleIds: [rule.id, ...[...findingRules].sort()], citations: [...citations].sort() };
 }
 
 /** When rules of equal priority disagree, the more cautious value wins (or "mixed" for IST). */

@@ -26,6 +26,8 @@ export interface TrimmedAllele {
 
 /** Trims shared suffix then shared prefix, keeping at least one base in each allele. */
 export function trimAlleles(pos: number, ref: string, alt: string): TrimmedAllele {
+  // SNVs, most records: nothing to trim (a one-character ALT is a breakend only as "[" or "]").
+  if (ref.length === 1 && alt.length === 1 && alt !== "[" && alt !== "]") return { pos, ref: ref.toUpperCase(), alt: alt.toUpperCase() };
   if (isSymbolic(alt) || isBreakend(alt)) return { pos, ref, alt };
   let r = ref.toUpperCase();
   let a = alt.toUpperCase();

@@ -92,11 +92,15 @@ function splitInfo(rawInfo: string, problems: string[]): Pair[] {
   if (text === "" || text === ".") return [];
   const parts = text.split(";");
   if (parts.length > MAX_PAIRS) problems.push(`INFO has ${parts.length} entries; read the first ${MAX_PAIRS}`);
-  return parts.slice(0, MAX_PAIRS).flatMap((part): Pair[] => {
-    if (part === "") return [];
+  const pairs: Pair[] = [];
+  const count = Math.min(parts.length, MAX_PAIRS);
+  for (let i = 0; i < count; i++) {
+    const part = parts[i]!;
+    if (part === "") continue;
     const eq = part.indexOf("=");
-    return eq < 0 ? [[part, undefined]] : [[part.slice(0, eq), part.slice(eq + 1)]];
-  });
+    pairs.push(eq < 0 ? [part, undefined] : [part.slice(0, eq), part.slice(eq + 1)]);
+  }
+  return pairs;
 }
 
 /**
@@ -104,6 +108,16 @@ function splitInfo(rawInfo: string, problems: string[]): Pair[] {
  * block. A Map, so keys from the file never touch an object prototype.
  */
 function viewForAlt(pairs: readonly Pair[], altCount: number, altIndex: number, problems: string[]) {
+  const view = new Map<string, string | undefined>();
+  const add = (key: string, value: string | undefined) => {
+    if (view.has(key)) problems.push(`INFO key ${key} appears more than once; the first is used`);
+    else view.set(key, value);
+  };
+  // Without ANNOVAR blocks (nearly every file) the view is the pairs themselves.
+  if (!pairs.some((pair) => pair[0] === "ANNOVAR_DATE")) {
+    for (const [key, value] of pairs) add(key, value);
+    return view;
+  }
   const blocks: Pair[][] = [];
   const shared: Pair[] = [];
   let current: Pair[] | undefined;
@@ -120,15 +134,41 @@ function viewForAlt(pairs: readonly Pair[], altCount: number, altIndex: number, 
     problems.push(`INFO has ${blocks.length} ANNOVAR blocks for ${altCount} ALTs; ANNOVAR columns not read`);
   }
   const own = blocks.length === altCount ? (blocks[altIndex - 1] ?? []) : [];
-  const view = new Map<string, string | undefined>();
-  for (const [key, value] of [...shared, ...own]) {
-    if (view.has(key)) {
-      problems.push(`INFO key ${key} appears more than once; the first is used`);
-      continue;
-    }
-    view.set(key, value);
-  }
+  for (const [key, value] of shared) add(key, value);
+  for (const [key, value] of own) add(key, value);
   return view;
+}
+
+/** What readAnnotations looks for in an INFO key, worked out once per distinct key. */
+interface KeyRole {
+  /** Frequency rank as an INFO key, and as a CSQ field (where VEP's own `AF` counts too). */
+  readonly rank: number | undefined;
+  readonly rankInVep: number | undefined;
+  /** ANNOVAR database of a `Func.<db>` key. */
+  readonly annovarDb: string | undefined;
+  readonly clinSig: "plain" | "prefixed" | undefined;
+}
+
+/** Bounded: keys come from the input. Real files use a few dozen. */
+const keyRoles = new Map<string, KeyRole>();
+
+/**
+ * The regular expressions below ran for every key of every record (several per key); the
+ * answers depend on the key alone, so they are cached. Measured on a 50,000-record VEP file:
+ * ~1.5 µs per record.
+ */
+function roleOf(key: string): KeyRole {
+  let role = keyRoles.get(key);
+  if (role) return role;
+  role = {
+    rank: frequencyRank(key, false),
+    rankInVep: frequencyRank(key, true),
+    annovarDb: key.startsWith("Func.") ? /^Func\.(.+)$/.exec(key)?.[1] : undefined,
+    clinSig: /^CLNSIG$/i.test(key) ? "plain" : /_CLNSIG$/i.test(key) ? "prefixed" : undefined,
+  };
+  if (keyRoles.size >= 4096) keyRoles.clear();
+  keyRoles.set(key, role);
+  return role;
 }
 
 /**
@@ -144,7 +184,7 @@ export function readAnnotations(
 ): AlleleAnnotations {
   const problems: string[] = [];
   const view = viewForAlt(splitInfo(rawInfo, problems), alts.length, altIndex, problems);
-  const consequences: Consequence[] = [];
+  let consequences: Consequence[] = [];
   const value = (key: string) => {
     const text = view.get(key);
     return text === undefined || text === "" || text === "." ? undefined : text;
@@ -157,7 +197,7 @@ export function readAnnotations(
     problems.push("CSQ is present but the header gives no Format for it; not read");
   } else if (csq !== undefined && layout.vep !== undefined) {
     const read = readVep(csq, layout.vep.fields, ref, alts, altIndex, problems, MAX_ENTRIES);
-    consequences.push(...read.consequences);
+    consequences = read.consequences;
     vepFrequencies = read.extras.frequencies;
     clinSig = read.extras.clinSig;
   }
@@ -179,23 +219,28 @@ export function readAnnotations(
     const fields = layout.bcsq?.fields ?? BCSQ_DEFAULT_FIELDS;
     consequences.push(...readBcsq(bcsq, fields, ref, alts, altIndex, problems, MAX_ENTRIES));
   }
-  const databases = new Set(layout.annovar);
-  for (const key of view.keys()) {
-    const db = /^Func\.(.+)$/.exec(key)?.[1];
-    if (db !== undefined) databases.add(db);
+  const keys = [...view.keys()];
+  const roles = keys.map(roleOf);
+  let databases: Set<string> | undefined = layout.annovar.length > 0 ? new Set(layout.annovar) : undefined;
+  for (const role of roles) {
+    if (role.annovarDb === undefined) continue;
+    databases ??= new Set();
+    databases.add(role.annovarDb);
   }
-  for (const db of databases) consequences.push(...readAnnovar(db, value));
+  for (const db of databases ?? []) consequences.push(...readAnnovar(db, value));
 
   const infoValue = (key: string) => {
     const text = value(key);
     return text === undefined ? undefined : unescapeAnnovar(text);
   };
-  const keys = [...view.keys()];
-  const populationAf = chooseFrequency(keys, infoValue, layout.numbers, vepFrequencies, alts.length, altIndex, problems);
-  const clinvar = readClinVar(keys, infoValue, layout.numbers, clinSig, alts.length, altIndex);
+  const populationAf = chooseFrequency(keys, roles, infoValue, layout.numbers, vepFrequencies, alts.length, altIndex, problems);
+  const clinvar = readClinVar(keys, roles, infoValue, layout.numbers, clinSig, alts.length, altIndex);
 
-  const kept = problems.slice(0, MAX_PROBLEMS);
-  if (problems.length > MAX_PROBLEMS) kept.push(`… and ${problems.length - MAX_PROBLEMS} more problems`);
+  let kept = problems;
+  if (problems.length > MAX_PROBLEMS) {
+    kept = problems.slice(0, MAX_PROBLEMS);
+    kept.push(`… and ${problems.length - MAX_PROBLEMS} more problems`);
+  }
   return {
     consequences,
     ...(populationAf !== undefined ? { populationAf } : {}),
@@ -232,6 +277,12 @@ function perAlt(text: string, number: string | undefined, altCount: number, altI
 }
 
 function frequency(text: string | undefined): number | undefined {
+  // One value (nearly always): no lists.
+  if (text !== undefined && !text.includes("&")) {
+    if (text === "" || text === ".") return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) && value >= 0 && value <= 1 ? value : undefined;
+  }
   // VEP joins co-located known variants' values with '&'; the largest is the cautious reading.
   const values = (text ?? "")
     .split("&")
@@ -243,6 +294,7 @@ function frequency(text: string | undefined): number | undefined {
 
 function chooseFrequency(
   keys: readonly string[],
+  roles: readonly KeyRole[],
   info: (key: string) => string | undefined,
   numbers: ReadonlyMap<string, string>,
   vep: readonly (readonly [string, string])[],
@@ -250,29 +302,34 @@ function chooseFrequency(
   altIndex: number,
   problems: string[],
 ): PopulationAf | undefined {
+  // `order` 0 is INFO, 1 is CSQ; the source text is made only for the candidate reported.
   const candidates: {
     rank: number;
     order: number;
-    source: string;
+    key: string;
     text: string | undefined;
   }[] = [];
-  for (const key of keys) {
-    const rank = frequencyRank(key, false);
+  for (let k = 0; k < keys.length; k++) {
+    const rank = roles[k]!.rank;
+    if (rank === undefined) continue;
+    const key = keys[k]!;
     const text = info(key);
-    if (rank === undefined || text === undefined) continue;
+    if (text === undefined) continue;
     const one = perAlt(text, numbers.get(key), altCount, altIndex);
-    candidates.push({ rank, order: 0, source: `INFO/${key}`, text: one });
+    candidates.push({ rank, order: 0, key, text: one });
   }
   for (const [key, text] of vep) {
-    const rank = frequencyRank(key, true);
-    if (rank !== undefined) candidates.push({ rank, order: 1, source: `CSQ/${key}`, text });
+    const rank = roleOf(key).rankInVep;
+    if (rank !== undefined) candidates.push({ rank, order: 1, key, text });
   }
-  candidates.sort((a, b) => a.rank - b.rank || a.order - b.order || (a.source < b.source ? -1 : 1));
+  // Same order, same source prefix: comparing keys is comparing sources.
+  if (candidates.length > 1) candidates.sort((a, b) => a.rank - b.rank || a.order - b.order || (a.key < b.key ? -1 : 1));
   for (const candidate of candidates) {
     const value = frequency(candidate.text);
-    if (value !== undefined) return { value, source: candidate.source };
+    const source = () => `${candidate.order === 0 ? "INFO" : "CSQ"}/${candidate.key}`;
+    if (value !== undefined) return { value, source: source() };
     if (candidate.text !== undefined && candidate.text !== ".") {
-      problems.push(`${candidate.source}: ${JSON.stringify(candidate.text.slice(0, 40))} is not a frequency`);
+      problems.push(`${source()}: ${JSON.stringify(candidate.text.slice(0, 40))} is not a frequency`);
     }
   }
   return undefined;
@@ -296,6 +353,7 @@ export function normaliseClinVarText(text: string): string {
 
 function readClinVar(
   keys: readonly string[],
+  roles: readonly KeyRole[],
   info: (key: string) => string | undefined,
   numbers: ReadonlyMap<string, string>,
   vepClinSig: string | undefined,
@@ -303,7 +361,7 @@ function readClinVar(
   altIndex: number,
 ): ClinVar | undefined {
   // CLNSIG, or a prefixed copy from vcfanno/bcftools annotate (CLINVAR_CLNSIG).
-  const sigKey = keys.find((key) => /^CLNSIG$/i.test(key)) ?? keys.find((key) => /_CLNSIG$/i.test(key));
+  const sigKey = keys[roles.findIndex((r) => r.clinSig === "plain")] ?? keys[roles.findIndex((r) => r.clinSig === "prefixed")];
   const sigText = sigKey === undefined ? undefined : info(sigKey);
   if (sigKey !== undefined && sigText !== undefined) {
     // ClinVar's own VCF has one ALT per record and Number=.; only a declared Number=A is cut.
@@ -338,6 +396,7 @@ function compareText(a: string | undefined, b: string | undefined): number {
 }
 
 function sameHgnc(a: string, b: string): boolean {
+  if (a === b) return true;
   return a.replace(/^HGNC:/i, "") === b.replace(/^HGNC:/i, "");
 }
 
@@ -355,10 +414,14 @@ export function chooseConsequence(
   consequences: readonly Consequence[],
   gene: { symbol: string; hgncId?: string },
 ): Consequence | undefined {
+  const candidates: { consequence: Consequence; order: number }[] = [];
+  for (let order = 0; order < consequences.length; order++) {
+    const consequence = consequences[order]!;
+    if (isForGene(consequence, gene)) candidates.push({ consequence, order });
+  }
+  // Most records carry one entry for the gene: nothing to rank.
+  if (candidates.length < 2) return candidates[0]?.consequence;
   const severity = (c: Consequence) => Math.min(soRank(c.terms[0] ?? ""), ...c.terms.map(soRank));
-  const candidates = consequences
-    .map((consequence, order) => ({ consequence, order }))
-    .filter(({ consequence }) => isForGene(consequence, gene));
   candidates.sort((a, b) => {
     const x = a.consequence;
     const y = b.consequence;

@@ -5,8 +5,12 @@
  */
 import type { SampleCall, Zygosity } from "../model.js";
 
-/** FORMAT values of one sample, keyed by FORMAT key (null-prototype: keys come from input). */
-export type SampleFields = ReadonlyMap<string, string>;
+/** FORMAT values of one sample by FORMAT key (a Map, or a view over the split column). */
+export interface SampleFields {
+  get(key: string): string | undefined;
+  has(key: string): boolean;
+  entries(): Iterable<[string, string]>;
+}
 
 export interface CallContext {
   readonly altIndex: number; // 1-based
@@ -51,8 +55,25 @@ interface GenotypeInfo {
   readonly phased: boolean;
 }
 
-/** Parses GT, including VCF 4.4 leading phase markers (`|0/1`) and haploid calls. */
+/**
+ * Parsed genotypes by GT text: a file holds a handful of distinct GT strings, and each is read
+ * twice per record (conformance check, then the call). Bounded, as the strings come from input.
+ */
+const genotypes = new Map<string, GenotypeInfo | undefined>();
+
+/**
+ * Parses GT, including VCF 4.4 leading phase markers (`|0/1`) and haploid calls. The result is
+ * shared between calls with the same text: treat it as read-only.
+ */
 export function parseGenotype(gt: string): GenotypeInfo | undefined {
+  if (genotypes.has(gt)) return genotypes.get(gt);
+  const parsed = readGenotype(gt);
+  if (genotypes.size >= 1024) genotypes.clear();
+  genotypes.set(gt, parsed);
+  return parsed;
+}
+
+function readGenotype(gt: string): GenotypeInfo | undefined {
   if (gt === "" || gt === ".") return { alleles: [undefined], phased: false };
   let text = gt;
   let phased = false;
@@ -119,7 +140,7 @@ function globalize(f: SampleFields, altCount: number): { fields: SampleFields; l
   if (!f.has("LAA") || (f.has("GT") && f.has("AD")) || !(f.has("LGT") || f.has("LAD"))) return { fields: f, local: false };
   const map = localAlleles(f, altCount);
   if (!map) return { fields: f, local: false };
-  const out = new Map(f);
+  const out = new Map(f.entries());
   let local = false;
   const lgt = f.get("LGT");
   if (!f.has("GT") && lgt !== undefined) {
@@ -268,16 +289,24 @@ export function readCall(sample: string, sampleFields: SampleFields, context: Ca
   const gt = gtText !== undefined ? parseGenotype(gtText) : undefined;
   const counts = readCounts(fields, context, local && !sampleFields.has("AD") ? "FORMAT/LAD+LAA" : "FORMAT/AD");
   const vaf = counts.vaf !== undefined && counts.vaf >= 0 && counts.vaf <= 1 ? Math.round(counts.vaf * 10000) / 10000 : undefined;
-  return {
-    sample,
-    ...(gtText !== undefined ? { genotype: gtText } : {}),
-    ...(gt && gt.alleles.length > 1 ? { phased: gt.phased } : {}),
-    ...(gt ? { zygosity: zygosityOf(gt, context.altIndex) } : {}),
-    ...(vaf !== undefined ? { vaf, vafSource: counts.vafSource } : {}),
-    ...(counts.depth !== undefined ? { depth: counts.depth, depthSource: counts.depthSource } : {}),
-    ...(counts.altDepth !== undefined ? { altDepth: counts.altDepth } : {}),
-  };
+  // Members in a fixed order, each only when known (assigned, not spread: once per sample and ALT).
+  const call: Mutable<SampleCall> = { sample };
+  if (gtText !== undefined) call.genotype = gtText;
+  if (gt && gt.alleles.length > 1) call.phased = gt.phased;
+  if (gt) call.zygosity = zygosityOf(gt, context.altIndex);
+  if (vaf !== undefined) {
+    call.vaf = vaf;
+    call.vafSource = counts.vafSource;
+  }
+  if (counts.depth !== undefined) {
+    call.depth = counts.depth;
+    call.depthSource = counts.depthSource;
+  }
+  if (counts.altDepth !== undefined) call.altDepth = counts.altDepth;
+  return call;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Does this call show the ALT at all (genotype, or reads when the genotype is missing)? */
 export function carriesAllele(call: SampleCall): boolean {

@@ -77,6 +77,17 @@ const HG19_CHRM_LENGTH = 16571;
  * rename, and no panel gene lies on the mitochondrion.
  */
 export function canonicalChrom(chrom: string): string {
+  // Records come in runs of one contig and every stage asks again: remember the last answer.
+  if (chrom === lastChrom) return lastCanonical;
+  lastCanonical = canonicalOf(chrom);
+  lastChrom = chrom;
+  return lastCanonical;
+}
+
+let lastChrom = "";
+let lastCanonical = "";
+
+function canonicalOf(chrom: string): string {
   const bare = /^chr/i.test(chrom) ? chrom.slice(3) : chrom;
   if (/^([1-9]|1\d|2[0-2])$/.test(bare)) return bare;
   const upper = bare.toUpperCase();

@@ -219,6 +219,11 @@ export function toSoTerm(name: string, source: TermSource): string {
 
 /** Terms mapped to SO, de-duplicated, most severe first (ties keep their written order). */
 export function orderTerms(names: readonly string[], source: TermSource): string[] {
+  // One name (most annotation entries) needs no de-duplication or sort.
+  if (names.length === 1) {
+    const term = toSoTerm(names[0]!.trim(), source);
+    return term === "" ? [] : [term];
+  }
   const seen = new Set<string>();
   const terms: string[] = [];
   for (const name of names) {

@@ -6,11 +6,11 @@
 import type { Assembly, Hit, SampleCall } from "../model.js";
 import { carriesAllele } from "../normalize/calls.js";
 import { canonicalChrom } from "../normalize/contigs.js";
-import type { Panel } from "../panel/schema.js";
+import type { Panel, PanelGene } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
 import { classify, withVerdict } from "./classify.js";
 import { alleleCopies, matchingRules, type Subject, svTypeOf } from "./evaluate.js";
-import { inferOrigin } from "./origin.js";
+import { inferOrigin, inferOriginCall, type OriginInput } from "./origin.js";
 
 export type SampleRole = "germline" | "tumor" | "normal" | "unknown";
 
@@ -44,6 +44,21 @@ export function remember(finding: Finding, subject: Subject): Finding {
   return finding;
 }
 
+/** Panel genes by symbol (the first of a symbol, as `find` gave), built once per panel. */
+const genesBySymbol = new WeakMap<Panel, ReadonlyMap<string, PanelGene>>();
+
+/** @internal The panel gene of a symbol (the first, as `panel.genes.find` would give). */
+export function panelGene(panel: Panel, symbol: string): PanelGene | undefined {
+  let genes = genesBySymbol.get(panel);
+  if (!genes) {
+    const map = new Map<string, PanelGene>();
+    for (const gene of panel.genes) if (!map.has(gene.symbol)) map.set(gene.symbol, gene);
+    genesBySymbol.set(panel, map);
+    genes = map;
+  }
+  return genes.get(symbol);
+}
+
 function round4(value: number): number {
   return Math.round(value * 10000) / 10000;
 }
@@ -56,23 +71,27 @@ function round4(value: number): number {
  */
 export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Finding | undefined {
   const { panel } = context;
-  const gene = panel.genes.find((g) => g.symbol === hit.gene.symbol);
+  const gene = panelGene(panel, hit.gene.symbol);
   if (!gene || !carriesAllele(call)) return undefined;
   const variant = hit.variant;
   const onChrX = canonicalChrom(variant.chrom) === "X";
-  const origin = inferOrigin({
+  // Optional members are passed as undefined rather than spread in (nothing tells an absent
+  // member from an undefined one), and the origin's reasons are written only for a hit that
+  // matches a rule: most hits match none, and building objects and sentences for them was
+  // most of this function's cost (measured: 9 → 4 µs per record on a panel-dense file).
+  const originInput: OriginInput = {
     panel,
     role: context.role,
     variant,
     call,
     onChrX,
-    ...(context.normalCall ? { normalCall: context.normalCall } : {}),
-    ...(context.declaredOrigin ? { declaredOrigin: context.declaredOrigin } : {}),
-    ...(context.somaticCaller !== undefined ? { somaticCaller: context.somaticCaller } : {}),
-    ...(context.sex ? { sex: context.sex } : {}),
-  });
+    normalCall: context.normalCall,
+    declaredOrigin: context.declaredOrigin,
+    somaticCaller: context.somaticCaller,
+    sex: context.sex,
+  };
+  const originCall = inferOriginCall(originInput);
   const zygosity = context.sex === "male" && onChrX && call.zygosity === "hom-alt" ? "hemi" : call.zygosity;
-  const svType = variant.kind === "sv" ? svTypeOf(variant.alt, variant.info.SVTYPE) : undefined;
   const subject: Subject = {
     gene,
     chrom: variant.chrom,
@@ -81,19 +100,20 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
     ref: variant.ref,
     alt: variant.alt,
     kind: variant.kind,
-    ...(svType ? { svType } : {}),
+    svType: variant.kind === "sv" ? svTypeOf(variant.alt, variant.info.SVTYPE) : undefined,
     ids: variant.id ?? [],
-    ...(hit.consequence ? { consequence: hit.consequence } : {}),
+    consequence: hit.consequence,
     hotspots: hit.hotspots,
     assembly: context.assembly,
     call,
-    ...(zygosity ? { zygosity } : {}),
-    origin: origin.call,
-    ...(variant.populationAf ? { populationAf: variant.populationAf } : {}),
-    ...(variant.clinvar ? { clinvar: variant.clinvar } : {}),
+    zygosity,
+    origin: originCall,
+    populationAf: variant.populationAf,
+    clinvar: variant.clinvar,
   };
   const matched = matchingRules(panel, subject, alleleCopies(subject));
   if (matched.length === 0) return undefined;
+  const origin = inferOrigin(originInput);
 
   const c = hit.consequence;
   const base: Finding = {

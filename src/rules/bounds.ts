@@ -29,10 +29,24 @@ export interface Band {
 
 /** A named panel threshold as a band, or undefined when the panel does not define it. */
 export function threshold(panel: Panel, name: string): Band | undefined {
-  if (!Object.hasOwn(panel.thresholds, name)) return undefined;
-  const found = panel.thresholds[name];
-  return found ? { min: found.min, max: found.max } : undefined;
+  // Asked several times per hit (origin inference, VAF and AF conditions): one Band per panel
+  // and name instead of a new object each time.
+  let bands = bandCache.get(panel);
+  if (!bands) {
+    bands = new Map();
+    bandCache.set(panel, bands);
+  }
+  if (bands.has(name)) return bands.get(name);
+  let band: Band | undefined;
+  if (Object.hasOwn(panel.thresholds, name)) {
+    const found = panel.thresholds[name];
+    band = found ? { min: found.min, max: found.max } : undefined;
+  }
+  bands.set(name, band);
+  return band;
 }
+
+const bandCache = new WeakMap<Panel, Map<string, Band | undefined>>();
 
 /** A rule or summary bound resolved to min/max (loadPanel has already checked the name exists). */
 export function resolveBound(panel: Panel, bound: Bound): Band | undefined {

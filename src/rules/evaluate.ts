@@ -207,15 +207,40 @@ export interface MatchedRule {
  */
 export function matchingRules(panel: Panel, subject: Subject, copies: number | undefined): MatchedRule[] {
   const matched: MatchedRule[] = [];
-  for (const rule of panel.rules) {
-    if (rule.gene !== subject.gene.symbol) continue;
+  for (const rule of rulesOf(panel, subject.gene.symbol)) {
     if (copies === undefined ? rule.conditions?.hits === undefined : !hitsHold(rule.conditions?.hits, copies)) continue;
     if (!conditionsHold(rule.conditions, subject, panel)) continue;
     const tier = matchTier(rule.match, subject, panel);
     if (tier !== undefined) matched.push({ rule, tier });
   }
-  const superseded = new Set(matched.flatMap((m) => m.rule.supersedes ?? []));
-  return matched.filter((m) => !superseded.has(m.rule.id));
+  let superseded: Set<string> | undefined;
+  for (const m of matched) {
+    if (!m.rule.supersedes) continue;
+    superseded ??= new Set();
+    for (const id of m.rule.supersedes) superseded.add(id);
+  }
+  return superseded ? matched.filter((m) => !superseded.has(m.rule.id)) : matched;
+}
+
+/**
+ * A panel's rules by gene, in panel order, built once per panel: every hit used to walk all
+ * of the panel's rules for the few of its gene (134 rules, ~2 per gene in panel 0.3.0).
+ */
+const rulesByGene = new WeakMap<Panel, ReadonlyMap<string, readonly PanelRule[]>>();
+
+function rulesOf(panel: Panel, symbol: string): readonly PanelRule[] {
+  let byGene = rulesByGene.get(panel);
+  if (!byGene) {
+    const map = new Map<string, PanelRule[]>();
+    for (const rule of panel.rules) {
+      const list = map.get(rule.gene);
+      if (list) list.push(rule);
+      else map.set(rule.gene, [rule]);
+    }
+    rulesByGene.set(panel, map);
+    byGene = map;
+  }
+  return byGene.get(symbol) ?? [];
 }
 
 /** `<DEL>`, `<DEL:ME:ALU>` → `DEL`; otherwise the INFO/SVTYPE value when there is one. */

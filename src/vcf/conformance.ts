@@ -146,9 +146,13 @@ export function checkTypedValue(type: string | undefined, value: string): { erro
   return undefined;
 }
 
+const COUNT_RE = /^(\d+|[ARG])$/;
+
 /** How many values `Number` asks for, given the ALT count and ploidy; undefined when any count goes. */
 export function expectedCount(number: string | undefined, altCount: number, ploidy: number): number | undefined {
-  if (number === undefined || !/^(\d+|[ARG])$/.test(number)) return undefined;
+  // Called for every typed value of every record: the common Numbers skip the pattern.
+  if (number === "1") return 1;
+  if (number === "." || number === undefined || !COUNT_RE.test(number)) return undefined;
   if (number === "A") return altCount;
   if (number === "R") return altCount + 1;
   if (number === "G") {
@@ -165,6 +169,8 @@ export function expectedCount(number: string | undefined, altCount: number, ploi
 /** ID column: `;`-separated, no whitespace, no empty or repeated entries. */
 export function checkIdColumn(text: string): string | undefined {
   if (text === ".") return undefined;
+  // One identifier (an rsID, usually): nothing can be empty or repeated.
+  if (text !== "" && !text.includes(";")) return /\s/.test(text) ? "ID holds whitespace" : undefined;
   if (/\s/.test(text)) return "ID holds whitespace";
   const ids = text.split(";");
   if (ids.some((id) => id === "")) return `empty identifier in ${JSON.stringify(text.slice(0, 40))} (leading, trailing or doubled ";")`;
