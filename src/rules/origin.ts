@@ -7,21 +7,16 @@
  */
 
 import type { SampleCall, Variant, Zygosity } from "../model.js";
-import type { Panel } from "../panel/schema.js";
+import type { RuleContext } from "./apply.js";
 import { type Band, formatBand, formatCommon, inBand, isCommon, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
 
 export type OriginCall = "germline" | "somatic" | "unknown";
 
-export interface OriginInput {
-  readonly panel: Panel;
-  readonly role: "germline" | "tumor" | "normal" | "unknown";
+/** What origin inference reads: the rule context's sample facts plus the variant and its call. */
+export interface OriginInput extends Pick<RuleContext, "panel" | "role" | "normalCall" | "declaredOrigin" | "somaticCaller" | "sex"> {
   readonly variant: Pick<Variant, "chrom" | "populationAf">;
   readonly call: SampleCall;
   readonly onChrX: boolean;
-  readonly normalCall?: SampleCall;
-  readonly declaredOrigin?: "germline" | "somatic";
-  readonly somaticCaller?: boolean;
-  readonly sex?: "male" | "female";
 }
 
 export interface Origin {
