@@ -147,6 +147,7 @@ async function* run(
   } else {
     const opened = await openVcf(source, {
       inflateBgzf: resolvers.inflateBgzf,
+      decodeAscii: resolvers.decodeAscii,
       strict: options.strict,
       maxLineLength: options.maxLineLength,
       signal: options.signal,

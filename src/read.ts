@@ -10,6 +10,7 @@ import { parseOptions, type ReadOptions, ReadOptionsSchema } from "./options.js"
 import type { BgzfInflater } from "./vcf/decompress.js";
 import type { VcfHeader } from "./vcf/header.js";
 import { type Filehandle, type IndexSource, toSource, type VcfInput, type VcfSource } from "./vcf/input.js";
+import type { AsciiDecoder } from "./vcf/lines.js";
 import { openVcf } from "./vcf/reader.js";
 import { createRecordParser } from "./vcf/records.js";
 import { type ScanStats, scanVariants } from "./vcf/scan.js";
@@ -42,6 +43,7 @@ export interface Resolvers {
   readonly index: IndexResolver;
   /** Faster BGZF inflation where the platform has one (Node: zlib on the thread pool). */
   readonly inflateBgzf?: BgzfInflater;
+  readonly decodeAscii?: AsciiDecoder;
 }
 
 export const browserResolvers: Resolvers = {
@@ -87,6 +89,7 @@ export async function* readVariantsWith(input: unknown, options: ReadOptions | u
   const file = source.name;
   const opened = await openVcf(source, {
     inflateBgzf: resolvers.inflateBgzf,
+    decodeAscii: resolvers.decodeAscii,
     strict: parsed.strict,
     maxLineLength: parsed.maxLineLength,
     signal: parsed.signal,
@@ -138,6 +141,7 @@ export async function validateWith(input: unknown, options: ReadOptions | undefi
   };
   const opened = await openVcf(source, {
     inflateBgzf: resolvers.inflateBgzf,
+    decodeAscii: resolvers.decodeAscii,
     strict: parsed.strict,
     maxLineLength: parsed.maxLineLength,
     signal: parsed.signal,

@@ -21,7 +21,14 @@ export interface LineOptions {
   readonly maxLineLength?: number;
   readonly strict?: boolean;
   readonly onWarning?: (warning: Warning) => void;
+  /**
+   * A faster decoder for chunks that are pure ASCII (almost every VCF chunk): returns the text,
+   * or undefined to fall back to TextDecoder. Node supplies one (simdutf's isAscii + latin1).
+   */
+  readonly decodeAscii?: AsciiDecoder;
 }
+
+export type AsciiDecoder = (chunk: Uint8Array) => string | undefined;
 
 export const DEFAULT_MAX_LINE_LENGTH = 16 * 1024 * 1024;
 
@@ -78,6 +85,7 @@ export async function* readLines(bytes: AsyncIterable<Uint8Array>, options: Line
   // maxLineLength plus one chunk).
   let pendingBytes = 0;
   let lineNo = 1;
+  let asciiSoFar = true;
 
   for await (const chunk of bytes) {
     const firstNewline = chunk.indexOf(0x0a);
@@ -89,9 +97,15 @@ export async function* readLines(bytes: AsyncIterable<Uint8Array>, options: Line
     } else {
       pendingBytes = chunk.byteLength - chunk.lastIndexOf(0x0a) - 1;
     }
-    let text: string;
+    let text: string | undefined;
+    // The ASCII path is only safe while the TextDecoder holds no partial sequence, i.e. until
+    // the first non-ASCII chunk; from then on every chunk goes through the decoder.
+    if (asciiSoFar && options.decodeAscii) {
+      text = options.decodeAscii(chunk);
+      if (text === undefined) asciiSoFar = false;
+    }
     try {
-      text = decoder.decode(chunk, { stream: true });
+      text ??= decoder.decode(chunk, { stream: true });
     } catch (cause) {
       const { lineOffset } = findBadUtf8(chunk, pending.length);
       const error = new MarrowscopeError(

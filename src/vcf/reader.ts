@@ -6,7 +6,7 @@ import { MarrowscopeError, type Warning } from "../errors.js";
 import { type BgzfInflater, type Compression, decompress } from "./decompress.js";
 import { parseHeader, type VcfHeader } from "./header.js";
 import type { VcfSource } from "./input.js";
-import { type LineBatch, readLines } from "./lines.js";
+import { type AsciiDecoder, type LineBatch, readLines } from "./lines.js";
 
 export interface OpenOptions {
   readonly strict?: boolean;
@@ -14,6 +14,7 @@ export interface OpenOptions {
   readonly signal?: AbortSignal;
   readonly onWarning?: (warning: Warning) => void;
   readonly inflateBgzf?: BgzfInflater;
+  readonly decodeAscii?: AsciiDecoder;
 }
 
 export interface OpenVcf {
@@ -40,9 +41,13 @@ export async function openVcf(source: VcfSource, options: OpenOptions = {}): Pro
       compression = c;
     },
   });
-  const iterator = readLines(bytes, { file, strict: options.strict, maxLineLength: options.maxLineLength, onWarning: options.onWarning })[
-    Symbol.asyncIterator
-  ]();
+  const iterator = readLines(bytes, {
+    decodeAscii: options.decodeAscii,
+    file,
+    strict: options.strict,
+    maxLineLength: options.maxLineLength,
+    onWarning: options.onWarning,
+  })[Symbol.asyncIterator]();
   const headerLines: string[] = [];
   let rest: LineBatch | undefined;
   let sawChrom = false;
