@@ -158,3 +158,13 @@ describe("annotation symbols through the alias table", () => {
     expect(matchVariant(withSymbol("SYNG123"), index).hits).toEqual([]);
   });
 });
+
+describe("variant class without a predicted consequence", () => {
+  it("findings carry the allele-only class: the TERT 1-bp deletion is a frameshift by length", async () => {
+    const { annotateWith } = await import("../src/annotate.js");
+    const report = await annotateWith(fixture("demo.vcf.gz"), { strategy: "scan" }, resolvers);
+    const byGene = new Map(report.samples[0]!.findings.map((f) => [f.gene.symbol, f.variantClass]));
+    expect(byGene.get("TERT")).toEqual({ kind: "deletion", lengthChange: -1, frameshift: true });
+    expect(byGene.get("DNMT3A")).toEqual({ kind: "snv", lengthChange: 0 });
+  });
+});

@@ -85,6 +85,17 @@ export const FindingSchema = z.strictObject({
       source: z.enum(["VEP", "SnpEff", "BCSQ", "ANNOVAR"]),
     })
     .optional(),
+  variantClass: z
+    .strictObject({
+      kind: z.enum(["snv", "mnv", "insertion", "deletion", "indel", "sv", "breakend"]),
+      lengthChange: z.number().int(),
+      frameshift: z.boolean().optional(),
+    })
+    .optional()
+    .meta({
+      description:
+        "Class read from the alleles alone (never a predicted consequence); with no annotation the consequence is unknown and this is all that is said",
+    }),
   call: z.strictObject({
     genotype: z.string().optional(),
     zygosity: z.enum(["het", "hom-alt", "hemi", "hom-ref", "no-call"]).optional(),

@@ -3,9 +3,10 @@
  * rules. Pure and synchronous; all clinical content (rules, thresholds, statements) comes from the
  * panel. The second pass (two-hit logic and the sample summary) is `summarizeSample` in summary.ts.
  */
-import type { Assembly, Hit, SampleCall } from "../model.js";
+import type { Assembly, Hit, SampleCall, Variant } from "../model.js";
 import { carriesAllele } from "../normalize/calls.js";
 import { canonicalChrom } from "../normalize/contigs.js";
+import { variantClass } from "../normalize/variant-class.js";
 import type { Panel, PanelGene } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
 import { classify, withVerdict } from "./classify.js";
@@ -143,6 +144,7 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
           },
         }
       : {}),
+    variantClass: classOf(variant),
     call: {
       ...(call.genotype !== undefined ? { genotype: call.genotype } : {}),
       ...(call.zygosity !== undefined ? { zygosity: call.zygosity } : {}),
@@ -167,4 +169,11 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
     source: { file: variant.source.file, line: variant.source.line },
   };
   return remember(withVerdict(base, classify(panel, subject, matched)), subject);
+}
+
+/** The allele-only class of a (trimmed) variant: SNV/MNV/indel, frame by length, SV. */
+function classOf(variant: Variant): NonNullable<Finding["variantClass"]> {
+  if (variant.kind === "sv" || variant.kind === "breakend") return { kind: variant.kind, lengthChange: 0 };
+  const { kind, lengthChange, frameshift } = variantClass(variant.ref, variant.alt);
+  return frameshift === undefined ? { kind, lengthChange } : { kind, lengthChange, frameshift };
 }

@@ -104,6 +104,7 @@ export function withVerdict(base: Finding, verdict: Classified): Finding {
     matchBasis: verdict.matchBasis,
     geneSource: base.geneSource,
     ...(base.consequence ? { consequence: base.consequence } : {}),
+    ...(base.variantClass ? { variantClass: base.variantClass } : {}),
     call: base.call,
     ...(base.populationAf ? { populationAf: base.populationAf } : {}),
     ...(base.clinvar ? { clinvar: base.clinvar } : {}),
