@@ -4,6 +4,7 @@
  */
 import { MarrowscopeError, quote } from "../errors.js";
 import type { VariantKind } from "../model.js";
+import { isBreakend, isSymbolic } from "./alleles.js";
 
 export interface VariantClass {
   kind: VariantKind;
@@ -11,10 +12,6 @@ export interface VariantClass {
   lengthChange: number;
   /** For insertions, deletions and delins: whether the length change is not a multiple of 3. */
   frameshift?: boolean;
-}
-
-function isBreakend(alt: string): boolean {
-  return /[[\]]/.test(alt) || /^\.[A-Za-z]+$/.test(alt) || /^[A-Za-z]+\.$/.test(alt);
 }
 
 /**
@@ -26,7 +23,7 @@ export function variantClass(ref: string, alt: string): VariantClass {
   if (alt === "*" || alt === "." || alt === "<*>" || alt === "<NON_REF>") {
     throw new MarrowscopeError("E_VCF_RECORD", `${quote(alt)} is not a variant allele`, { field: "ALT" });
   }
-  if (alt.startsWith("<") && alt.endsWith(">")) return { kind: "sv", lengthChange: 0 };
+  if (isSymbolic(alt)) return { kind: "sv", lengthChange: 0 };
   if (isBreakend(alt)) return { kind: "breakend", lengthChange: 0 };
   if (!/^[A-Za-z]+$/.test(ref)) {
     throw new MarrowscopeError("E_VCF_RECORD", `REF ${quote(ref)} is not a base sequence`, { field: "REF" });
