@@ -68,14 +68,17 @@ export {
   FindingSchema,
   indexPanel,
   isMarrowscopeError,
+  jsonChunks,
   loadPanel,
   MarrowscopeError,
   matchVariant,
+  ndjsonChunks,
   panelJsonSchema,
   ReportSchema,
   reportJsonSchema,
   toJSON,
   toNDJSON,
   toTSV,
+  tsvChunks,
 } from "./index.js";
 export type { NodeVcfInput } from "./vcf/node-input.js";

@@ -100,6 +100,11 @@ describe("builtin panel", () => {
     expect(panelSha256(builtinPanel)).toBe(builtinPanel.sha256);
   });
 
+  it("is exactly what loadPanel makes of its data (start-up skips the parse; scripts/panel-canonical.mjs keeps them equal)", () => {
+    // Order-sensitive: report bytes follow the panel objects' key order.
+    expect(JSON.stringify(loadPanel(builtinRaw(), { name: "builtin" }))).toBe(JSON.stringify(builtinPanel));
+  });
+
   const required = [
     // telomere biology
     ...["TERT", "TERC", "DKC1", "RTEL1", "TINF2", "PARN", "NHP2", "NOP10", "WRAP53", "ACD", "CTC1", "STN1"],

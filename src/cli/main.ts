@@ -3,25 +3,14 @@
  * one line each (no stack unless --debug). Exit codes: 0 ok, 1 internal bug, 2 usage/options,
  * 3 input/VCF/assembly/sample, 4 panel (DESIGN.md §5).
  */
-import { readFile, writeFile } from "node:fs/promises";
-import { SingleBar } from "cli-progress";
+import { type FileHandle, open, readFile } from "node:fs/promises";
 import { Argument, Command, CommanderError, Option } from "commander";
-import { parseDocument } from "yaml";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
-import {
-  type AnnotateOptions,
-  annotate,
-  loadPanel,
-  panelJsonSchema,
-  reportJsonSchema,
-  toJSON,
-  toNDJSON,
-  toTSV,
-  validate,
-} from "../node.js";
+import { type AnnotateOptions, annotate, loadPanel, panelJsonSchema, reportJsonSchema, validate } from "../node.js";
 import type { Progress } from "../options.js";
 import type { Panel } from "../panel/index.js";
 import { builtinPanel, canonicalJson } from "../panel/index.js";
+import { jsonChunks, ndjsonChunks, tsvChunks } from "../report/emit.js";
 import { VERSION } from "../version.js";
 
 const MAX_WARNINGS_SHOWN = 50;
@@ -72,6 +61,8 @@ async function readPanelFile(path: string): Promise<Panel> {
   let json: unknown;
   if (/\.ya?ml$/i.test(path)) {
     // YAML for curators who prefer it; the `yaml` package reports line and column.
+    // Loaded on demand: most runs use the builtin panel, and start-up time counts in pipelines.
+    const { parseDocument } = await import("yaml");
     const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     const error = doc.errors[0];
     if (error) {
@@ -93,30 +84,60 @@ async function readPanelFile(path: string): Promise<Panel> {
   return loadPanel(json, { name: path });
 }
 
-async function emit(text: string, output: string | undefined): Promise<void> {
+function cannotWrite(output: string, cause: unknown): MarrowscopeError {
+  return new MarrowscopeError(
+    "E_INPUT",
+    `cannot write output: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
+    { file: output },
+    { cause },
+  );
+}
+
+// Pieces are joined up to this size before each write: few syscalls, bounded memory.
+const WRITE_BATCH = 1 << 20;
+
+/** Writes the pieces in order to the file (or stdout for none/"-"), waiting for each write. */
+async function emit(chunks: readonly string[] | Generator<string>, output: string | undefined): Promise<void> {
+  let write: (text: string) => Promise<void>;
+  let close = async () => {};
   if (output && output !== "-") {
+    let handle: FileHandle;
     try {
-      await writeFile(output, text);
+      handle = await open(output, "w");
     } catch (cause) {
-      throw new MarrowscopeError(
-        "E_INPUT",
-        `cannot write output: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
-        { file: output },
-        { cause },
-      );
+      throw cannotWrite(output, cause);
     }
-    return;
+    write = async (text) => {
+      try {
+        await handle.write(text);
+      } catch (cause) {
+        await handle.close().catch(() => {});
+        throw cannotWrite(output, cause);
+      }
+    };
+    close = () => handle.close();
+  } else {
+    write = (text) => new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
   }
-  await new Promise<void>((resolve, reject) => {
-    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
-  });
+  let batch = "";
+  for (const chunk of chunks) {
+    batch += chunk;
+    if (batch.length >= WRITE_BATCH) {
+      await write(batch);
+      batch = "";
+    }
+  }
+  if (batch !== "") await write(batch);
+  await close();
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** A progress bar on stderr, only when stderr is a terminal (never in pipelines or logs). */
-function progressBar(state: CliState): { update: (p: Progress) => void; stop: () => void } | undefined {
+async function progressBar(state: CliState): Promise<{ update: (p: Progress) => void; stop: () => void } | undefined> {
   if (!process.stderr.isTTY || state.quiet) return undefined;
+  // Loaded on demand: pipelines (no TTY) never pay for it.
+  const { SingleBar } = await import("cli-progress");
   const bar = new SingleBar({
     stream: process.stderr,
     format: "marrowscope {bar} {percentage}% | {records} records | {mb} MB",
@@ -201,12 +222,12 @@ export function buildProgram(state: CliState): Command {
         ...(opts.sex ? { sex: opts.sex } : {}),
         ...(opts.minVaf !== undefined ? { minVaf: opts.minVaf } : {}),
       };
-      const bar = progressBar(state);
+      const bar = await progressBar(state);
       const report = await annotate(vcf, bar ? { ...options, onProgress: bar.update } : options);
       bar?.stop();
       state.flushWarnings();
-      const text = opts.format === "ndjson" ? toNDJSON(report) : opts.format === "tsv" ? toTSV(report) : toJSON(report);
-      await emit(text, opts.output);
+      const chunks = opts.format === "ndjson" ? ndjsonChunks(report) : opts.format === "tsv" ? tsvChunks(report) : jsonChunks(report);
+      await emit(chunks, opts.output);
     });
 
   program
@@ -218,7 +239,7 @@ export function buildProgram(state: CliState): Command {
       const result = await validate(vcf, { strict: !opts.lenient, onWarning: state.warn });
       state.flushWarnings();
       const summary = `${vcf}: ok: ${result.fileformat}, ${result.compression}, ${result.records} records (${result.variants} variant alleles), ${result.samples.length} sample(s)${result.skipped ? `, ${result.skipped} bad record(s) skipped` : ""}${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ""}\n`;
-      await emit(summary, undefined);
+      await emit([summary], undefined);
     });
 
   program
@@ -227,7 +248,7 @@ export function buildProgram(state: CliState): Command {
     .addArgument(new Argument("[kind]", "report or panel").choices(["report", "panel"]).default("report"))
     .action(async (kind: string) => {
       const schema = kind === "panel" ? panelJsonSchema() : reportJsonSchema();
-      await emit(`${JSON.stringify(schema, null, 2)}\n`, undefined);
+      await emit([`${JSON.stringify(schema, null, 2)}\n`], undefined);
     });
 
   const panel = program.command("panel").description("inspect and check panels");
@@ -242,7 +263,7 @@ export function buildProgram(state: CliState): Command {
         const rules = p.rules.filter((r) => r.gene === gene.symbol).map((r) => r.id);
         lines.push([gene.symbol, gene.hgncId, gene.category, gene.inheritance.join(","), rules.join(",")].join("\t"));
       }
-      await emit(`${lines.join("\n")}\n`, undefined);
+      await emit([`${lines.join("\n")}\n`], undefined);
     });
   panel
     .command("validate")
@@ -250,7 +271,7 @@ export function buildProgram(state: CliState): Command {
     .argument("<file>", "panel JSON")
     .action(async (file: string) => {
       const p = await readPanelFile(file);
-      await emit(`${file}: ok: ${p.id} ${p.version}, ${p.genes.length} genes, ${p.rules.length} rules, sha256:${p.sha256}\n`, undefined);
+      await emit([`${file}: ok: ${p.id} ${p.version}, ${p.genes.length} genes, ${p.rules.length} rules, sha256:${p.sha256}\n`], undefined);
     });
   panel
     .command("export")
@@ -259,7 +280,7 @@ export function buildProgram(state: CliState): Command {
     .action(async (opts) => {
       const p = opts.panel ? await readPanelFile(opts.panel) : builtinPanel;
       const { sha256, ...data } = p;
-      await emit(`${JSON.stringify(JSON.parse(canonicalJson(data)), null, 2)}\n`, undefined);
+      await emit([`${JSON.stringify(JSON.parse(canonicalJson(data)), null, 2)}\n`], undefined);
     });
   return program;
 }

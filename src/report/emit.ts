@@ -10,8 +10,66 @@ export function toJSON(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/**
+ * The bytes of `toJSON(report)` in pieces (a finding at a time), so a writer never holds the
+ * whole text: a panel-dense genome makes a report of ~50 MB, and its string plus the UTF-8 copy
+ * made for writing were most of the peak memory.
+ */
+export function* jsonChunks(report: Report): Generator<string> {
+  yield* pretty(report, 0);
+  yield "\n";
+}
+
+// Down to the findings (report → samples → sample → findings → finding), objects and arrays are
+// written member by member; below that JSON.stringify writes each value whole, re-indented.
+const STREAM_DEPTH = 4;
+
+function* pretty(value: unknown, depth: number): Generator<string> {
+  const indent = "  ".repeat(depth);
+  if (depth >= STREAM_DEPTH || value === null || typeof value !== "object") {
+    const text = JSON.stringify(value, null, 2) ?? "null";
+    // JSON strings never hold a raw newline, so every "\n" in the text is layout.
+    yield depth === 0 ? text : text.replaceAll("\n", `\n${indent}`);
+    return;
+  }
+  const inner = `\n${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield "[]";
+      return;
+    }
+    yield "[";
+    for (let i = 0; i < value.length; i++) {
+      yield i === 0 ? inner : `,${inner}`;
+      // As in JSON.stringify, array holes and non-JSON values are written as null.
+      const item: unknown = value[i];
+      yield* pretty(item === undefined || typeof item === "function" || typeof item === "symbol" ? null : item, depth + 1);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function" && typeof v !== "symbol");
+  if (entries.length === 0) {
+    yield "{}";
+    return;
+  }
+  yield "{";
+  let first = true;
+  for (const [key, item] of entries) {
+    yield `${first ? "" : ","}${inner}${JSON.stringify(key)}: `;
+    first = false;
+    yield* pretty(item, depth + 1);
+  }
+  yield `\n${indent}}`;
+}
+
 /** One finding per line, each carrying its sample; the first line describes the run. */
 export function toNDJSON(report: Report): string {
+  return [...ndjsonChunks(report)].join("");
+}
+
+/** The lines of `toNDJSON(report)`, each with its newline. */
+export function* ndjsonChunks(report: Report): Generator<string> {
   const head = {
     type: "run",
     schemaVersion: report.schemaVersion,
@@ -20,13 +78,12 @@ export function toNDJSON(report: Report): string {
     input: report.input,
     disclaimer: report.disclaimer,
   };
-  const lines = [JSON.stringify(head)];
+  yield `${JSON.stringify(head)}\n`;
   for (const sample of report.samples) {
-    for (const finding of sample.findings) lines.push(JSON.stringify({ type: "finding", ...finding }));
-    lines.push(JSON.stringify({ type: "summary", sample: sample.name, role: sample.role, ...sample.summary }));
+    for (const finding of sample.findings) yield `${JSON.stringify({ type: "finding", ...finding })}\n`;
+    yield `${JSON.stringify({ type: "summary", sample: sample.name, role: sample.role, ...sample.summary })}\n`;
   }
-  for (const warning of report.warnings) lines.push(JSON.stringify({ type: "warning", ...warning }));
-  return `${lines.join("\n")}\n`;
+  for (const warning of report.warnings) yield `${JSON.stringify({ type: "warning", ...warning })}\n`;
 }
 
 /** Stable column order for the TSV; one finding per row. */
@@ -101,11 +158,16 @@ function row(f: Finding): string[] {
 
 /** Tab-separated findings with two comment lines naming the panel and the disclaimer. */
 export function toTSV(report: Report): string {
+  return [...tsvChunks(report)].join("");
+}
+
+/** The lines of `toTSV(report)`, each with its newline. */
+export function* tsvChunks(report: Report): Generator<string> {
   const lines = [
     `# ${DISCLAIMER} marrowscope ${report.tool.version}; panel ${report.panel.id} ${report.panel.version} sha256:${report.panel.sha256}`,
     `# input ${report.input.name} (${report.input.assembly}, ${report.input.strategy})`,
     TSV_COLUMNS.join("\t"),
   ];
-  for (const sample of report.samples) for (const finding of sample.findings) lines.push(row(finding).join("\t"));
-  return `${lines.join("\n")}\n`;
+  for (const line of lines) yield `${line}\n`;
+  for (const sample of report.samples) for (const finding of sample.findings) yield `${row(finding).join("\t")}\n`;
 }
