@@ -20,7 +20,8 @@ function gunzipBlock(block: Uint8Array): Promise<Uint8Array> {
   // large zlib inflates the block in one pass, instead of 16 KiB passes each with a main-thread
   // callback and a final concatenation (those were ~25% of the main thread on a 1M-record scan).
   const n = block.length;
-  const isize = n >= 4 ? ((block[n - 4] ?? 0) | ((block[n - 3] ?? 0) << 8) | ((block[n - 2] ?? 0) << 16)) + (block[n - 1] ?? 0) * 2 ** 24 : 0;
+  const isize =
+    n >= 4 ? ((block[n - 4] ?? 0) | ((block[n - 3] ?? 0) << 8) | ((block[n - 2] ?? 0) << 16)) + (block[n - 1] ?? 0) * 2 ** 24 : 0;
   const chunkSize = Math.min(Math.max(isize + 1, 64), 1 << 17);
   return new Promise((resolve, reject) => {
     // gunzip checks each member's CRC32 and ISIZE, so corruption cannot pass silently.
