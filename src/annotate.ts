@@ -181,6 +181,19 @@ async function* run(
     warnings,
   };
 
+  // Rule contexts per sample, made once (somatic-caller or not); only a tumor's matched normal
+  // call changes per record.
+  const contextFor = (s: number, somatic: boolean): RuleContext => ({
+    panel,
+    assembly: assembly.assembly,
+    role: roles[s]!,
+    ...(options.origin ? { declaredOrigin: options.origin } : {}),
+    somaticCaller: somatic,
+    ...(options.sex ? { sex: options.sex } : {}),
+  });
+  const slots = Math.max(sampleNames.length, 1);
+  const contexts = Array.from({ length: slots }, (_, s) => contextFor(s, somaticCaller));
+  const somaticContexts = Array.from({ length: slots }, (_, s) => contextFor(s, true));
   const parser = createRecordParser(header, { file, sampleIndices });
   const layout = readAnnotationLayout(header.info);
   const reportName = baseName(file);
@@ -212,23 +225,20 @@ async function* run(
     if (hits.length === 0) continue;
     for (const hit of hits) genesHit.add(hit.gene.symbol);
     const calls = header.samples.length === 0 ? [{ sample: file }] : variant.calls;
+    const somatic = somaticCaller || variant.info.SOMATIC === true;
     for (let s = 0; s < calls.length; s++) {
       const call = calls[s]!;
       if (!carriesAllele(call)) continue;
       if (options.minVaf !== undefined && call.vaf !== undefined && call.vaf < options.minVaf) continue;
-      const ruleContext: RuleContext = {
-        panel,
-        assembly: assembly.assembly,
-        role: roles[s]!,
-        ...(roles[s] === "tumor" && normalIndex !== -1 ? { normalCall: variant.calls[normalIndex] } : {}),
-        ...(options.origin ? { declaredOrigin: options.origin } : {}),
-        somaticCaller: somaticCaller || variant.info.SOMATIC === true,
-        ...(options.sex ? { sex: options.sex } : {}),
-      };
+      const base = somatic ? somaticContexts[s]! : contexts[s]!;
+      const ruleContext = roles[s] === "tumor" && normalIndex !== -1 ? { ...base, normalCall: variant.calls[normalIndex] } : base;
       for (const hit of hits) {
         const finding = applyRules(hit, call, ruleContext);
-        // Reports name the input by its base name: no absolute paths in output.
-        if (finding) yield { sampleIndex: s, finding: { ...finding, source: { ...finding.source, file: reportName } } };
+        if (!finding) continue;
+        // Reports name the input by its base name: no absolute paths in output. Set in place so
+        // the Finding keeps its identity (the summary looks up the facts it was built from).
+        (finding.source as { file: string }).file = reportName;
+        yield { sampleIndex: s, finding };
       }
     }
   }

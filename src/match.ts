@@ -38,6 +38,8 @@ export interface PanelIndex {
   readonly bySymbol: ReadonlyMap<string, PanelGene>;
   /** Annotation symbol → panel gene (or null), filled as symbols are met. */
   readonly symbolCache: Map<string, PanelGene | null>;
+  /** `spans` by canonical chromosome, in the same order (matchVariant looks at one chromosome). */
+  readonly spansByChrom: ReadonlyMap<string, readonly GeneSpan[]>;
 }
 
 /** Lays the panel's genes out on an assembly (gene table loci, strand-aware flanks, explicit regions). */
@@ -71,7 +73,13 @@ export function indexPanel(panel: Panel, assembly: Assembly): PanelIndex {
     start: Math.max(1, s.start - ANNOTATION_WINDOW),
     end: s.end + ANNOTATION_WINDOW,
   }));
-  return { panel, assembly, spans, readRegions, unplaced, byHgnc, bySymbol, symbolCache: new Map() };
+  const spansByChrom = new Map<string, GeneSpan[]>();
+  for (const span of spans) {
+    const list = spansByChrom.get(span.chrom);
+    if (list) list.push(span);
+    else spansByChrom.set(span.chrom, [span]);
+  }
+  return { panel, assembly, spans, readRegions, unplaced, byHgnc, bySymbol, symbolCache: new Map(), spansByChrom };
 }
 
 /** Panel gene named by one consequence (HGNC id first, then symbol through the alias table). */
@@ -150,8 +158,8 @@ export function matchVariant(variant: Variant, index: PanelIndex): MatchResult {
   const chrom = canonicalChrom(variant.chrom);
   // Genes by coordinates first (so index < placedCount means "placed"), then by annotation.
   const genes: PanelGene[] = [];
-  for (const span of index.spans) {
-    if (span.chrom === chrom && span.start <= variant.end && span.end >= variant.pos && !genes.includes(span.gene)) genes.push(span.gene);
+  for (const span of index.spansByChrom.get(chrom) ?? []) {
+    if (span.start <= variant.end && span.end >= variant.pos && !genes.includes(span.gene)) genes.push(span.gene);
   }
   const placedCount = genes.length;
   // Consequences naming each gene, by index into `genes` (arrays: one or two genes per record).

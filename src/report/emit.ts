@@ -21,17 +21,19 @@ export function* jsonChunks(report: Report): Generator<string> {
 }
 
 // Down to the findings (report → samples → sample → findings → finding), objects and arrays are
-// written member by member; below that JSON.stringify writes each value whole, re-indented.
+// written member by member; below that JSON.stringify writes each value whole (`indented`).
 const STREAM_DEPTH = 4;
 
 function* pretty(value: unknown, depth: number): Generator<string> {
-  const indent = "  ".repeat(depth);
-  if (depth >= STREAM_DEPTH || value === null || typeof value !== "object") {
-    const text = JSON.stringify(value, null, 2) ?? "null";
-    // JSON strings never hold a raw newline, so every "\n" in the text is layout.
-    yield depth === 0 ? text : text.replaceAll("\n", `\n${indent}`);
+  if (value === null || typeof value !== "object") {
+    yield JSON.stringify(value) ?? "null";
     return;
   }
+  if (depth >= STREAM_DEPTH) {
+    yield indented(value, depth);
+    return;
+  }
+  const indent = "  ".repeat(depth);
   const inner = `\n${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) {
@@ -61,6 +63,25 @@ function* pretty(value: unknown, depth: number): Generator<string> {
     yield* pretty(item, depth + 1);
   }
   yield `\n${indent}}`;
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` as it reads `depth` levels down. Stringifying the value
+ * wrapped in `depth` one-element arrays and cutting the wrappers off gives one flat string;
+ * re-indenting with replaceAll built a rope per value that cost more to write than to make.
+ */
+function indented(value: object, depth: number): string {
+  let wrapped: unknown = value;
+  for (let k = 0; k < depth; k++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  // "[\n  " per level before the value, "\n" + indent + "]" per level after it.
+  let head = 0;
+  let tail = 0;
+  for (let k = 0; k < depth; k++) {
+    head += 2 + 2 * (k + 1);
+    tail += 2 + 2 * k;
+  }
+  return text.slice(head, text.length - tail);
 }
 
 /** One finding per line, each carrying its sample; the first line describes the run. */
