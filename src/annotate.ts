@@ -76,6 +76,9 @@ function rolesFor(header: VcfHeader, names: readonly string[], given: ParsedAnno
   });
 }
 
+/** INFO keys annotation reads as values (annotations come from the raw INFO text). */
+const INFO_KEYS_USED: ReadonlySet<string> = new Set(["END", "SVLEN", "LEN", "SVTYPE", "SOMATIC"]);
+
 const SOMATIC_CALLER = /mutect|strelka.*somatic|somatic|varscan.*somatic|vardict.*paired/i;
 
 async function* run(
@@ -194,7 +197,7 @@ async function* run(
   const slots = Math.max(sampleNames.length, 1);
   const contexts = Array.from({ length: slots }, (_, s) => contextFor(s, somaticCaller));
   const somaticContexts = Array.from({ length: slots }, (_, s) => contextFor(s, true));
-  const parser = createRecordParser(header, { file, sampleIndices });
+  const parser = createRecordParser(header, { file, sampleIndices, infoKeys: INFO_KEYS_USED });
   const layout = readAnnotationLayout(header.info);
   const reportName = baseName(file);
   const filter = regionSet(panelIndex.readRegions);

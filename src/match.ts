@@ -211,7 +211,8 @@ export function matchVariant(variant: Variant, index: PanelIndex): MatchResult {
       variant,
       gene: { symbol: gene.symbol, hgncId: gene.hgncId },
       geneSource,
-      ...(consequence ? { consequence } : {}),
+      // Present even when undefined: no spread in this per-record literal (see records.ts).
+      consequence,
       hotspots: labels,
     });
   }

@@ -73,8 +73,10 @@ export interface Variant {
   /** `chrom:pos:ref:alt` */
   readonly key: string;
   readonly kind: VariantKind;
-  readonly id?: readonly string[];
-  readonly qual?: number;
+  /** ID column split on `;`; undefined (the member present) when ID is `.`. */
+  readonly id: readonly string[] | undefined;
+  /** QUAL; undefined (the member present) when QUAL is `.`. */
+  readonly qual: number | undefined;
   /** `["PASS"]`, the failed filters, or `[]` when FILTER is `.`. */
   readonly filter: readonly string[];
   /** 1-based index of this ALT in the record's ALT list, and how many ALTs the record had. */

@@ -5,6 +5,8 @@
 import { describe, expect, it } from "vitest";
 import type { Variant } from "../src/model.js";
 import { readVariants } from "../src/node.js";
+import { parseHeader } from "../src/vcf/header.js";
+import { createRecordParser } from "../src/vcf/records.js";
 import { fixture, vcfText } from "./helpers.js";
 
 async function collect(input: Parameters<typeof readVariants>[0]): Promise<Variant[]> {
@@ -87,5 +89,38 @@ describe("calls on real caller output", () => {
       altDepth: 1209,
     });
     expect(first!.calls[1]).toMatchObject({ sample: "998-99", zygosity: "hom-ref", vaf: 0, depth: 2937, altDepth: 0 });
+  });
+});
+
+describe("a parser that builds only some INFO values (as annotate does)", () => {
+  const meta = [
+    ...META,
+    '##INFO=<ID=CSQ,Number=1,Type=String,Description="Format: Allele|Consequence">',
+    '##INFO=<ID=DP,Number=1,Type=Integer,Description="x">',
+  ];
+  const parse = (record: string, infoKeys?: ReadonlySet<string>) => {
+    const lines = vcfText([record], { meta }).trimEnd().split("\n");
+    const header = parseHeader(lines.slice(0, -1), { file: "t.vcf" });
+    const warnings: string[] = [];
+    const parser = createRecordParser(header, { file: "t.vcf", ...(infoKeys ? { infoKeys } : {}) });
+    const variants = parser.parse(lines.at(-1)!, lines.length, (w) => warnings.push(w.message));
+    return { variants, warnings };
+  };
+  const keys = new Set(["END"]);
+
+  it("keeps the chosen keys and leaves the others out", () => {
+    const record = "chr2\t100\t.\tC\tT\t.\tPASS\tDP=7;END=100;CSQ=T|missense_variant\tGT\t0/1";
+    expect(Object.keys(parse(record).variants[0]!.info)).toEqual(["DP", "END", "CSQ"]);
+    expect({ ...parse(record, keys).variants[0]!.info }).toEqual({ END: [100] });
+  });
+
+  it("still checks every key: a count that breaks Number=1 warns, a bad Integer fails", () => {
+    // CSQ has two comma-separated values where the header says Number=1.
+    const twoValues = "chr2\t100\t.\tC\tT\t.\tPASS\tCSQ=T|missense_variant,T|intron_variant\tGT\t0/1";
+    expect(parse(twoValues, keys).warnings.join()).toMatch(/CSQ has 2 value\(s\); Number=1 asks for 1/);
+    expect(parse(twoValues).warnings).toEqual(parse(twoValues, keys).warnings);
+    // "." alone is a missing value, not a count problem.
+    expect(parse("chr2\t100\t.\tC\tT\t.\tPASS\tCSQ=.\tGT\t0/1", keys).warnings).toEqual([]);
+    expect(() => parse("chr2\t100\t.\tC\tT\t.\tPASS\tDP=seven\tGT\t0/1", keys)).toThrow(/DP/);
   });
 });

@@ -241,12 +241,7 @@ export function readAnnotations(
     kept = problems.slice(0, MAX_PROBLEMS);
     kept.push(`… and ${problems.length - MAX_PROBLEMS} more problems`);
   }
-  return {
-    consequences,
-    ...(populationAf !== undefined ? { populationAf } : {}),
-    ...(clinvar !== undefined ? { clinvar } : {}),
-    problems: kept,
-  };
+  return { consequences, populationAf, clinvar, problems: kept };
 }
 
 // ---- population frequency -------------------------------------------------------------------
