@@ -19,7 +19,6 @@ import type { LineBatch } from "./vcf/lines.js";
 import { regionSet } from "./vcf/prefilter.js";
 import { openVcf } from "./vcf/reader.js";
 import { createRecordParser } from "./vcf/records.js";
-import { openIndexed } from "./vcf/regions.js";
 import { type ScanStats, scanVariants } from "./vcf/scan.js";
 
 /** What a run learned besides its findings (becomes the report's header fields). */
@@ -142,6 +141,9 @@ async function* run(
   let strategy: "index" | "scan";
   let contigsWithData: ReadonlySet<string> = stats.contigs;
   if (index && source.filehandle) {
+    // Loaded on demand: @gmod/tabix and its BGZF/wasm reader cost ~10 MB of memory and start-up
+    // time that a scan never needs.
+    const { openIndexed } = await import("./vcf/regions.js");
     const indexed = await openIndexed(source.filehandle, index, { file, strict: options.strict, signal: options.signal, onWarning: warn });
     header = indexed.header;
     batches = (pi) => indexed.read(pi.readRegions);
