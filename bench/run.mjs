@@ -384,7 +384,8 @@ async function crossCheck(file, bed, id) {
   // Index mode may not know line numbers: compare without them, and report them apart.
   const findings = (r) =>
     JSON.stringify(r?.samples.map((smp) => smp.findings.map((f) => ({ ...f, source: { ...f.source, line: undefined } }))) ?? null);
-  const warnings = (r) => (r?.warnings ?? []).map((w) => `${w.code} ${w.message.replace(/^\S+:(\d+|undefined): /, "")}`).sort();
+  // Messages start "file:line: " in scan mode and "file: " where index reads have no line.
+  const warnings = (r) => (r?.warnings ?? []).map((w) => `${w.code} ${w.message.replace(/^\S+?(?::(?:\d+|undefined))?: /, "")}`).sort();
   const onlyIn = (a, b) => a.filter((w) => !b.includes(w));
   const [ws, wi] = [warnings(scan), warnings(index)];
   const withLines = (r) => (r ? r.samples.every((smp) => smp.findings.every((f) => Number.isInteger(f.source?.line))) : null);

@@ -12,9 +12,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { indexPanel } from "../src/match.js";
 import { annotate } from "../src/node.js";
+import { builtinPanel } from "../src/panel/index.js";
 import type { Report } from "../src/report/schema.js";
-import { fixture, ROOT, SHARED, tempDir } from "./helpers.js";
+import { INDEX_WINDOW } from "../src/vcf/regions.js";
+import { fixture, ROOT, SHARED, tempDir, vcfText } from "./helpers.js";
 
 function requireTool(name: string): string {
   const probe = spawnSync(name, ["--version"], { encoding: "utf8" });
@@ -99,6 +102,39 @@ describe("index and scan agree on small files", () => {
       expect({ name, report: comparable(index) }).toEqual({ name, report: comparable(scan) });
     }
     expect(withFindings).toBeGreaterThan(20);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("index reads in windows", () => {
+  it("a region longer than a window, and records across window and region edges, come back once each", async () => {
+    const bgzip = requireTool("bgzip");
+    const tabix = requireTool("tabix");
+    // DNMT3A's read region on chr2 (gene plus flanks) is longer than one tabix window.
+    const region = indexPanel(builtinPanel, "GRCh38").readRegions.find((r) => r.chrom.replace(/^chr/, "") === "2" && r.end - r.start > INDEX_WINDOW);
+    expect(region).toBeDefined();
+    const { start, end } = region!;
+    const records: string[] = [];
+    const add = (pos: number, ref: string, alt: string, info = ".") =>
+      records.push(`chr2\t${pos}\t.\t${ref}\t${alt}\t50\tPASS\t${info}\tGT:AD\t0/1:10,10`);
+    // A deletion that starts before the region and reaches into it, and one over the first
+    // window boundary (1-based POS of the window's first base is start + INDEX_WINDOW).
+    add(start - 400, "N", "<DEL>", `END=${start + 2 * INDEX_WINDOW}`);
+    for (let pos = start; pos <= end; pos += 2_500) add(pos, "C", "T");
+    add(start + INDEX_WINDOW - 3, "CAGTACGTAC", "C");
+    const lines = records.sort((a, b) => Number(a.split("\t")[1]) - Number(b.split("\t")[1]));
+    const meta = ['##INFO=<ID=END,Number=1,Type=Integer,Description="End">', '##ALT=<ID=DEL,Description="Deletion">'];
+    const dir = tempDir("marrowscope-window-");
+    const vcf = join(dir, "windows.vcf");
+    writeFileSync(vcf, vcfText(lines, { meta }));
+    execFileSync(bgzip, ["-f", vcf]);
+    execFileSync(tabix, ["-p", "vcf", `${vcf}.gz`]);
+    const { index, scan } = await bothWays(`${vcf}.gz`);
+    // Every record overlaps the region, so the index reads all of them, each once: a record
+    // returned by two windows would count twice, a dropped one not at all.
+    expect(index.input.recordsRead).toBe(lines.length);
+    expect(scan.input.recordsRead).toBe(lines.length);
+    expect(comparable(index)).toEqual(comparable(scan));
     rmSync(dir, { recursive: true, force: true });
   });
 });

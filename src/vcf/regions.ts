@@ -34,6 +34,16 @@ function wrap(file: string, what: string, cause: unknown): MarrowscopeError {
   return new MarrowscopeError("E_INPUT", `${what}: ${(cause as Error)?.message?.split("\n")[0] ?? String(cause)}`, { file }, { cause });
 }
 
+/** Bases per tabix query: a few thousand records even in a panel-dense file. */
+export const INDEX_WINDOW = 100_000;
+
+/** 0-based start (POS - 1) of a data line, as tabix computes it; NaN when POS is not a number. */
+function startOf(line: string): number {
+  const t1 = line.indexOf("\t");
+  const t2 = line.indexOf("\t", t1 + 1);
+  return Number(line.slice(t1 + 1, t2 === -1 ? undefined : t2)) - 1;
+}
+
 /** Merges overlapping or adjacent regions per contig, sorted. */
 export function mergeRegions(regions: readonly Region[]): Region[] {
   const sorted = [...regions].sort((a, b) => (a.chrom < b.chrom ? -1 : a.chrom > b.chrom ? 1 : a.start - b.start));
@@ -53,8 +63,14 @@ export function mergeRegions(regions: readonly Region[]): Region[] {
  */
 export async function openIndexed(filehandle: Filehandle, index: IndexSource, options: IndexedOptions): Promise<IndexedVcf> {
   const { file } = options;
+  // The chunk cache counts entries as if each were one 64 KiB block, but a chunk is all the
+  // blocks of a query (megabytes when dense); windows are read in order, so only the chunk at a
+  // window boundary is ever wanted again. Four entries instead of the default 80.
+  const cache = { chunkCacheSize: 4 * 65536 };
   const tabix = new TabixIndexedFile(
-    index.kind === "csi" ? { filehandle, csiFilehandle: index.filehandle } : { filehandle, tbiFilehandle: index.filehandle },
+    index.kind === "csi"
+      ? { filehandle, csiFilehandle: index.filehandle, ...cache }
+      : { filehandle, tbiFilehandle: index.filehandle, ...cache },
   );
   let headerText: string;
   let refNames: string[];
@@ -83,27 +99,38 @@ export async function openIndexed(filehandle: Filehandle, index: IndexSource, op
     const merged = mergeRegions(regions.map((r) => ({ ...r, chrom: canonicalChrom(r.chrom) }))).sort(
       (a, b) => order(a.chrom) - order(b.chrom) || a.start - b.start,
     );
-    const seen = new Set<number>();
+    // Records that began before a region (long deletions, SVs) and so may have come back with an
+    // earlier region; the only records that can come back twice.
+    const carried = new Set<number>();
     for (const region of merged) {
       const refName = spelling.get(region.chrom);
       if (refName === undefined) continue;
       const { start, end } = toHalfOpen(region);
-      const lines: string[] = [];
-      try {
-        await tabix.getLines(refName, start, end, {
-          signal: options.signal,
-          lineCallback: (line: string, fileOffset: number) => {
-            // A record spanning two merged regions comes back twice; keep the first.
-            if (seen.has(fileOffset)) return;
-            seen.add(fileOffset);
-            lines.push(line.endsWith("\r") ? line.slice(0, -1) : line);
-          },
-        });
-      } catch (cause) {
-        if (options.signal?.aborted) throw new MarrowscopeError("E_ABORTED", "aborted", { file });
-        throw wrap(file, `cannot read ${refName}:${region.start}-${region.end} through the index`, cause);
+      // Read in windows: tabix inflates all the blocks of a query at once and we hold its lines
+      // until they are yielded, so one query over a large, dense region (a whole panel-dense file)
+      // peaked at ~700 MB. A record over a window boundary comes back with each window it
+      // touches; it is kept in the first, where it starts (or the region's first window).
+      for (let from = start; from < end; from += INDEX_WINDOW) {
+        const to = Math.min(end, from + INDEX_WINDOW);
+        const first = from === start;
+        const lines: string[] = [];
+        try {
+          await tabix.getLines(refName, from, to, {
+            signal: options.signal,
+            lineCallback: (line: string, fileOffset: number) => {
+              if (startOf(line) < from) {
+                if (!first || carried.has(fileOffset)) return;
+                carried.add(fileOffset);
+              }
+              lines.push(line.endsWith("\r") ? line.slice(0, -1) : line);
+            },
+          });
+        } catch (cause) {
+          if (options.signal?.aborted) throw new MarrowscopeError("E_ABORTED", "aborted", { file });
+          throw wrap(file, `cannot read ${refName}:${region.start}-${region.end} through the index`, cause);
+        }
+        if (lines.length > 0) yield { lines, firstLine: 0 };
       }
-      if (lines.length > 0) yield { lines, firstLine: 0 };
     }
   }
   return { header, contigsWithData: refNames, read };
