@@ -111,7 +111,9 @@ describe("index reads in windows", () => {
     const bgzip = requireTool("bgzip");
     const tabix = requireTool("tabix");
     // DNMT3A's read region on chr2 (gene plus flanks) is longer than one tabix window.
-    const region = indexPanel(builtinPanel, "GRCh38").readRegions.find((r) => r.chrom.replace(/^chr/, "") === "2" && r.end - r.start > INDEX_WINDOW);
+    const region = indexPanel(builtinPanel, "GRCh38").readRegions.find(
+      (r) => r.chrom.replace(/^chr/, "") === "2" && r.end - r.start > INDEX_WINDOW,
+    );
     expect(region).toBeDefined();
     const { start, end } = region!;
     const records: string[] = [];
