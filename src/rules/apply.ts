@@ -7,6 +7,7 @@ import type { Assembly, Hit, SampleCall, Variant } from "../model.js";
 import { carriesAllele } from "../normalize/calls.js";
 import { canonicalChrom } from "../normalize/contigs.js";
 import { variantClass } from "../normalize/variant-class.js";
+import { own } from "../own.js";
 import type { Panel, PanelGene } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
 import { classify, withVerdict } from "./classify.js";
@@ -117,33 +118,41 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
   const origin = inferOrigin(originInput);
 
   const c = hit.consequence;
+  // Everything a Finding (and the Subject remembered with it) keeps is copied out of the record
+  // line it was cut from (`own`), so a Finding does not keep its whole line alive.
+  const consequence: Finding["consequence"] = c
+    ? {
+        terms: c.terms.map(own),
+        ...(c.impact ? { impact: c.impact } : {}),
+        ...(c.transcript ? { transcript: own(c.transcript) } : {}),
+        ...(c.hgvsc ? { hgvsc: own(c.hgvsc) } : {}),
+        ...(c.hgvsp ? { hgvsp: own(c.hgvsp) } : {}),
+        source: c.source,
+      }
+    : undefined;
+  const populationAf = variant.populationAf ? { value: variant.populationAf.value, source: own(variant.populationAf.source) } : undefined;
+  const clinvar = variant.clinvar
+    ? {
+        significance: own(variant.clinvar.significance),
+        ...(variant.clinvar.reviewStatus !== undefined ? { reviewStatus: own(variant.clinvar.reviewStatus) } : {}),
+      }
+    : undefined;
   const base: Finding = {
     sample: call.sample,
     variant: {
       chrom: variant.chrom,
       pos: variant.pos,
-      ref: variant.ref,
-      alt: variant.alt,
-      ...(variant.id && variant.id.length > 0 ? { id: [...variant.id] } : {}),
-      filter: [...variant.filter],
-      key: variant.key,
+      ref: own(variant.ref),
+      alt: own(variant.alt),
+      ...(variant.id && variant.id.length > 0 ? { id: variant.id.map(own) } : {}),
+      filter: variant.filter.map(own),
+      key: own(variant.key),
     },
     gene: { symbol: gene.symbol, hgncId: gene.hgncId },
     category: gene.category,
     matchBasis: "region",
     geneSource: hit.geneSource,
-    ...(c
-      ? {
-          consequence: {
-            terms: [...c.terms],
-            ...(c.impact ? { impact: c.impact } : {}),
-            ...(c.transcript ? { transcript: c.transcript } : {}),
-            ...(c.hgvsc ? { hgvsc: c.hgvsc } : {}),
-            ...(c.hgvsp ? { hgvsp: c.hgvsp } : {}),
-            source: c.source,
-          },
-        }
-      : {}),
+    ...(consequence ? { consequence } : {}),
     variantClass: classOf(variant),
     call: {
       ...(call.genotype !== undefined ? { genotype: call.genotype } : {}),
@@ -153,22 +162,25 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
       ...(call.depth !== undefined ? { depth: call.depth } : {}),
       ...(call.altDepth !== undefined ? { altDepth: call.altDepth } : {}),
     },
-    ...(variant.populationAf ? { populationAf: { value: variant.populationAf.value, source: variant.populationAf.source } } : {}),
-    ...(variant.clinvar
-      ? {
-          clinvar: {
-            significance: variant.clinvar.significance,
-            ...(variant.clinvar.reviewStatus !== undefined ? { reviewStatus: variant.clinvar.reviewStatus } : {}),
-          },
-        }
-      : {}),
+    ...(populationAf ? { populationAf } : {}),
+    ...(clinvar ? { clinvar } : {}),
     origin: { call: origin.call, reasons: origin.reasons },
     classification: "uncertain",
     implications: [],
     ruleIds: [],
     source: { file: variant.source.file, line: variant.source.line },
   };
-  return remember(withVerdict(base, classify(panel, subject, matched)), subject);
+  const kept: Subject = {
+    ...subject,
+    chrom: base.variant.chrom,
+    ref: base.variant.ref,
+    alt: base.variant.alt,
+    ids: base.variant.id ?? [],
+    consequence,
+    populationAf,
+    clinvar,
+  };
+  return remember(withVerdict(base, classify(panel, subject, matched)), kept);
 }
 
 /** The allele-only class of a (trimmed) variant: SNV/MNV/indel, frame by length, SV. */
