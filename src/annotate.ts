@@ -141,10 +141,17 @@ async function* run(
   let strategy: "index" | "scan";
   let contigsWithData: ReadonlySet<string> = stats.contigs;
   if (index && source.filehandle) {
-    // Loaded on demand: @gmod/tabix and its BGZF/wasm reader cost ~10 MB of memory and start-up
-    // time that a scan never needs.
+    // Loaded on demand: @gmod/tabix is only needed for index reads.
     const { openIndexed } = await import("./vcf/regions.js");
-    const indexed = await openIndexed(source.filehandle, index, { file, strict: options.strict, signal: options.signal, onWarning: warn });
+    const indexed = await openIndexed({ ...source, filehandle: source.filehandle }, index, {
+      file,
+      strict: options.strict,
+      signal: options.signal,
+      onWarning: warn,
+      inflateBgzf: resolvers.inflateBgzf,
+      decodeAscii: resolvers.decodeAscii,
+      maxLineLength: options.maxLineLength,
+    });
     header = indexed.header;
     batches = (pi) => indexed.read(pi.readRegions);
     strategy = "index";

@@ -16,7 +16,7 @@ import { indexPanel } from "../src/match.js";
 import { annotate } from "../src/node.js";
 import { builtinPanel } from "../src/panel/index.js";
 import type { Report } from "../src/report/schema.js";
-import { INDEX_WINDOW } from "../src/vcf/regions.js";
+import { mergeRanges } from "../src/vcf/regions.js";
 import { fixture, ROOT, SHARED, tempDir, vcfText } from "./helpers.js";
 
 function requireTool(name: string): string {
@@ -106,11 +106,13 @@ describe("index and scan agree on small files", () => {
   });
 });
 
-describe("index reads in windows", () => {
-  it("a region longer than a window, and records across window and region edges, come back once each", async () => {
+describe("index reads block by block", () => {
+  // Longer than the 64 KiB of text a BGZF block holds, so the region spans many blocks.
+  const INDEX_WINDOW = 100_000;
+  it("a long region, and records across block and region edges, come back once each", async () => {
     const bgzip = requireTool("bgzip");
     const tabix = requireTool("tabix");
-    // DNMT3A's read region on chr2 (gene plus flanks) is longer than one tabix window.
+    // DNMT3A's read region on chr2 (gene plus flanks).
     const region = indexPanel(builtinPanel, "GRCh38").readRegions.find(
       (r) => r.chrom.replace(/^chr/, "") === "2" && r.end - r.start > INDEX_WINDOW,
     );
@@ -172,4 +174,19 @@ describe("index and scan agree on a 1M-record file", () => {
     expect(findingCount(scan)).toBeGreaterThan(100);
     expect(comparable(index)).toEqual(comparable(scan));
   }, 300_000);
+});
+
+describe("mergeRanges", () => {
+  it("reads a block shared by two chunks once, keeping the earliest record offset", () => {
+    const ranges = mergeRanges([
+      { from: 5000, skip: 10, last: 9000 },
+      { from: 100, skip: 300, last: 2000 },
+      { from: 2000, skip: 40, last: 3000 },
+      { from: 100, skip: 20, last: 500 },
+    ]);
+    expect(ranges).toEqual([
+      { from: 100, skip: 20, last: 3000 },
+      { from: 5000, skip: 10, last: 9000 },
+    ]);
+  });
 });

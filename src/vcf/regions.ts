@@ -1,14 +1,22 @@
 /**
- * Index mode: read only the panel's regions through a .tbi/.csi index with @gmod/tabix.
- * The one place 1-based inclusive coordinates become tabix's 0-based half-open ones.
+ * Index mode: read only the panel's BGZF blocks, found through the .tbi/.csi index.
+ *
+ * @gmod/tabix parses the index and says which compressed byte ranges (chunks) hold the records
+ * of each region; reading them is done here, with the same inflater and line handling as a scan,
+ * because tabix's own `getLines` inflates a whole query at once (hundreds of MB on a dense region)
+ * and reads a block again for every query that touches it. Here the chunks of all regions are
+ * merged by file offset and each block is read and inflated once, streamed, in file order.
+ * The one place 1-based inclusive coordinates become 0-based half-open ones.
  */
-import { TabixIndexedFile } from "@gmod/tabix";
+import { CSI, TBI } from "@gmod/tabix";
 import { MarrowscopeError, type Warning } from "../errors.js";
 import type { Region } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
-import { parseHeader, type VcfHeader } from "./header.js";
-import type { Filehandle, IndexSource } from "./input.js";
-import type { LineBatch } from "./lines.js";
+import { type BgzfInflater, decompress } from "./decompress.js";
+import type { VcfHeader } from "./header.js";
+import type { Filehandle, IndexSource, VcfSource } from "./input.js";
+import { type AsciiDecoder, DEFAULT_MAX_LINE_LENGTH, type LineBatch } from "./lines.js";
+import { openVcf } from "./reader.js";
 
 /** 1-based inclusive → 0-based half-open (the only such conversion in the code base). */
 export function toHalfOpen(region: Region): { start: number; end: number } {
@@ -19,7 +27,7 @@ export interface IndexedVcf {
   readonly header: VcfHeader;
   /** Contig names (as spelled in the file) that the index says hold data. */
   readonly contigsWithData: readonly string[];
-  /** Lines overlapping the regions, each once, in region order; `firstLine` is 0 (unknown). */
+  /** Lines overlapping the regions, each once, in file order; `firstLine` is 0 (unknown). */
   read(regions: readonly Region[]): AsyncIterable<LineBatch>;
 }
 
@@ -28,20 +36,13 @@ export interface IndexedOptions {
   readonly strict?: boolean;
   readonly signal?: AbortSignal;
   readonly onWarning?: (warning: Warning) => void;
+  readonly inflateBgzf?: BgzfInflater;
+  readonly decodeAscii?: AsciiDecoder;
+  readonly maxLineLength?: number;
 }
 
 function wrap(file: string, what: string, cause: unknown): MarrowscopeError {
   return new MarrowscopeError("E_INPUT", `${what}: ${(cause as Error)?.message?.split("\n")[0] ?? String(cause)}`, { file }, { cause });
-}
-
-/** Bases per tabix query: a few thousand records even in a panel-dense file. */
-export const INDEX_WINDOW = 100_000;
-
-/** 0-based start (POS - 1) of a data line, as tabix computes it; NaN when POS is not a number. */
-function startOf(line: string): number {
-  const t1 = line.indexOf("\t");
-  const t2 = line.indexOf("\t", t1 + 1);
-  return Number(line.slice(t1 + 1, t2 === -1 ? undefined : t2)) - 1;
 }
 
 /** Merges overlapping or adjacent regions per contig, sorted. */
@@ -57,80 +58,214 @@ export function mergeRegions(regions: readonly Region[]): Region[] {
   return out;
 }
 
+/** Compressed bytes to read: whole BGZF blocks from `from` to the block at `last`, inclusive. */
+interface ByteRange {
+  from: number;
+  /** Offset, in the inflated first block, of the first record wanted. */
+  skip: number;
+  last: number;
+}
+
+/** Chunks sorted and merged so that every block is read once (chunks of nearby regions share blocks). */
+export function mergeRanges(chunks: readonly ByteRange[]): ByteRange[] {
+  const sorted = [...chunks].sort((a, b) => a.from - b.from || a.skip - b.skip);
+  const out: ByteRange[] = [];
+  for (const c of sorted) {
+    const current = out[out.length - 1];
+    if (current && c.from <= current.last) current.last = Math.max(current.last, c.last);
+    else out.push({ ...c });
+  }
+  return out;
+}
+
+const READ_SIZE = 1 << 20;
+
+/** Size of the BGZF block at `offset` (BSIZE + 1, from its header). */
+async function blockSizeAt(filehandle: Filehandle, offset: number, file: string): Promise<number> {
+  const head = await filehandle.read(18, offset);
+  if (head.length < 18 || head[0] !== 0x1f || head[1] !== 0x8b || head[12] !== 66 || head[13] !== 67) {
+    throw new MarrowscopeError("E_INPUT", `the index points at compressed offset ${offset}, where no BGZF block starts`, { file });
+  }
+  return ((head[16] ?? 0) | ((head[17] ?? 0) << 8)) + 1;
+}
+
+async function* readBytes(filehandle: Filehandle, from: number, to: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  for (let at = from; at < to; at += READ_SIZE) {
+    const bytes = await filehandle.read(Math.min(READ_SIZE, to - at), at, { signal });
+    if (bytes.length === 0) break;
+    yield bytes;
+  }
+}
+
+/** Per contig (as the file spells it): the wanted regions, 0-based half-open, sorted. */
+type Wanted = Map<string, { readonly starts: number[]; readonly ends: number[] }>;
+
 /**
- * Opens an indexed VCF and streams the lines overlapping `regions`.
- * @throws MarrowscopeError E_INPUT when the index cannot be read
+ * The record's span as tabix and htslib compute it for VCF: POS-1 to POS-1+len(REF), or to
+ * INFO/END when given (a point for SVTYPE=TRA); undefined when POS is not a number (the record
+ * is then kept, for the parser to report).
  */
-export async function openIndexed(filehandle: Filehandle, index: IndexSource, options: IndexedOptions): Promise<IndexedVcf> {
-  const { file } = options;
-  // The chunk cache counts entries as if each were one 64 KiB block, but a chunk is all the
-  // blocks of a query (megabytes when dense); windows are read in order, so only the chunk at a
-  // window boundary is ever wanted again. Four entries instead of the default 80.
-  const cache = { chunkCacheSize: 4 * 65536 };
-  const tabix = new TabixIndexedFile(
-    index.kind === "csi"
-      ? { filehandle, csiFilehandle: index.filehandle, ...cache }
-      : { filehandle, tbiFilehandle: index.filehandle, ...cache },
-  );
-  let headerText: string;
+function spanOf(line: string): { start: number; end: number } | undefined {
+  const t1 = line.indexOf("\t");
+  const t2 = line.indexOf("\t", t1 + 1);
+  const t3 = t2 === -1 ? -1 : line.indexOf("\t", t2 + 1);
+  const t4 = t3 === -1 ? -1 : line.indexOf("\t", t3 + 1);
+  if (t4 === -1) return undefined;
+  const pos = Number(line.slice(t1 + 1, t2));
+  if (!Number.isSafeInteger(pos) || pos < 1) return undefined;
+  const start = pos - 1;
+  let end = start + (t4 - t3 - 1);
+  const t5 = line.indexOf("\t", t4 + 1);
+  const t6 = t5 === -1 ? -1 : line.indexOf("\t", t5 + 1);
+  const t7 = t6 === -1 ? -1 : line.indexOf("\t", t6 + 1);
+  if (t7 !== -1) {
+    let t8 = line.indexOf("\t", t7 + 1);
+    if (t8 === -1) t8 = line.length;
+    for (let f = t7 + 1; f < t8; ) {
+      let semi = line.indexOf(";", f);
+      if (semi === -1 || semi > t8) semi = t8;
+      if (line.startsWith("SVTYPE=TRA", f) && semi - f === 10) return { start, end: start + 1 };
+      if (line.startsWith("END=", f)) {
+        const value = Number(line.slice(f + 4, semi));
+        if (Number.isFinite(value)) end = value;
+      }
+      f = semi + 1;
+    }
+  }
+  return { start, end };
+}
+
+function overlapsWanted(wanted: Wanted, line: string): boolean {
+  const tab = line.indexOf("\t");
+  const regions = wanted.get(tab === -1 ? line : line.slice(0, tab));
+  if (!regions) return false;
+  const span = spanOf(line);
+  if (!span) return true;
+  const { starts, ends } = regions;
+  // Last region starting before the record's end, then back while regions may still reach it.
+  let lo = 0;
+  let hi = starts.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! < span.end) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  for (let i = at; i >= 0; i--) if (ends[i]! > span.start) return true;
+  return false;
+}
+
+/**
+ * Opens an indexed VCF: the header from the start of the file (read as a scan reads it), the
+ * contigs from the index.
+ * @throws MarrowscopeError E_INPUT when the index cannot be read; E_VCF_HEADER
+ */
+export async function openIndexed(
+  source: VcfSource & { readonly filehandle: Filehandle },
+  index: IndexSource,
+  options: IndexedOptions,
+): Promise<IndexedVcf> {
+  const { file, signal } = options;
+  const indexFile = index.kind === "csi" ? new CSI({ filehandle: index.filehandle }) : new TBI({ filehandle: index.filehandle });
   let refNames: string[];
   try {
-    headerText = await tabix.getHeader({ signal: options.signal });
-    refNames = await tabix.getReferenceSequenceNames({ signal: options.signal });
+    refNames = (await indexFile.getMetadata({ signal })).refIdToName;
   } catch (cause) {
     throw wrap(index.name, "cannot read the index", cause);
   }
-  const headerLines = headerText.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
-  while (headerLines.length > 0 && headerLines[headerLines.length - 1] === "") headerLines.pop();
-  const header = parseHeader(headerLines, { file, strict: options.strict, onWarning: options.onWarning });
+
+  // The header, then stop reading: the rest of the file is read through the index.
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  signal?.addEventListener("abort", forward, { once: true });
+  let header: VcfHeader;
+  try {
+    ({ header } = await openVcf(source, {
+      strict: options.strict,
+      maxLineLength: options.maxLineLength,
+      signal: stop.signal,
+      onWarning: options.onWarning,
+      inflateBgzf: options.inflateBgzf,
+      decodeAscii: options.decodeAscii,
+    }));
+  } finally {
+    stop.abort();
+    signal?.removeEventListener("abort", forward);
+  }
 
   // The index spells contigs its own way (`5` or `chr5`); map our canonical names onto it.
   const spelling = new Map<string, string>();
-  const fileOrder = new Map<string, number>();
-  refNames.forEach((name, i) => {
-    spelling.set(canonicalChrom(name), name);
-    fileOrder.set(canonicalChrom(name), i);
-  });
+  for (const name of refNames) spelling.set(canonicalChrom(name), name);
 
   async function* read(regions: readonly Region[]): AsyncGenerator<LineBatch> {
-    // Visit contigs in the file's own order (the index lists them so), as a scan would: records,
-    // and so findings and warnings, then come out in the same order either way.
-    const order = (chrom: string) => fileOrder.get(chrom) ?? Number.MAX_SAFE_INTEGER;
-    const merged = mergeRegions(regions.map((r) => ({ ...r, chrom: canonicalChrom(r.chrom) }))).sort(
-      (a, b) => order(a.chrom) - order(b.chrom) || a.start - b.start,
-    );
-    // Records that began before a region (long deletions, SVs) and so may have come back with an
-    // earlier region; the only records that can come back twice.
-    const carried = new Set<number>();
-    for (const region of merged) {
+    const wanted: Wanted = new Map();
+    const chunks: ByteRange[] = [];
+    for (const region of mergeRegions(regions.map((r) => ({ ...r, chrom: canonicalChrom(r.chrom) })))) {
       const refName = spelling.get(region.chrom);
       if (refName === undefined) continue;
       const { start, end } = toHalfOpen(region);
-      // Read in windows: tabix inflates all the blocks of a query at once and we hold its lines
-      // until they are yielded, so one query over a large, dense region (a whole panel-dense file)
-      // peaked at ~700 MB. A record over a window boundary comes back with each window it
-      // touches; it is kept in the first, where it starts (or the region's first window).
-      for (let from = start; from < end; from += INDEX_WINDOW) {
-        const to = Math.min(end, from + INDEX_WINDOW);
-        const first = from === start;
-        const lines: string[] = [];
+      const list = wanted.get(refName) ?? { starts: [], ends: [] };
+      list.starts.push(start);
+      list.ends.push(end);
+      wanted.set(refName, list);
+      try {
+        for (const c of await indexFile.blocksForRange(refName, start, end, { signal })) {
+          chunks.push({ from: c.minv.blockPosition, skip: c.minv.dataPosition, last: c.maxv.blockPosition });
+        }
+      } catch (cause) {
+        throw wrap(index.name, `cannot look up ${refName}:${region.start}-${region.end} in the index`, cause);
+      }
+    }
+    const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    for (const range of mergeRanges(chunks)) {
+      if (signal?.aborted) throw new MarrowscopeError("E_ABORTED", "aborted", { file });
+      let bytes: AsyncIterable<Uint8Array>;
+      try {
+        const end = range.last + (await blockSizeAt(source.filehandle, range.last, file));
+        // No onWarning: a range never ends with the file's EOF marker.
+        bytes = decompress(readBytes(source.filehandle, range.from, end, signal), { file, inflateBgzf: options.inflateBgzf });
+      } catch (cause) {
+        if (cause instanceof MarrowscopeError) throw cause;
+        throw wrap(file, `cannot read compressed offset ${range.from}`, cause);
+      }
+      const decoder = new TextDecoder("utf-8", { fatal: options.strict ?? true });
+      let skip = range.skip;
+      let pending = "";
+      for await (let chunk of bytes) {
+        if (skip > 0) {
+          if (chunk.length <= skip) {
+            skip -= chunk.length;
+            continue;
+          }
+          chunk = chunk.subarray(skip);
+          skip = 0;
+        }
+        let text: string;
         try {
-          await tabix.getLines(refName, from, to, {
-            signal: options.signal,
-            lineCallback: (line: string, fileOffset: number) => {
-              if (startOf(line) < from) {
-                if (!first || carried.has(fileOffset)) return;
-                carried.add(fileOffset);
-              }
-              lines.push(line.endsWith("\r") ? line.slice(0, -1) : line);
-            },
-          });
+          text = options.decodeAscii?.(chunk) ?? decoder.decode(chunk, { stream: true });
         } catch (cause) {
-          if (options.signal?.aborted) throw new MarrowscopeError("E_ABORTED", "aborted", { file });
-          throw wrap(file, `cannot read ${refName}:${region.start}-${region.end} through the index`, cause);
+          throw new MarrowscopeError("E_VCF_RECORD", "invalid UTF-8 byte sequence (VCF text must be UTF-8)", { file }, { cause });
+        }
+        const lines: string[] = [];
+        let from = 0;
+        for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", from)) {
+          let line = from === 0 ? pending + text.slice(0, nl) : text.slice(from, nl);
+          from = nl + 1;
+          if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+          if (line.length === 0 || line.charCodeAt(0) === 35) continue;
+          if (overlapsWanted(wanted, line)) lines.push(line);
+        }
+        pending = from === 0 ? pending + text : text.slice(from);
+        if (pending.length > maxLineLength) {
+          throw new MarrowscopeError("E_VCF_RECORD", `line is longer than ${maxLineLength} bytes (raise maxLineLength if this is real)`, {
+            file,
+          });
         }
         if (lines.length > 0) yield { lines, firstLine: 0 };
       }
+      // What follows the last newline belongs to a record past the range's last block.
     }
   }
   return { header, contigsWithData: refNames, read };
