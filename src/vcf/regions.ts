@@ -16,6 +16,7 @@ import { type BgzfInflater, decompress } from "./decompress.js";
 import type { VcfHeader } from "./header.js";
 import type { Filehandle, IndexSource, VcfSource } from "./input.js";
 import { type AsciiDecoder, DEFAULT_MAX_LINE_LENGTH, type LineBatch } from "./lines.js";
+import { type RegionSet, regionSet } from "./prefilter.js";
 import { openVcf } from "./reader.js";
 
 /** 1-based inclusive → 0-based half-open (the only such conversion in the code base). */
@@ -97,9 +98,6 @@ async function* readBytes(filehandle: Filehandle, from: number, to: number, sign
   }
 }
 
-/** Per contig (as the file spells it): the wanted regions, 0-based half-open, sorted. */
-type Wanted = Map<string, { readonly starts: number[]; readonly ends: number[] }>;
-
 /**
  * The record's span as tabix and htslib compute it for VCF: POS-1 to POS-1+len(REF), or to
  * INFO/END when given (a point for SVTYPE=TRA); undefined when POS is not a number (the record
@@ -135,26 +133,14 @@ function spanOf(line: string): { start: number; end: number } | undefined {
   return { start, end };
 }
 
-function overlapsWanted(wanted: Wanted, line: string): boolean {
+function overlapsWanted(wanted: RegionSet, line: string): boolean {
   const tab = line.indexOf("\t");
-  const regions = wanted.get(tab === -1 ? line : line.slice(0, tab));
-  if (!regions) return false;
+  const chrom = tab === -1 ? line : line.slice(0, tab);
   const span = spanOf(line);
-  if (!span) return true;
-  const { starts, ends } = regions;
-  // Last region starting before the record's end, then back while regions may still reach it.
-  let lo = 0;
-  let hi = starts.length - 1;
-  let at = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (starts[mid]! < span.end) {
-      at = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  for (let i = at; i >= 0; i--) if (ends[i]! > span.start) return true;
-  return false;
+  // 0-based half-open [start, end) is 1-based [start + 1, end].
+  return span
+    ? wanted.overlaps(chrom, span.start + 1, Math.max(span.end, span.start + 1))
+    : wanted.overlaps(chrom, 1, Number.MAX_SAFE_INTEGER);
 }
 
 /**
@@ -200,16 +186,13 @@ export async function openIndexed(
   for (const name of refNames) spelling.set(canonicalChrom(name), name);
 
   async function* read(regions: readonly Region[]): AsyncGenerator<LineBatch> {
-    const wanted: Wanted = new Map();
     const chunks: ByteRange[] = [];
+    const placed: Region[] = [];
     for (const region of mergeRegions(regions.map((r) => ({ ...r, chrom: canonicalChrom(r.chrom) })))) {
       const refName = spelling.get(region.chrom);
       if (refName === undefined) continue;
+      placed.push(region);
       const { start, end } = toHalfOpen(region);
-      const list = wanted.get(refName) ?? { starts: [], ends: [] };
-      list.starts.push(start);
-      list.ends.push(end);
-      wanted.set(refName, list);
       try {
         for (const c of await indexFile.blocksForRange(refName, start, end, { signal })) {
           chunks.push({ from: c.minv.blockPosition, skip: c.minv.dataPosition, last: c.maxv.blockPosition });
@@ -218,6 +201,7 @@ export async function openIndexed(
         throw wrap(index.name, `cannot look up ${refName}:${region.start}-${region.end} in the index`, cause);
       }
     }
+    const wanted = regionSet(placed);
     const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     for (const range of mergeRanges(chunks)) {
       if (signal?.aborted) throw new MarrowscopeError("E_ABORTED", "aborted", { file });
