@@ -16,7 +16,7 @@ import { type BgzfInflater, decompress } from "./decompress.js";
 import type { VcfHeader } from "./header.js";
 import type { Filehandle, IndexSource, VcfSource } from "./input.js";
 import { type AsciiDecoder, DEFAULT_MAX_LINE_LENGTH, type LineBatch } from "./lines.js";
-import { type RegionSet, regionSet } from "./prefilter.js";
+import { type QuickLocus, quickLocus, type RegionSet, regionSet } from "./prefilter.js";
 import { openVcf } from "./reader.js";
 
 /** 1-based inclusive → 0-based half-open (the only such conversion in the code base). */
@@ -98,31 +98,33 @@ async function* readBytes(filehandle: Filehandle, from: number, to: number, sign
   }
 }
 
+const locus: QuickLocus = { chrom: "", pos: 0, end: 0, structural: false, columns: 0 };
+
 /**
- * The record's span as tabix and htslib compute it for VCF: POS-1 to POS-1+len(REF), or to
- * INFO/END when given (a point for SVTYPE=TRA); undefined when POS is not a number (the record
- * is then kept, for the parser to report).
+ * Does the record touch a wanted region, by the span tabix and htslib give a VCF record:
+ * POS to POS+len(REF)-1, or to INFO/END when given (a point for SVTYPE=TRA)? A line whose POS
+ * cannot be read is kept when its contig is wanted, for the parser to report.
  */
-function spanOf(line: string): { start: number; end: number } | undefined {
-  const t1 = line.indexOf("\t");
-  const t2 = line.indexOf("\t", t1 + 1);
-  const t3 = t2 === -1 ? -1 : line.indexOf("\t", t2 + 1);
-  const t4 = t3 === -1 ? -1 : line.indexOf("\t", t3 + 1);
-  if (t4 === -1) return undefined;
-  const pos = Number(line.slice(t1 + 1, t2));
-  if (!Number.isSafeInteger(pos) || pos < 1) return undefined;
-  const start = pos - 1;
-  let end = start + (t4 - t3 - 1);
-  const t5 = line.indexOf("\t", t4 + 1);
-  const t6 = t5 === -1 ? -1 : line.indexOf("\t", t5 + 1);
-  const t7 = t6 === -1 ? -1 : line.indexOf("\t", t6 + 1);
-  if (t7 !== -1) {
-    let t8 = line.indexOf("\t", t7 + 1);
-    if (t8 === -1) t8 = line.length;
-    for (let f = t7 + 1; f < t8; ) {
+function overlapsWanted(wanted: RegionSet, line: string): boolean {
+  const q = quickLocus(line, locus);
+  if (!q) {
+    const tab = line.indexOf("\t");
+    return wanted.overlaps(tab === -1 ? line : line.slice(0, tab), 1, Number.MAX_SAFE_INTEGER);
+  }
+  let end = q.end;
+  // INFO is the 8th column: look in it for END= and SVTYPE=TRA.
+  let t = line.indexOf("\t");
+  for (let c = 1; c < 7 && t !== -1; c++) t = line.indexOf("\t", t + 1);
+  if (t !== -1) {
+    let stop = line.indexOf("\t", t + 1);
+    if (stop === -1) stop = line.length;
+    for (let f = t + 1; f < stop; ) {
       let semi = line.indexOf(";", f);
-      if (semi === -1 || semi > t8) semi = t8;
-      if (line.startsWith("SVTYPE=TRA", f) && semi - f === 10) return { start, end: start + 1 };
+      if (semi === -1 || semi > stop) semi = stop;
+      if (semi - f === 10 && line.startsWith("SVTYPE=TRA", f)) {
+        end = q.pos;
+        break;
+      }
       if (line.startsWith("END=", f)) {
         const value = Number(line.slice(f + 4, semi));
         if (Number.isFinite(value)) end = value;
@@ -130,17 +132,7 @@ function spanOf(line: string): { start: number; end: number } | undefined {
       f = semi + 1;
     }
   }
-  return { start, end };
-}
-
-function overlapsWanted(wanted: RegionSet, line: string): boolean {
-  const tab = line.indexOf("\t");
-  const chrom = tab === -1 ? line : line.slice(0, tab);
-  const span = spanOf(line);
-  // 0-based half-open [start, end) is 1-based [start + 1, end].
-  return span
-    ? wanted.overlaps(chrom, span.start + 1, Math.max(span.end, span.start + 1))
-    : wanted.overlaps(chrom, 1, Number.MAX_SAFE_INTEGER);
+  return wanted.overlaps(q.chrom, q.pos, Math.max(end, q.pos));
 }
 
 /**
