@@ -132,6 +132,14 @@ function toolsFor(file, bed, msAvailable) {
     },
     { tool: "bcftools view -H", key: "bcftools", argv: ["bcftools", "view", "-H", file] },
     { tool: "bcftools view -H -R", key: "bcftoolsR", argv: ["bcftools", "view", "-H", "-R", bed, file], comparator: "bcftoolsR" },
+    // Reference: the library this project's index reader replaced, over the same regions.
+    {
+      tool: "@gmod/tabix getLines",
+      key: "gmodTabix",
+      argv: ["node", "bench/gmod-tabix.mjs", file, bed],
+      comparator: "bcftoolsR",
+      capture: true,
+    },
     { tool: "marrowscope scan", key: "scan", argv: msArgs(file, "scan"), marrowscope: true },
     { tool: "marrowscope index", key: "index", argv: msArgs(file, "index"), marrowscope: true, comparator: "bcftoolsR" },
   ];

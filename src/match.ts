@@ -8,6 +8,7 @@ import { type GeneLocus, geneLoci, hotspotsOverlapping, otherNames, resolveGene 
 import type { Assembly, Consequence, GeneSource, Hit, Region, Variant } from "./model.js";
 import { chooseConsequence } from "./normalize/annotations.js";
 import { canonicalChrom } from "./normalize/contigs.js";
+import { own } from "./own.js";
 import type { Panel, PanelGene } from "./panel/index.js";
 
 /**
@@ -36,7 +37,7 @@ export interface PanelIndex {
   readonly unplaced: readonly { symbol: string; reason: string }[];
   readonly byHgnc: ReadonlyMap<string, PanelGene>;
   readonly bySymbol: ReadonlyMap<string, PanelGene>;
-  /** Annotation symbol → panel gene (or null), filled as symbols are met. */
+  /** Annotation symbol as written → panel gene (or null), filled as symbols are met (bounded). */
   readonly symbolCache: Map<string, PanelGene | null>;
   /** `spans` by canonical chromosome, in the same order (matchVariant looks at one chromosome). */
   readonly spansByChrom: ReadonlyMap<string, readonly GeneSpan[]>;
@@ -89,14 +90,20 @@ function panelGeneOf(consequence: Consequence, index: PanelIndex): PanelGene | u
     const gene = index.byHgnc.get(id);
     if (gene) return gene;
   }
-  if (!consequence.symbol) return undefined;
-  const key = consequence.symbol.toUpperCase();
-  const cached = index.symbolCache.get(key);
+  const symbol = consequence.symbol;
+  if (!symbol) return undefined;
+  // Keyed by the symbol as written: every consequence of every panel record asks, and
+  // upper-casing first made a new string each time.
+  const cached = index.symbolCache.get(symbol);
   if (cached !== undefined) return cached ?? undefined;
-  const found = resolveSymbol(key, index);
-  index.symbolCache.set(key, found ?? null);
+  const found = resolveSymbol(symbol.toUpperCase(), index);
+  // Bounded: a file naming a new symbol on every line must not grow memory with its size.
+  if (index.symbolCache.size >= SYMBOL_CACHE_LIMIT) index.symbolCache.clear();
+  index.symbolCache.set(own(symbol), found ?? null);
   return found;
 }
+
+const SYMBOL_CACHE_LIMIT = 10_000;
 
 /** Old names of panel genes, decoded once per process for the genes of each panel. */
 const otherNamesCache = new WeakMap<Panel, ReadonlySet<string>>();

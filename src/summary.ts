@@ -8,7 +8,7 @@ import { alleleKind } from "./normalize/alleles.js";
 import type { Panel, PanelRule, SummaryRule, SummaryWhen } from "./panel/schema.js";
 import { type Coverage, type Finding, ImplicationCodeSchema, type SampleSummary } from "./report/schema.js";
 import { panelGene, remember, subjectOf } from "./rules/apply.js";
-import { inBand, resolveBound } from "./rules/bounds.js";
+import { type Band, inBand, resolveBound } from "./rules/bounds.js";
 import { classify, withVerdict } from "./rules/classify.js";
 import { alleleCopies, type MatchedRule, matchingRules, type Subject, svTypeOf } from "./rules/evaluate.js";
 import { sortFindings } from "./rules/order.js";
@@ -168,15 +168,30 @@ function genotypeReason(
 
 const BENIGN = new Set(["benign", "likely-benign"]);
 
-function findingMeets(finding: Finding, when: SummaryWhen, panel: Panel): boolean {
-  if (BENIGN.has(finding.classification) && !when.classifications?.includes(finding.classification)) return false;
-  if (when.codes && !finding.implications.some((i) => when.codes?.includes(i.code))) return false;
+/**
+ * Does a finding trigger a summary rule? Plain loops and the rule's VAF band resolved once by
+ * the caller: every summary rule is tested against every finding, which on a panel-dense file
+ * (22,000 findings) was ~5% of the run with closures and a band lookup per finding.
+ */
+function findingMeets(finding: Finding, when: SummaryWhen, band: Band | undefined): boolean {
+  const { classification } = finding;
+  if (BENIGN.has(classification) && !when.classifications?.includes(classification)) return false;
   if (when.categories && !when.categories.includes(finding.category)) return false;
-  if (when.classifications && !when.classifications.includes(finding.classification)) return false;
+  if (when.classifications && !when.classifications.includes(classification)) return false;
   if (when.origins && !when.origins.includes(finding.origin.call)) return false;
+  if (when.codes) {
+    let coded = false;
+    for (const implication of finding.implications) {
+      if (when.codes.includes(implication.code)) {
+        coded = true;
+        break;
+      }
+    }
+    if (!coded) return false;
+  }
   if (when.vaf) {
-    const band = resolveBound(panel, when.vaf);
-    if (!band || finding.call.vaf === undefined || !inBand(finding.call.vaf, band)) return false;
+    const vaf = finding.call.vaf;
+    if (!band || vaf === undefined || !inBand(vaf, band)) return false;
   }
   return true;
 }
@@ -186,12 +201,14 @@ interface Fired {
   readonly triggers: readonly Finding[];
 }
 
-function fire(rule: SummaryRule, findings: readonly Finding[], panel: Panel): Fired | undefined {
-  const triggers = findings.filter((f) => findingMeets(f, rule.when, panel));
-  if (triggers.length === 0) return undefined;
-  const withCodes = rule.when.withCodes ?? [];
-  if (!withCodes.every((code) => findings.some((f) => f.implications.some((i) => i.code === code)))) return undefined;
-  return { rule, triggers };
+/** `codes`: every implication code among the sample's findings (for `withCodes`). */
+function fire(rule: SummaryRule, findings: readonly Finding[], panel: Panel, codes: ReadonlySet<string>): Fired | undefined {
+  const { when } = rule;
+  if (when.withCodes && !when.withCodes.every((code) => codes.has(code))) return undefined;
+  const band = when.vaf ? resolveBound(panel, when.vaf) : undefined;
+  const triggers: Finding[] = [];
+  for (const finding of findings) if (findingMeets(finding, when, band)) triggers.push(finding);
+  return triggers.length === 0 ? undefined : { rule, triggers };
 }
 
 function reasonOf({ rule, triggers }: Fired): Reason {
@@ -234,7 +251,9 @@ function decide(
 
 function buildSummary(findings: readonly Finding[], context: SummarizeContext, genotypeReasons: readonly Reason[]): SampleSummary {
   const { panel, coverage } = context;
-  const fired = panel.summaryRules.map((rule) => fire(rule, findings, panel)).filter((f): f is Fired => f !== undefined);
+  const codes = new Set<string>();
+  for (const finding of findings) for (const implication of finding.implications) codes.add(implication.code);
+  const fired = panel.summaryRules.map((rule) => fire(rule, findings, panel, codes)).filter((f): f is Fired => f !== undefined);
   const ist = decide("istResponse", fired);
   const clonal = decide("clonalEvolutionRisk", fired);
   const inherited = decide("inheritedDisorder", fired);

@@ -410,10 +410,27 @@ function hotspots(assembly: Assembly): readonly Hotspot[] {
 export function hotspotsOverlapping(assembly: Assembly, chrom: string, start: number, end: number): readonly Hotspot[] {
   checkRange(start, end);
   checkAssembly(assembly);
-  const name = normalizeChrom(chrom);
-  if (name === undefined) return [];
-  return hotspots(assembly).filter((h) => h.chrom === name && h.start <= end && h.end >= start);
+  // Asked for every record in panel regions: the chromosome's list is looked up once per run of
+  // records on it, and the common answer (none) is one shared empty array.
+  if (chrom !== lastHotspotChrom || assembly !== lastHotspotAssembly) {
+    const name = normalizeChrom(chrom);
+    lastHotspotList = name === undefined ? NO_HOTSPOTS : hotspots(assembly).filter((h) => h.chrom === name);
+    lastHotspotChrom = chrom;
+    lastHotspotAssembly = assembly;
+  }
+  let found: Hotspot[] | undefined;
+  for (const h of lastHotspotList) {
+    if (h.start > end || h.end < start) continue;
+    found ??= [];
+    found.push(h);
+  }
+  return found ?? NO_HOTSPOTS;
 }
+
+const NO_HOTSPOTS: readonly Hotspot[] = Object.freeze([]);
+let lastHotspotChrom = "";
+let lastHotspotAssembly = "";
+let lastHotspotList: readonly Hotspot[] = NO_HOTSPOTS;
 
 /** sha256 of every source file the tables were derived from, keyed by path under the shared folder. */
 export const geneDataSources: Readonly<Record<string, string>> = genesData.GENE_SOURCES;

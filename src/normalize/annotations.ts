@@ -409,24 +409,40 @@ export function chooseConsequence(
   consequences: readonly Consequence[],
   gene: { symbol: string; hgncId?: string },
 ): Consequence | undefined {
-  const candidates: { consequence: Consequence; order: number }[] = [];
-  for (let order = 0; order < consequences.length; order++) {
-    const consequence = consequences[order]!;
-    if (isForGene(consequence, gene)) candidates.push({ consequence, order });
+  // One pass keeping the best so far (the first wins ties, as a stable sort would): a sort with
+  // a severity worked out in every comparison allocated ~0.5 KB per panel-dense record.
+  let best: Consequence | undefined;
+  let bestSeverity: number | undefined;
+  for (const consequence of consequences) {
+    if (!isForGene(consequence, gene)) continue;
+    if (best === undefined) {
+      best = consequence;
+      continue;
+    }
+    // Most records carry one entry for the gene: severity is only needed from the second.
+    bestSeverity ??= severity(best);
+    const rank = severity(consequence);
+    if (before(consequence, rank, best, bestSeverity)) {
+      best = consequence;
+      bestSeverity = rank;
+    }
   }
-  // Most records carry one entry for the gene: nothing to rank.
-  if (candidates.length < 2) return candidates[0]?.consequence;
-  const severity = (c: Consequence) => Math.min(soRank(c.terms[0] ?? ""), ...c.terms.map(soRank));
-  candidates.sort((a, b) => {
-    const x = a.consequence;
-    const y = b.consequence;
-    return (
-      Number(y.maneSelect !== undefined) - Number(x.maneSelect !== undefined) ||
-      Number(y.canonical === true) - Number(x.canonical === true) ||
-      severity(x) - severity(y) ||
-      compareText(x.transcript, y.transcript) ||
-      a.order - b.order
-    );
-  });
-  return candidates[0]?.consequence;
+  return best;
+}
+
+/** Most severe SO rank among a consequence's terms. */
+function severity(c: Consequence): number {
+  let rank = soRank(c.terms[0] ?? "");
+  for (const term of c.terms) rank = Math.min(rank, soRank(term));
+  return rank;
+}
+
+/** MANE Select, then canonical, then most severe, then transcript id; strictly before. */
+function before(x: Consequence, xSeverity: number, y: Consequence, ySeverity: number): boolean {
+  const mane = Number(x.maneSelect !== undefined) - Number(y.maneSelect !== undefined);
+  if (mane !== 0) return mane > 0;
+  const canonical = Number(x.canonical === true) - Number(y.canonical === true);
+  if (canonical !== 0) return canonical > 0;
+  if (xSeverity !== ySeverity) return xSeverity < ySeverity;
+  return compareText(x.transcript, y.transcript) < 0;
 }

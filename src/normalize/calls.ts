@@ -93,11 +93,20 @@ function readGenotype(gt: string): GenotypeInfo | undefined {
 }
 
 function zygosityOf(gt: GenotypeInfo, altIndex: number): Zygosity | undefined {
-  const called = gt.alleles.filter((a): a is number => a !== undefined);
-  if (called.length === 0) return "no-call";
-  const copies = called.filter((a) => a === altIndex).length;
-  if (gt.alleles.length === 1) return copies === 1 ? "hemi" : called[0] === 0 ? "hom-ref" : undefined;
-  if (copies === 0) return called.every((a) => a === 0) ? "hom-ref" : undefined;
+  // Counted in one pass, without the filtered copies (once per call of every panel record).
+  let called = 0;
+  let copies = 0;
+  let other = 0;
+  let first: number | undefined;
+  for (const a of gt.alleles) {
+    if (a === undefined) continue;
+    if (called++ === 0) first = a;
+    if (a === altIndex) copies++;
+    else if (a !== 0) other++;
+  }
+  if (called === 0) return "no-call";
+  if (gt.alleles.length === 1) return copies === 1 ? "hemi" : first === 0 ? "hom-ref" : undefined;
+  if (copies === 0) return other === 0 ? "hom-ref" : undefined;
   if (copies === gt.alleles.length) return "hom-alt";
   return "het";
 }

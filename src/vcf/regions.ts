@@ -1,14 +1,14 @@
 /**
  * Index mode: read only the panel's BGZF blocks, found through the .tbi/.csi index.
  *
- * @gmod/tabix parses the index and says which compressed byte ranges (chunks) hold the records
- * of each region; reading them is done here, with the same inflater and line handling as a scan,
- * because tabix's own `getLines` inflates a whole query at once (hundreds of MB on a dense region)
- * and reads a block again for every query that touches it. Here the chunks of all regions are
- * merged by file offset and each block is read and inflated once, streamed, in file order.
+ * The index (./tabix-index.ts) says which compressed byte ranges (chunks) hold the records of
+ * each region; reading them is done here, with the same inflater and line handling as a scan,
+ * because @gmod/tabix's `getLines` inflates a whole query at once (hundreds of MB on a dense
+ * region) and reads a block again for every query that touches it. Here the chunks of all
+ * regions are merged by file offset and each block is read and inflated once, streamed, in file
+ * order.
  * The one place 1-based inclusive coordinates become 0-based half-open ones.
  */
-import { CSI, TBI } from "@gmod/tabix";
 import { MarrowscopeError, type Warning } from "../errors.js";
 import type { Region } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
@@ -18,6 +18,7 @@ import type { Filehandle, IndexSource, VcfSource } from "./input.js";
 import { type AsciiDecoder, DEFAULT_MAX_LINE_LENGTH, type LineBatch } from "./lines.js";
 import { type QuickLocus, quickLocus, type RegionSet, regionSet } from "./prefilter.js";
 import { openVcf } from "./reader.js";
+import { type ByteRange, parseTabixIndex, type TabixIndex } from "./tabix-index.js";
 
 /** 1-based inclusive → 0-based half-open (the only such conversion in the code base). */
 export function toHalfOpen(region: Region): { start: number; end: number } {
@@ -57,14 +58,6 @@ export function mergeRegions(regions: readonly Region[]): Region[] {
     } else out.push({ ...r });
   }
   return out;
-}
-
-/** Compressed bytes to read: whole BGZF blocks from `from` to the block at `last`, inclusive. */
-interface ByteRange {
-  from: number;
-  /** Offset, in the inflated first block, of the first record wanted. */
-  skip: number;
-  last: number;
 }
 
 /** Chunks sorted and merged so that every block is read once (chunks of nearby regions share blocks). */
@@ -135,6 +128,34 @@ function overlapsWanted(wanted: RegionSet, line: string): boolean {
   return wanted.overlaps(q.chrom, q.pos, Math.max(end, q.pos));
 }
 
+/** The whole index, inflated (tabix and CSI indexes are BGZF-compressed). */
+async function readWhole(index: IndexSource, options: IndexedOptions): Promise<Uint8Array> {
+  let raw: Uint8Array;
+  try {
+    raw = await index.filehandle.readFile({ signal: options.signal });
+  } catch (cause) {
+    throw wrap(index.name, "cannot read the index", cause);
+  }
+  async function* once() {
+    yield raw;
+  }
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  // No onWarning: a missing EOF block in the index does not concern the VCF.
+  for await (const part of decompress(once(), { file: index.name, inflateBgzf: options.inflateBgzf })) {
+    parts.push(part);
+    length += part.length;
+  }
+  if (parts.length === 1) return parts[0]!;
+  const whole = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  return whole;
+}
+
 /**
  * Opens an indexed VCF: the header from the start of the file (read as a scan reads it), the
  * contigs from the index.
@@ -146,13 +167,14 @@ export async function openIndexed(
   options: IndexedOptions,
 ): Promise<IndexedVcf> {
   const { file, signal } = options;
-  const indexFile = index.kind === "csi" ? new CSI({ filehandle: index.filehandle }) : new TBI({ filehandle: index.filehandle });
-  let refNames: string[];
+  let indexFile: TabixIndex;
   try {
-    refNames = (await indexFile.getMetadata({ signal })).refIdToName;
+    indexFile = parseTabixIndex(await readWhole(index, options), index.name);
   } catch (cause) {
+    if (cause instanceof MarrowscopeError) throw cause;
     throw wrap(index.name, "cannot read the index", cause);
   }
+  const refNames = indexFile.names;
 
   // The header, then stop reading: the rest of the file is read through the index.
   const stop = new AbortController();
@@ -180,19 +202,16 @@ export async function openIndexed(
   async function* read(regions: readonly Region[]): AsyncGenerator<LineBatch> {
     const chunks: ByteRange[] = [];
     const placed: Region[] = [];
+    const byRef = new Map<string, { start: number; end: number }[]>();
     for (const region of mergeRegions(regions.map((r) => ({ ...r, chrom: canonicalChrom(r.chrom) })))) {
       const refName = spelling.get(region.chrom);
       if (refName === undefined) continue;
       placed.push(region);
-      const { start, end } = toHalfOpen(region);
-      try {
-        for (const c of await indexFile.blocksForRange(refName, start, end, { signal })) {
-          chunks.push({ from: c.minv.blockPosition, skip: c.minv.dataPosition, last: c.maxv.blockPosition });
-        }
-      } catch (cause) {
-        throw wrap(index.name, `cannot look up ${refName}:${region.start}-${region.end} in the index`, cause);
-      }
+      const list = byRef.get(refName);
+      if (list) list.push(toHalfOpen(region));
+      else byRef.set(refName, [toHalfOpen(region)]);
     }
+    for (const [refName, spans] of byRef) chunks.push(...indexFile.rangesFor(refName, spans));
     const wanted = regionSet(placed);
     const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     for (const range of mergeRanges(chunks)) {
