@@ -9,6 +9,7 @@ import type { Assembly, Consequence, GeneSource, Hit, Region, Variant } from "./
 import { chooseConsequence } from "./normalize/annotations.js";
 import { canonicalChrom } from "./normalize/contigs.js";
 import { own } from "./own.js";
+import { BUILTIN_GENE_LOCI, BUILTIN_GENES_PANEL_SHA256, BUILTIN_OTHER_NAMES } from "./panel/builtin-genes.js";
 import type { Panel, PanelGene } from "./panel/index.js";
 
 /**
@@ -49,10 +50,14 @@ export function indexPanel(panel: Panel, assembly: Assembly): PanelIndex {
   const unplaced: { symbol: string; reason: string }[] = [];
   const byHgnc = new Map<string, PanelGene>();
   const bySymbol = new Map<string, PanelGene>();
+  // The builtin panel's loci are precomputed (scripts/panel-canonical.mjs): looking them up
+  // decodes the whole gene table, ~50 ms of every run. Keyed by content, so an identical
+  // custom panel gets them too.
+  const known = panel.sha256 === BUILTIN_GENES_PANEL_SHA256 ? BUILTIN_GENE_LOCI[assembly] : undefined;
   for (const gene of panel.genes) {
     byHgnc.set(gene.hgncId, gene);
     bySymbol.set(gene.symbol.toUpperCase(), gene);
-    const loci: readonly GeneLocus[] = geneLoci(gene.hgncId, assembly);
+    const loci: readonly GeneLocus[] = known?.[gene.hgncId] ?? geneLoci(gene.hgncId, assembly);
     const extra = (gene.regions ?? []).filter((r) => r.assembly === assembly);
     if (loci.length === 0 && extra.length === 0) {
       unplaced.push({ symbol: gene.symbol, reason: `no ${assembly} coordinates in the gene table` });
@@ -111,7 +116,11 @@ const otherNamesCache = new WeakMap<Panel, ReadonlySet<string>>();
 function panelOtherNames(panel: Panel): ReadonlySet<string> {
   let names = otherNamesCache.get(panel);
   if (!names) {
-    names = new Set([...otherNames(panel.genes.map((g) => g.hgncId)).values()].flat().map((n) => n.toUpperCase()));
+    // Precomputed for the builtin panel, like its loci (decoding them costs ~25 ms).
+    names =
+      panel.sha256 === BUILTIN_GENES_PANEL_SHA256
+        ? new Set(BUILTIN_OTHER_NAMES)
+        : new Set([...otherNames(panel.genes.map((g) => g.hgncId)).values()].flat().map((n) => n.toUpperCase()));
     otherNamesCache.set(panel, names);
   }
   return names;
@@ -164,13 +173,16 @@ function insertionSort<T>(list: T[], before: (a: T, b: T) => boolean): void {
 export function matchVariant(variant: Variant, index: PanelIndex): MatchResult {
   const chrom = canonicalChrom(variant.chrom);
   // Genes by coordinates first (so index < placedCount means "placed"), then by annotation.
-  const genes: PanelGene[] = [];
-  for (const span of index.spansByChrom.get(chrom) ?? []) {
+  // Scratch arrays, reused: this runs once per record and keeps none of them.
+  const genes = scratchGenes;
+  const annotatedBy = scratchAnnotated;
+  genes.length = 0;
+  annotatedBy.length = 0;
+  for (const span of index.spansByChrom.get(chrom) ?? NO_SPANS) {
     if (span.start <= variant.end && span.end >= variant.pos && !genes.includes(span.gene)) genes.push(span.gene);
   }
   const placedCount = genes.length;
-  // Consequences naming each gene, by index into `genes` (arrays: one or two genes per record).
-  const annotatedBy: (Consequence[] | undefined)[] = [];
+  // Consequences naming each gene, by index into `genes` (one or two genes per record).
   for (const consequence of variant.consequences) {
     const gene = panelGeneOf(consequence, index);
     if (!gene) continue;
@@ -180,48 +192,82 @@ export function matchVariant(variant: Variant, index: PanelIndex): MatchResult {
     if (list) list.push(consequence);
     else annotatedBy[at] = [consequence];
   }
-  if (genes.length === 0) return { hits: [], warnings: [] };
-  const order = genes.map((_, i) => i);
-  insertionSort(order, (i, j) => genes[i]!.symbol < genes[j]!.symbol);
+  if (genes.length === 0) return NO_MATCH;
+  const order = scratchOrder;
+  order.length = 0;
+  for (let i = 0; i < genes.length; i++) order.push(i);
+  insertionSort(order, bySymbol);
 
   const hotspots = hotspotsOverlapping(index.assembly, variant.chrom, variant.pos, variant.end);
-  const warnings: Warning[] = [];
-  const hits: Hit[] = [];
-  for (const i of order) {
+  let warnings: Warning[] | undefined;
+  const hits: Hit[] = new Array(genes.length);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
     const gene = genes[i]!;
     const annotated = annotatedBy[i];
     const onGene = i < placedCount;
     const geneSource: GeneSource = annotated && onGene ? "both" : annotated ? "annotation" : "coordinates";
     if (geneSource === "annotation") {
+      warnings ??= [];
       warnings.push({
         code: "W_GENE_MISMATCH",
         message: `${formatLocation(variant.source)}: annotation names ${gene.symbol} but ${variant.key} lies outside its ${index.assembly} span; reported with geneSource "annotation"`,
         location: { file: variant.source.file, line: variant.source.line },
       });
     } else if (geneSource === "coordinates" && variant.consequences.length > 0) {
+      warnings ??= [];
       warnings.push({
         code: "W_GENE_UNANNOTATED",
         message: `${formatLocation(variant.source)}: ${variant.key} lies in ${gene.symbol} but the annotation does not name it; reported with geneSource "coordinates"`,
         location: { file: variant.source.file, line: variant.source.line },
       });
     }
-    const consequence = annotated ? chooseConsequence(annotated, { symbol: gene.symbol, hgncId: gene.hgncId }) : undefined;
-    const labels: string[] = [];
+    const consequence = annotated ? chooseConsequence(annotated, gene) : undefined;
+    let labels: readonly string[] = NO_LABELS;
     if (hotspots.length > 0) {
       const symbol = gene.symbol.toUpperCase();
+      const found: string[] = [];
       for (const h of hotspots) {
-        if ((h.hgncId === gene.hgncId || h.gene.toUpperCase() === symbol) && !labels.includes(h.label)) labels.push(h.label);
+        if ((h.hgncId === gene.hgncId || h.gene.toUpperCase() === symbol) && !found.includes(h.label)) found.push(h.label);
       }
-      insertionSort(labels, (a, b) => a < b);
+      insertionSort(found, textBefore);
+      if (found.length > 0) labels = found;
     }
-    hits.push({
+    hits[k] = {
       variant,
-      gene: { symbol: gene.symbol, hgncId: gene.hgncId },
+      gene: geneRef(gene),
       geneSource,
       // Present even when undefined: no spread in this per-record literal (see records.ts).
       consequence,
       hotspots: labels,
-    });
+    };
   }
-  return { hits, warnings };
+  // Per record, arrays that grow by push start with room for 17 entries: the common results
+  // (no gene, no warning, no hotspot) are shared frozen values instead (~1 KB per record less).
+  return { hits, warnings: warnings ?? NO_WARNINGS };
 }
+
+const scratchGenes: PanelGene[] = [];
+const scratchAnnotated: (Consequence[] | undefined)[] = [];
+const scratchOrder: number[] = [];
+const bySymbol = (i: number, j: number) => scratchGenes[i]!.symbol < scratchGenes[j]!.symbol;
+const textBefore = (a: string, b: string) => a < b;
+const NO_SPANS: readonly GeneSpan[] = Object.freeze([]);
+const NO_LABELS: readonly string[] = Object.freeze([]);
+const NO_WARNINGS: readonly Warning[] = Object.freeze([]);
+const NO_MATCH: MatchResult = Object.freeze({ hits: Object.freeze([]), warnings: NO_WARNINGS });
+
+/**
+ * @internal One `{ symbol, hgncId }` per panel gene, shared by its hits and findings (frozen:
+ * never edited; 22,000 copies on a panel-dense file otherwise).
+ */
+export function geneRef(gene: PanelGene): Hit["gene"] {
+  let ref = geneRefs.get(gene);
+  if (!ref) {
+    ref = Object.freeze({ symbol: gene.symbol, hgncId: gene.hgncId });
+    geneRefs.set(gene, ref);
+  }
+  return ref;
+}
+
+const geneRefs = new WeakMap<PanelGene, Hit["gene"]>();

@@ -201,13 +201,40 @@ interface Fired {
   readonly triggers: readonly Finding[];
 }
 
-/** `codes`: every implication code among the sample's findings (for `withCodes`). */
-function fire(rule: SummaryRule, findings: readonly Finding[], panel: Panel, codes: ReadonlySet<string>): Fired | undefined {
+/** Indices of the findings carrying each implication code, in finding order. */
+type CodeIndex = ReadonlyMap<string, readonly number[]>;
+
+function indexByCode(findings: readonly Finding[]): CodeIndex {
+  const byCode = new Map<string, number[]>();
+  findings.forEach((finding, i) => {
+    for (const { code } of finding.implications) {
+      const list = byCode.get(code);
+      if (!list) byCode.set(code, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    }
+  });
+  return byCode;
+}
+
+/**
+ * The findings that trigger a rule, in finding order. A rule naming codes is tested against the
+ * findings carrying one of them only (every builtin summary rule names codes).
+ */
+function fire(rule: SummaryRule, findings: readonly Finding[], panel: Panel, byCode: CodeIndex): Fired | undefined {
   const { when } = rule;
-  if (when.withCodes && !when.withCodes.every((code) => codes.has(code))) return undefined;
+  if (when.withCodes && !when.withCodes.every((code) => byCode.has(code))) return undefined;
   const band = when.vaf ? resolveBound(panel, when.vaf) : undefined;
+  let candidates: readonly number[] | undefined;
+  if (when.codes) {
+    const lists = when.codes.flatMap((code) => byCode.get(code) ?? []);
+    candidates = when.codes.length === 1 ? lists : [...new Set(lists)].sort((a, b) => a - b);
+  }
   const triggers: Finding[] = [];
-  for (const finding of findings) if (findingMeets(finding, when, band)) triggers.push(finding);
+  if (candidates) {
+    for (const i of candidates) if (findingMeets(findings[i]!, when, band)) triggers.push(findings[i]!);
+  } else {
+    for (const finding of findings) if (findingMeets(finding, when, band)) triggers.push(finding);
+  }
   return triggers.length === 0 ? undefined : { rule, triggers };
 }
 
@@ -251,9 +278,8 @@ function decide(
 
 function buildSummary(findings: readonly Finding[], context: SummarizeContext, genotypeReasons: readonly Reason[]): SampleSummary {
   const { panel, coverage } = context;
-  const codes = new Set<string>();
-  for (const finding of findings) for (const implication of finding.implications) codes.add(implication.code);
-  const fired = panel.summaryRules.map((rule) => fire(rule, findings, panel, codes)).filter((f): f is Fired => f !== undefined);
+  const byCode = indexByCode(findings);
+  const fired = panel.summaryRules.map((rule) => fire(rule, findings, panel, byCode)).filter((f): f is Fired => f !== undefined);
   const ist = decide("istResponse", fired);
   const clonal = decide("clonalEvolutionRisk", fired);
   const inherited = decide("inheritedDisorder", fired);

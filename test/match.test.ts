@@ -3,9 +3,10 @@
  * the same genes in both builds, and annotation vs coordinates agreeing.
  */
 import { describe, expect, it } from "vitest";
-import { genesOverlapping } from "../src/genes/index.js";
+import { geneLoci, genesOverlapping, otherNames } from "../src/genes/index.js";
 import { indexPanel, matchVariant } from "../src/match.js";
 import type { Assembly, Variant } from "../src/model.js";
+import { BUILTIN_GENE_LOCI, BUILTIN_GENES_PANEL_SHA256, BUILTIN_OTHER_NAMES } from "../src/panel/builtin-genes.js";
 import { builtinPanel } from "../src/panel/index.js";
 import { readVariantsWith } from "../src/read.js";
 import { toNodeSource } from "../src/vcf/node-input.js";
@@ -166,5 +167,32 @@ describe("variant class without a predicted consequence", () => {
     const byGene = new Map(report.samples[0]!.findings.map((f) => [f.gene.symbol, f.variantClass]));
     expect(byGene.get("TERT")).toEqual({ kind: "deletion", lengthChange: -1, frameshift: true });
     expect(byGene.get("DNMT3A")).toEqual({ kind: "snv", lengthChange: 0 });
+  });
+});
+
+describe("the builtin panel's precomputed gene loci and names", () => {
+  it("are what the gene table gives, for the current panel", () => {
+    expect(BUILTIN_GENES_PANEL_SHA256).toBe(builtinPanel.sha256);
+    for (const assembly of ["GRCh37", "GRCh38"] as const) {
+      for (const gene of builtinPanel.genes) {
+        expect({ gene: gene.symbol, assembly, loci: BUILTIN_GENE_LOCI[assembly][gene.hgncId] }).toEqual({
+          gene: gene.symbol,
+          assembly,
+          loci: geneLoci(gene.hgncId, assembly),
+        });
+      }
+    }
+    const names = [...new Set([...otherNames(builtinPanel.genes.map((g) => g.hgncId)).values()].flat().map((n) => n.toUpperCase()))];
+    expect([...BUILTIN_OTHER_NAMES]).toEqual(names.sort());
+    expect(BUILTIN_OTHER_NAMES.length).toBeGreaterThan(50);
+  });
+
+  it("a panel that is not the builtin one is laid out from the gene table, to the same spans", () => {
+    for (const assembly of ["GRCh37", "GRCh38"] as const) {
+      const fromTable = indexPanel({ ...builtinPanel, sha256: "0".repeat(64) }, assembly);
+      const precomputed = indexPanel(builtinPanel, assembly);
+      expect(fromTable.spans).toEqual(precomputed.spans);
+      expect(fromTable.unplaced).toEqual(precomputed.unplaced);
+    }
   });
 });

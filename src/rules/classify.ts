@@ -61,14 +61,43 @@ export function classify(panel: Panel, subject: Subject, matched: readonly Match
   }
   const dropImplications = BENIGN.has(classification);
 
+  const { ruleIds, implications } = verdictParts(panel, matched, dropImplications);
+  return { matchBasis, classification, implications: implications as Implication[], ruleIds: ruleIds as string[] };
+}
+
+interface VerdictParts {
+  readonly ruleIds: readonly string[];
+  readonly implications: readonly Implication[];
+}
+
+/**
+ * Sorted rule ids and merged implications of a set of matched rules, made once per distinct set
+ * and shared (frozen) by every finding with that set: a panel-dense file has ~22,000 findings
+ * but a few dozen rule sets, and fresh copies were ~70,000 objects.
+ */
+const partsCache = new WeakMap<Panel, Map<string, VerdictParts>>();
+
+function verdictParts(panel: Panel, matched: readonly MatchedRule[], dropImplications: boolean): VerdictParts {
   const byId = new Map(matched.map((m) => [m.rule.id, m.rule]));
   const ruleIds = [...byId.keys()].sort();
-  return {
-    matchBasis,
-    classification,
-    implications: dropImplications ? [] : mergeImplications(ruleIds.map((id) => byId.get(id) as PanelRule)),
-    ruleIds,
-  };
+  const key = `${dropImplications ? "-" : "+"}${ruleIds.join("\u0000")}`;
+  let cache = partsCache.get(panel);
+  if (!cache) {
+    cache = new Map();
+    partsCache.set(panel, cache);
+  }
+  let parts = cache.get(key);
+  if (!parts) {
+    const implications = dropImplications ? [] : mergeImplications(ruleIds.map((id) => byId.get(id) as PanelRule));
+    for (const implication of implications) {
+      for (const e of implication.evidence) Object.freeze(e);
+      Object.freeze(implication.evidence);
+      Object.freeze(implication);
+    }
+    parts = { ruleIds: Object.freeze(ruleIds), implications: Object.freeze(implications) };
+    cache.set(key, parts);
+  }
+  return parts;
 }
 
 /** Rule order (sorted ids), then as written; identical code+statement pairs merge their evidence. */

@@ -7,6 +7,7 @@
  */
 
 import type { SampleCall, Variant, Zygosity } from "../model.js";
+import { own } from "../own.js";
 import type { RuleContext } from "./apply.js";
 import { type Band, formatBand, formatCommon, inBand, isCommon, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
 
@@ -48,8 +49,10 @@ export function inferOriginCall(input: OriginInput): OriginCall {
 function decide(input: OriginInput, explain: boolean): Origin {
   const reasons: string[] = [];
   // Reasons are passed as thunks so that nothing is formatted when they are not wanted.
+  // Reasons are kept with the Finding: `own` flattens the template's concatenation (a tree of
+  // string pieces) into one string.
   const say = (reason: () => string) => {
-    if (explain) reasons.push(reason());
+    if (explain) reasons.push(own(reason()));
   };
   const done = (call: OriginCall, reason?: string | (() => string)): Origin => {
     if (reason !== undefined) say(typeof reason === "string" ? () => reason : reason);
