@@ -74,13 +74,38 @@ export function mergeRanges(chunks: readonly ByteRange[]): ByteRange[] {
 
 const READ_SIZE = 1 << 20;
 
-/** Size of the BGZF block at `offset` (BSIZE + 1, from its header). */
-async function blockSizeAt(filehandle: Filehandle, offset: number, file: string): Promise<number> {
-  const head = await filehandle.read(18, offset);
+/** Size of the BGZF block whose header starts `head` (BSIZE + 1); `offset` names it in the error. */
+function blockSizeOf(head: Uint8Array, offset: number, file: string): number {
   if (head.length < 18 || head[0] !== 0x1f || head[1] !== 0x8b || head[12] !== 66 || head[13] !== 67) {
     throw new MarrowscopeError("E_INPUT", `the index points at compressed offset ${offset}, where no BGZF block starts`, { file });
   }
   return ((head[16] ?? 0) | ((head[17] ?? 0) << 8)) + 1;
+}
+
+/** Size of the BGZF block at `offset`. */
+async function blockSizeAt(filehandle: Filehandle, offset: number, file: string): Promise<number> {
+  return blockSizeOf(await filehandle.read(18, offset), offset, file);
+}
+
+/** A BGZF block is at most 64 KiB (BSIZE is 16 bits). */
+const MAX_BLOCK = 1 << 16;
+
+/**
+ * The compressed bytes of a range shorter than READ_SIZE, in one read: up to the largest block
+ * size past the last block's start, cut where that block's header says it ends.
+ */
+async function readSmall(filehandle: Filehandle, range: ByteRange, file: string, signal?: AbortSignal): Promise<Uint8Array> {
+  const span = range.last - range.from;
+  const bytes = await filehandle.read(span + MAX_BLOCK, range.from, { signal });
+  const size = blockSizeOf(bytes.subarray(span, span + 18), range.last, file);
+  if (span + size > bytes.length) {
+    throw new MarrowscopeError("E_INPUT", `the BGZF block at compressed offset ${range.last} is cut short (truncated file?)`, { file });
+  }
+  return bytes.subarray(0, span + size);
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
 }
 
 async function* readBytes(filehandle: Filehandle, from: number, to: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
@@ -214,13 +239,32 @@ export async function openIndexed(
     for (const [refName, spans] of byRef) chunks.push(...indexFile.rangesFor(refName, spans));
     const wanted = regionSet(placed);
     const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
-    for (const range of mergeRanges(chunks)) {
+    const ranges = mergeRanges(chunks);
+    // The next small range is read while this one is inflated and filtered: an index run is
+    // otherwise a wait on the disk (or the network) for every range, ~0.1 s on the 5M bench file.
+    const prefetch = (range: ByteRange | undefined): Promise<Uint8Array> | undefined => {
+      if (range === undefined || range.last - range.from >= READ_SIZE) return undefined;
+      const read = readSmall(source.filehandle, range, file, signal);
+      // Handled when awaited; this only keeps an abandoned read from being "unhandled".
+      read.catch(() => {});
+      return read;
+    };
+    let ahead = prefetch(ranges[0]);
+    for (let r = 0; r < ranges.length; r++) {
+      const range = ranges[r]!;
+      const fetched = ahead;
+      ahead = prefetch(ranges[r + 1]);
       if (signal?.aborted) throw new MarrowscopeError("E_ABORTED", "aborted", { file });
       let bytes: AsyncIterable<Uint8Array>;
       try {
-        const end = range.last + (await blockSizeAt(source.filehandle, range.last, file));
+        let raw: AsyncIterable<Uint8Array>;
+        if (fetched) raw = once(await fetched);
+        else {
+          const end = range.last + (await blockSizeAt(source.filehandle, range.last, file));
+          raw = readBytes(source.filehandle, range.from, end, signal);
+        }
         // No onWarning: a range never ends with the file's EOF marker.
-        bytes = decompress(readBytes(source.filehandle, range.from, end, signal), { file, inflateBgzf: options.inflateBgzf });
+        bytes = decompress(raw, { file, inflateBgzf: options.inflateBgzf });
       } catch (cause) {
         if (cause instanceof MarrowscopeError) throw cause;
         throw wrap(file, `cannot read compressed offset ${range.from}`, cause);
