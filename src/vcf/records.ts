@@ -173,12 +173,6 @@ function mapOf(keys: readonly string[], values: readonly string[]): Map<string, 
 const MALFORMED_GT_RE = /[/|]$|[/|]{2}/;
 const LAA_PART_RE = /^\d+$/;
 const WHITESPACE_RE = /\s/;
-const UNSAFE_INFO_RE = /(^|;)(__proto__|constructor|prototype)(=|;|$)/;
-
-/** A quick scan before the regular expression, which is slow over long CSQ values. */
-function mayBeUnsafe(infoText: string): boolean {
-  return infoText.includes("__proto__") || infoText.includes("constructor") || infoText.includes("prototype");
-}
 
 /**
  * Builds the parser for a header.
@@ -267,6 +261,8 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
   // Keys seen in this record's INFO: a handful, so a list beats a Set (until it is not).
   const seenKeys: string[] = [];
   let seenSet: Set<string> | undefined;
+  /** Set by readInfo when a key is named like a prototype member: the record is then read by safeInfo. */
+  let unsafeKey = false;
   const seen = (key: string): boolean => {
     if (seenSet) {
       if (seenSet.has(key)) return true;
@@ -301,6 +297,7 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
       const eq = pair.indexOf("=");
       const key = eq === -1 ? pair : pair.slice(0, eq);
       if (seen(key)) throw fail(`INFO.${key}`, `INFO key ${key} appears twice`);
+      if (key === "__proto__" || key === "constructor" || key === "prototype") unsafeKey = true;
       const { def, kind, nonNegative } = infoKey(key);
       let values: string[] | undefined;
       if (build && (builtKeys === undefined || builtKeys.has(key))) {
@@ -479,9 +476,11 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
       const altCount = alts.length;
       // Percent escapes and prototype keys take the careful reader; the common case reads INFO
       // in the same pass that checks it.
-      const careful = infoText.includes("%") || (mayBeUnsafe(infoText) && UNSAFE_INFO_RE.test(infoText));
+      const careful = infoText.includes("%");
+      unsafeKey = false;
       let infoAll = readInfo(infoText, altCount, !careful);
-      if (careful) infoAll = safeInfo(infoText, header);
+      // readInfo notes prototype-named keys as it checks them (one pass, not three searches).
+      if (careful || unsafeKey) infoAll = safeInfo(infoText, header);
       const pos = Number(posText);
       const id = idText === "." ? undefined : idText.split(";");
       const qual = qualText === "." ? undefined : Number(qualText);

@@ -122,57 +122,84 @@ export function parseTabixIndex(bytes: Uint8Array, file: string): TabixIndex {
   // Bins above this are pseudo-bins (metadata), not intervals.
   const maxBin = (2 ** ((depth + 1) * 3) - 1) / 7;
 
+  // First bin number of each level (level l holds 8^l bins) and the bases one bin spans there.
+  const levelFirst = Array.from({ length: depth + 1 }, (_, l) => (8 ** l - 1) / 7);
+  const levelSize = Array.from({ length: depth + 1 }, (_, l) => 2 ** (minShift + 3 * (depth - l)));
+
   function rangesFor(name: string, regions: readonly { readonly start: number; readonly end: number }[]): ByteRange[] {
     const ref = refOf.get(name);
     if (ref === undefined || regions.length === 0) return [];
+    // Per level and region, the bins that overlap it (htslib's reg2bins as first..last), flat.
+    const count = regions.length;
+    const firstBin = new Float64Array((depth + 1) * count);
+    const lastBin = new Float64Array((depth + 1) * count);
+    for (let l = 0; l <= depth; l++) {
+      for (let i = 0; i < count; i++) {
+        const region = regions[i]!;
+        firstBin[l * count + i] = levelFirst[l]! + Math.floor(region.start / levelSize[l]!);
+        lastBin[l * count + i] = levelFirst[l]! + Math.floor((region.end - 1) / levelSize[l]!);
+      }
+    }
+    // Leaf bins are nearly all of an index (one per 16 kb holding records): mark the wanted ones
+    // so that most bins are passed over with one array read (when the leaf level is not huge).
+    const leafFirst = levelFirst[depth]!;
+    const leafCount = 8 ** depth;
+    const leafMarks = leafCount <= 1 << 22 ? new Uint8Array(leafCount) : undefined;
+    if (leafMarks) {
+      for (let i = 0; i < count; i++) {
+        const k = depth * count + i;
+        for (let bin = firstBin[k]!; bin <= lastBin[k]! && bin - leafFirst < leafCount; bin++) leafMarks[bin - leafFirst] = 1;
+      }
+    }
     let q = sections[ref]!;
     const nBin = view.getInt32(q, true);
     q += 4;
-    // Lowest offset a record overlapping each region can have (TBI: linear index; CSI: the
-    // loffset of the region's leaf bin). A chunk ending at or before it holds no such record.
-    const lowest: VirtualOffset[] = regions.map(() => ZERO);
-    if (kind === "tbi") {
-      let s = q;
-      for (let b = 0; b < nBin; b++) s += 8 + view.getInt32(s + 4, true) * 16;
-      const nIntv = view.getInt32(s, true);
-      if (nIntv > 0) {
-        regions.forEach((region, i) => {
-          const at = s + 4 + Math.min(Math.floor(region.start / 2 ** minShift), nIntv - 1) * 8;
-          lowest[i] = virtualOffset(view, at);
-        });
-      }
-    } else {
-      const leafBase = (2 ** (3 * depth) - 1) / 7;
-      const leaves = regions.map((region) => leafBase + Math.floor(region.start / 2 ** minShift));
-      let s = q;
-      for (let b = 0; b < nBin; b++) {
-        const bin = view.getUint32(s, true);
-        for (let i = 0; i < leaves.length; i++) if (leaves[i] === bin) lowest[i] = virtualOffset(view, s + 4);
-        s += 16 + view.getInt32(s + 12, true) * 16;
-      }
-    }
-
-    const out: ByteRange[] = [];
+    // Chunks of overlapping bins, with the regions they overlap; filtered below by offset.
+    const found: { at: number; regions: number[] }[] = [];
+    // CSI: the loffset of each region's leaf bin, when the index has that bin.
+    const leafLowest: (VirtualOffset | undefined)[] = regions.map(() => undefined);
     for (let b = 0; b < nBin; b++) {
       const bin = view.getUint32(q, true);
+      if (kind === "csi") {
+        for (let i = 0; i < regions.length; i++) {
+          if (bin === leafFirst + Math.floor(regions[i]!.start / 2 ** minShift)) leafLowest[i] = virtualOffset(view, q + 4);
+        }
+      }
       q += kind === "csi" ? 12 : 4;
       const nChunk = view.getInt32(q, true);
       q += 4;
       const chunks = q;
       q += nChunk * 16;
-      if (bin > maxBin) continue;
-      const [binStart, binEnd] = binSpan(bin, minShift, depth);
-      // A chunk is kept when, for some region this bin overlaps, it ends past that region's
-      // lowest offset.
-      for (let c = 0; c < nChunk; c++) {
-        const at = chunks + c * 16;
-        let keep = false;
-        for (let i = 0; i < regions.length && !keep; i++) {
-          const region = regions[i]!;
-          keep = binStart < region.end && binEnd > region.start && after(view, at + 8, lowest[i]!);
-        }
-        if (keep) out.push({ from: coffset(view, at), skip: view.getUint32(at, true) & 0xffff, last: coffset(view, at + 8) });
+      if (bin > maxBin || (leafMarks && bin >= leafFirst && leafMarks[bin - leafFirst] === 0)) continue;
+      let level = depth;
+      while (bin < levelFirst[level]!) level--;
+      let overlapping: number[] | undefined;
+      for (let i = 0, k = level * count; i < count; i++, k++) {
+        if (bin < firstBin[k]! || bin > lastBin[k]!) continue;
+        overlapping ??= [];
+        overlapping.push(i);
       }
+      if (overlapping) for (let c = 0; c < nChunk; c++) found.push({ at: chunks + c * 16, regions: overlapping });
+    }
+    // Lowest offset a record overlapping each region can have (TBI: the linear index, which
+    // follows the bins; CSI: the loffset of the region's leaf bin). A chunk ending at or before
+    // it holds no such record.
+    const lowest: VirtualOffset[] = regions.map(() => ZERO);
+    if (kind === "tbi") {
+      const nIntv = view.getInt32(q, true);
+      if (nIntv > 0) {
+        regions.forEach((region, i) => {
+          lowest[i] = virtualOffset(view, q + 4 + Math.min(Math.floor(region.start / 2 ** minShift), nIntv - 1) * 8);
+        });
+      }
+    } else {
+      for (let i = 0; i < regions.length; i++) lowest[i] = leafLowest[i] ?? ZERO;
+    }
+
+    const out: ByteRange[] = [];
+    for (const { at, regions: overlapping } of found) {
+      if (!overlapping.some((i) => after(view, at + 8, lowest[i]!))) continue;
+      out.push({ from: coffset(view, at), skip: view.getUint32(at, true) & 0xffff, last: coffset(view, at + 8) });
     }
     return out;
   }
@@ -205,19 +232,4 @@ function virtualOffset(view: DataView, at: number): VirtualOffset {
 function after(view: DataView, at: number, than: VirtualOffset): boolean {
   const block = coffset(view, at);
   return block > than[0] || (block === than[0] && (view.getUint32(at, true) & 0xffff) > than[1]);
-}
-
-/** 0-based half-open span of a bin (SAM spec §5.3, generalised to CSI's min_shift and depth). */
-function binSpan(bin: number, minShift: number, depth: number): [number, number] {
-  // Level l holds 8^l bins numbered from (8^l - 1) / 7; find the level from the deepest down
-  // (most bins are leaves).
-  let level = depth;
-  let first = (8 ** depth - 1) / 7;
-  while (bin < first) {
-    level--;
-    first = (8 ** level - 1) / 7;
-  }
-  const size = 2 ** (minShift + 3 * (depth - level));
-  const k = bin - first;
-  return [k * size, (k + 1) * size];
 }
