@@ -80,6 +80,76 @@ function findingCall(call: SampleCall): Finding["call"] {
   return out;
 }
 
+interface OwnedParts {
+  readonly variant: Finding["variant"];
+  readonly variantClass: NonNullable<Finding["variantClass"]>;
+  readonly consequence: Finding["consequence"];
+  readonly populationAf: Finding["populationAf"];
+  readonly clinvar: Finding["clinvar"];
+  readonly ids: readonly string[];
+}
+
+// The parts of a Finding that depend on the hit alone, made once per hit and shared (frozen) by
+// the findings of every sample that carries it: a 10-sample file has ten findings per hit.
+let partsVariant: Variant | undefined;
+const partsByHit = new Map<Hit, OwnedParts>();
+
+/**
+ * Everything a Finding (and the Subject remembered with it) keeps from its hit, copied out of
+ * the record line it was cut from (`own`), so a Finding does not keep its whole line alive.
+ */
+function ownedParts(hit: Hit): OwnedParts {
+  const variant = hit.variant;
+  if (variant !== partsVariant) {
+    partsByHit.clear();
+    partsVariant = variant;
+  }
+  const known = partsByHit.get(hit);
+  if (known) return known;
+  const c = hit.consequence;
+  const consequence: Finding["consequence"] = c
+    ? Object.freeze({
+        terms: Object.freeze(c.terms.map(own)) as string[],
+        ...(c.impact ? { impact: c.impact } : {}),
+        ...(c.transcript ? { transcript: own(c.transcript) } : {}),
+        ...(c.hgvsc ? { hgvsc: own(c.hgvsc) } : {}),
+        ...(c.hgvsp ? { hgvsp: own(c.hgvsp) } : {}),
+        source: c.source,
+      })
+    : undefined;
+  const populationAf = variant.populationAf
+    ? Object.freeze({ value: variant.populationAf.value, source: own(variant.populationAf.source) })
+    : undefined;
+  const clinvar = variant.clinvar
+    ? Object.freeze({
+        significance: own(variant.clinvar.significance),
+        ...(variant.clinvar.reviewStatus !== undefined ? { reviewStatus: own(variant.clinvar.reviewStatus) } : {}),
+      })
+    : undefined;
+  const ids = variant.id && variant.id.length > 0 ? (Object.freeze(variant.id.map(own)) as string[]) : undefined;
+  const seen: Finding["variant"] = Object.freeze({
+    chrom: own(variant.chrom),
+    pos: variant.pos,
+    ref: own(variant.ref),
+    alt: own(variant.alt),
+    ...(ids ? { id: ids } : {}),
+    filter: Object.freeze(variant.filter.map(own)) as string[],
+    key: own(variant.key),
+  });
+  const parts: OwnedParts = {
+    variant: seen,
+    variantClass: Object.freeze(classOf(variant)),
+    consequence,
+    populationAf,
+    clinvar,
+    ids: ids ?? NO_IDS,
+  };
+  partsByHit.set(hit, parts);
+  return parts;
+}
+
+const NO_IDS: readonly string[] = Object.freeze([]);
+
 function round4(value: number): number {
   return Math.round(value * 10000) / 10000;
 }
@@ -136,43 +206,16 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
   if (matched.length === 0) return undefined;
   const origin = inferOrigin(originInput);
 
-  const c = hit.consequence;
-  // Everything a Finding (and the Subject remembered with it) keeps is copied out of the record
-  // line it was cut from (`own`), so a Finding does not keep its whole line alive.
-  const consequence: Finding["consequence"] = c
-    ? {
-        terms: c.terms.map(own),
-        ...(c.impact ? { impact: c.impact } : {}),
-        ...(c.transcript ? { transcript: own(c.transcript) } : {}),
-        ...(c.hgvsc ? { hgvsc: own(c.hgvsc) } : {}),
-        ...(c.hgvsp ? { hgvsp: own(c.hgvsp) } : {}),
-        source: c.source,
-      }
-    : undefined;
-  const populationAf = variant.populationAf ? { value: variant.populationAf.value, source: own(variant.populationAf.source) } : undefined;
-  const clinvar = variant.clinvar
-    ? {
-        significance: own(variant.clinvar.significance),
-        ...(variant.clinvar.reviewStatus !== undefined ? { reviewStatus: own(variant.clinvar.reviewStatus) } : {}),
-      }
-    : undefined;
+  const { consequence, populationAf, clinvar, variant: seen, variantClass, ids } = ownedParts(hit);
   const base: Finding = {
     sample: call.sample,
-    variant: {
-      chrom: variant.chrom,
-      pos: variant.pos,
-      ref: own(variant.ref),
-      alt: own(variant.alt),
-      ...(variant.id && variant.id.length > 0 ? { id: variant.id.map(own) } : {}),
-      filter: variant.filter.map(own),
-      key: own(variant.key),
-    },
+    variant: seen,
     gene: geneRef(gene),
     category: gene.category,
     matchBasis: "region",
     geneSource: hit.geneSource,
     ...(consequence ? { consequence } : {}),
-    variantClass: classOf(variant),
+    variantClass,
     call: findingCall(call),
     ...(populationAf ? { populationAf } : {}),
     ...(clinvar ? { clinvar } : {}),
@@ -184,10 +227,12 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
   };
   const kept: Subject = {
     ...subject,
-    chrom: base.variant.chrom,
-    ref: base.variant.ref,
-    alt: base.variant.alt,
-    ids: base.variant.id ?? [],
+    // `own` copies only strings of 13 or more characters (shorter ones are never views).
+    call: call.genotype === undefined || call.genotype.length < 13 ? call : { ...call, genotype: own(call.genotype) },
+    chrom: seen.chrom,
+    ref: seen.ref,
+    alt: seen.alt,
+    ids,
     consequence,
     populationAf,
     clinvar,
