@@ -91,21 +91,18 @@ interface OwnedParts {
 
 // The parts of a Finding that depend on the hit alone, made once per hit and shared (frozen) by
 // the findings of every sample that carries it: a 10-sample file has ten findings per hit.
-let partsVariant: Variant | undefined;
-const partsByHit = new Map<Hit, OwnedParts>();
+let lastHit: Hit | undefined;
+let lastParts: OwnedParts | undefined;
 
 /**
  * Everything a Finding (and the Subject remembered with it) keeps from its hit, copied out of
  * the record line it was cut from (`own`), so a Finding does not keep its whole line alive.
  */
 function ownedParts(hit: Hit): OwnedParts {
+  // Samples are the outer loop and hits the inner one: the last hit's parts are the ones asked
+  // for again (a record touching two genes makes its parts twice, which is rare).
+  if (hit === lastHit && lastParts) return lastParts;
   const variant = hit.variant;
-  if (variant !== partsVariant) {
-    partsByHit.clear();
-    partsVariant = variant;
-  }
-  const known = partsByHit.get(hit);
-  if (known) return known;
   const c = hit.consequence;
   const consequence: Finding["consequence"] = c
     ? Object.freeze({
@@ -144,7 +141,8 @@ function ownedParts(hit: Hit): OwnedParts {
     clinvar,
     ids: ids ?? NO_IDS,
   };
-  partsByHit.set(hit, parts);
+  lastHit = hit;
+  lastParts = parts;
   return parts;
 }
 
