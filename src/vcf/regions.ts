@@ -74,34 +74,27 @@ export function mergeRanges(chunks: readonly ByteRange[]): ByteRange[] {
 
 const READ_SIZE = 1 << 20;
 
-/** Size of the BGZF block whose header starts `head` (BSIZE + 1); `offset` names it in the error. */
-function blockSizeOf(head: Uint8Array, offset: number, file: string): number {
+/** Size of the BGZF block at `offset` (BSIZE + 1, from its header). */
+async function blockSizeAt(filehandle: Filehandle, offset: number, file: string): Promise<number> {
+  const head = await filehandle.read(18, offset);
   if (head.length < 18 || head[0] !== 0x1f || head[1] !== 0x8b || head[12] !== 66 || head[13] !== 67) {
     throw new MarrowscopeError("E_INPUT", `the index points at compressed offset ${offset}, where no BGZF block starts`, { file });
   }
   return ((head[16] ?? 0) | ((head[17] ?? 0) << 8)) + 1;
 }
 
-/** Size of the BGZF block at `offset`. */
-async function blockSizeAt(filehandle: Filehandle, offset: number, file: string): Promise<number> {
-  return blockSizeOf(await filehandle.read(18, offset), offset, file);
-}
-
-/** A BGZF block is at most 64 KiB (BSIZE is 16 bits). */
-const MAX_BLOCK = 1 << 16;
-
 /**
- * The compressed bytes of a range shorter than READ_SIZE, in one read: up to the largest block
- * size past the last block's start, cut where that block's header says it ends.
+ * The compressed bytes of a range shorter than READ_SIZE, exactly: the last block's header says
+ * where the range ends (reading the largest block size past it instead would add up to 64 KiB
+ * per range to the bytes read).
  */
 async function readSmall(filehandle: Filehandle, range: ByteRange, file: string, signal?: AbortSignal): Promise<Uint8Array> {
-  const span = range.last - range.from;
-  const bytes = await filehandle.read(span + MAX_BLOCK, range.from, { signal });
-  const size = blockSizeOf(bytes.subarray(span, span + 18), range.last, file);
-  if (span + size > bytes.length) {
+  const end = range.last + (await blockSizeAt(filehandle, range.last, file));
+  const bytes = await filehandle.read(end - range.from, range.from, { signal });
+  if (bytes.length < end - range.from) {
     throw new MarrowscopeError("E_INPUT", `the BGZF block at compressed offset ${range.last} is cut short (truncated file?)`, { file });
   }
-  return bytes.subarray(0, span + size);
+  return bytes;
 }
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
