@@ -49,7 +49,8 @@ async function peek(iterator: AsyncIterator<Uint8Array>, n: number): Promise<{ h
   return { head: concat(chunks, Math.min(total, 64)), chunks, done: false };
 }
 
-function concat(chunks: readonly Uint8Array[], limit: number): Uint8Array {
+/** The first `limit` bytes of `chunks`, joined. */
+export function concat(chunks: readonly Uint8Array[], limit: number): Uint8Array {
   const out = new Uint8Array(limit);
   let offset = 0;
   for (const chunk of chunks) {

@@ -12,7 +12,7 @@
 import { MarrowscopeError, type Warning } from "../errors.js";
 import type { Region } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
-import { type BgzfInflater, decompress } from "./decompress.js";
+import { type BgzfInflater, concat, decompress } from "./decompress.js";
 import type { VcfHeader } from "./header.js";
 import type { Filehandle, IndexSource, VcfSource } from "./input.js";
 import { type AsciiDecoder, DEFAULT_MAX_LINE_LENGTH, type LineBatch } from "./lines.js";
@@ -154,24 +154,14 @@ async function readWhole(index: IndexSource, options: IndexedOptions): Promise<U
   } catch (cause) {
     throw wrap(index.name, "cannot read the index", cause);
   }
-  async function* once() {
-    yield raw;
-  }
   const parts: Uint8Array[] = [];
   let length = 0;
   // No onWarning: a missing EOF block in the index does not concern the VCF.
-  for await (const part of decompress(once(), { file: index.name, inflateBgzf: options.inflateBgzf })) {
+  for await (const part of decompress(once(raw), { file: index.name, inflateBgzf: options.inflateBgzf })) {
     parts.push(part);
     length += part.length;
   }
-  if (parts.length === 1) return parts[0]!;
-  const whole = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.length;
-  }
-  return whole;
+  return parts.length === 1 ? parts[0]! : concat(parts, length);
 }
 
 /**
