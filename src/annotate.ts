@@ -141,7 +141,7 @@ async function* run(
   let strategy: "index" | "scan";
   let contigsWithData: ReadonlySet<string> = stats.contigs;
   if (index && source.filehandle) {
-    // Loaded on demand: @gmod/tabix is only needed for index reads.
+    // Loaded on demand: the index reader is only needed for index reads.
     const { openIndexed } = await import("./vcf/regions.js");
     const indexed = await openIndexed({ ...source, filehandle: source.filehandle }, index, {
       file,

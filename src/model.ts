@@ -109,3 +109,6 @@ export interface Hit {
   /** Hotspot labels (e.g. `R882`) whose codon the variant touches, from coordinates. */
   readonly hotspots: readonly string[];
 }
+
+/** @internal `T` with its members writable, for objects filled in place where they are built. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -4,7 +4,7 @@
 
 import { BlobFile, RemoteFile } from "generic-filehandle2";
 import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
-import type { Variant } from "./model.js";
+import type { Mutable, Variant } from "./model.js";
 import { type AnnotationLayout, readAnnotationLayout, readAnnotations } from "./normalize/annotations.js";
 import { parseOptions, type ReadOptions, ReadOptionsSchema } from "./options.js";
 import type { BgzfInflater } from "./vcf/decompress.js";
@@ -76,8 +76,6 @@ export function enrich(variant: Variant, layout: AnnotationLayout): { variant: V
   if (found.clinvar) target.clinvar = found.clinvar;
   return { variant, problems: found.problems };
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Streams every variant of the file (multi-allelic records split, calls per sample), fully parsed.

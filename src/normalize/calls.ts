@@ -3,7 +3,7 @@
  * with the FORMAT field it came from. Callers disagree on how they store allele counts,
  * so each known convention is tried in a fixed order (documented in docs/input.md).
  */
-import type { SampleCall, Zygosity } from "../model.js";
+import type { Mutable, SampleCall, Zygosity } from "../model.js";
 
 /** FORMAT values of one sample by FORMAT key (a Map, or a view over the split column). */
 export interface SampleFields {
@@ -314,8 +314,6 @@ export function readCall(sample: string, sampleFields: SampleFields, context: Ca
   if (counts.altDepth !== undefined) call.altDepth = counts.altDepth;
   return call;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Does this call show the ALT at all (genotype, or reads when the genotype is missing)? */
 export function carriesAllele(call: SampleCall): boolean {

@@ -2,7 +2,7 @@
  * Ensembl VEP `CSQ`: field order from the header, entries per ALT, percent escapes undone.
  * VEP writes one entry per (allele, feature); this module keeps the entries of one ALT.
  */
-import type { Consequence } from "../model.js";
+import type { Consequence, Mutable } from "../model.js";
 import { type Impact, orderTerms } from "./so-terms.js";
 
 /** What a VEP entry contributes besides its consequence: frequencies and ClinVar text, by field. */
@@ -165,8 +165,6 @@ function scanFields(entry: string): number {
   starts[count] = entry.length + 1;
   return count;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Read one CSQ value (the text after `CSQ=`) for the ALT at `altIndex` (1-based).

@@ -4,7 +4,7 @@
  * panel. The second pass (two-hit logic and the sample summary) is `summarizeSample` in summary.ts.
  */
 import { geneRef } from "../match.js";
-import type { Assembly, Hit, SampleCall, Variant } from "../model.js";
+import type { Assembly, Hit, Mutable, SampleCall, Variant } from "../model.js";
 import { carriesAllele } from "../normalize/calls.js";
 import { canonicalChrom } from "../normalize/contigs.js";
 import { variantClass } from "../normalize/variant-class.js";
@@ -61,8 +61,6 @@ export function panelGene(panel: Panel, symbol: string): PanelGene | undefined {
   }
   return genes.get(symbol);
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A Finding's call, its members added in the schema's order and only when present. (Built from
