@@ -4,6 +4,7 @@
  */
 import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
 import { indexPanel, matchVariant, type PanelIndex } from "./match.js";
+import type { Variant } from "./model.js";
 import { readAnnotationLayout } from "./normalize/annotations.js";
 import { carriesAllele } from "./normalize/calls.js";
 import { type AssemblyDecision, canonicalChrom, inferAssembly } from "./normalize/contigs.js";
@@ -19,7 +20,7 @@ import type { LineBatch } from "./vcf/lines.js";
 import { regionSet } from "./vcf/prefilter.js";
 import { openVcf } from "./vcf/reader.js";
 import { createRecordParser } from "./vcf/records.js";
-import { type ScanStats, scanVariants } from "./vcf/scan.js";
+import { type ScanStats, scanBatches } from "./vcf/scan.js";
 
 /** What a run learned besides its findings (becomes the report's header fields). */
 interface RunContext {
@@ -210,20 +211,9 @@ async function* run(
   const layout = readAnnotationLayout(header.info);
   const reportName = baseName(file);
   const filter = regionSet(panelIndex.readRegions);
-  const variants = scanVariants(batches(panelIndex), {
-    file,
-    header,
-    parser,
-    filter,
-    strict: options.strict,
-    onWarning: warn,
-    stats,
-    onBatch: options.onProgress
-      ? () => options.onProgress?.({ records: stats.records, parsed: stats.parsed, bytesRead, ...(totalBytes ? { totalBytes } : {}) })
-      : undefined,
-  });
-
-  for await (const raw of variants) {
+  // Findings of the current batch of lines, handed on after it (see scanBatches).
+  const found: SampleFinding[] = [];
+  const onVariant = (raw: Variant) => {
     const { variant, problems } = enrich(raw, layout);
     for (const problem of problems) {
       warn({
@@ -234,7 +224,7 @@ async function* run(
     }
     const { hits, warnings: matchWarnings } = matchVariant(variant, panelIndex);
     for (const w of matchWarnings) warn(w);
-    if (hits.length === 0) continue;
+    if (hits.length === 0) return;
     for (const hit of hits) genesHit.add(hit.gene.symbol);
     const calls = header.samples.length === 0 ? [{ sample: file }] : variant.calls;
     const somatic = somaticCaller || variant.info.SOMATIC === true;
@@ -250,9 +240,35 @@ async function* run(
         // Reports name the input by its base name: no absolute paths in output. Set in place so
         // the Finding keeps its identity (the summary looks up the facts it was built from).
         (finding.source as { file: string }).file = reportName;
-        yield { sampleIndex: s, finding };
+        found.push({ sampleIndex: s, finding });
       }
     }
+  };
+  const scan = scanBatches(
+    batches(panelIndex),
+    {
+      file,
+      header,
+      parser,
+      filter,
+      strict: options.strict,
+      onWarning: warn,
+      stats,
+      onBatch: options.onProgress
+        ? () => options.onProgress?.({ records: stats.records, parsed: stats.parsed, bytesRead, ...(totalBytes ? { totalBytes } : {}) })
+        : undefined,
+    },
+    onVariant,
+  );
+  try {
+    for await (const _ of scan) {
+      yield* found;
+      found.length = 0;
+    }
+  } catch (error) {
+    // What the batch found before a record failed is still handed on, then the error.
+    yield* found;
+    throw error;
   }
 }
 

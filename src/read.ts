@@ -13,7 +13,7 @@ import { type Filehandle, type IndexSource, toSource, type VcfInput, type VcfSou
 import type { AsciiDecoder } from "./vcf/lines.js";
 import { openVcf } from "./vcf/reader.js";
 import { createRecordParser } from "./vcf/records.js";
-import { type ScanStats, scanVariants } from "./vcf/scan.js";
+import { type ScanStats, scanBatches } from "./vcf/scan.js";
 
 /** Turns the caller's input into a source; the Node build swaps in one that knows paths. */
 export type SourceResolver = (input: unknown, name?: string) => VcfSource;
@@ -97,18 +97,27 @@ export async function* readVariantsWith(input: unknown, options: ReadOptions | u
   const parser = createRecordParser(opened.header, { file, sampleIndices });
   const layout = readAnnotationLayout(opened.header.info);
   const stats: ScanStats = { records: 0, parsed: 0, skipped: 0, contigs: new Set() };
-  for await (const variant of scanVariants(opened.batches, {
-    file,
-    header: opened.header,
-    parser,
-    strict: parsed.strict,
-    onWarning: parsed.onWarning,
-    stats,
-  })) {
-    const { variant: enriched, problems } = enrich(variant, layout);
-    for (const problem of problems)
-      parsed.onWarning?.({ code: "W_ANNOTATION", message: formatMessage(variant.source, problem), location: variant.source });
-    yield enriched;
+  // Variants of the current batch of lines, handed on after it (see scanBatches).
+  const found: Variant[] = [];
+  const scan = scanBatches(
+    opened.batches,
+    { file, header: opened.header, parser, strict: parsed.strict, onWarning: parsed.onWarning, stats },
+    (variant) => {
+      const { variant: enriched, problems } = enrich(variant, layout);
+      for (const problem of problems)
+        parsed.onWarning?.({ code: "W_ANNOTATION", message: formatMessage(variant.source, problem), location: variant.source });
+      found.push(enriched);
+    },
+  );
+  try {
+    for await (const _ of scan) {
+      yield* found;
+      found.length = 0;
+    }
+  } catch (error) {
+    // The variants read before a record failed are still handed on, then the error.
+    yield* found;
+    throw error;
   }
 }
 
@@ -149,18 +158,18 @@ export async function validateWith(input: unknown, options: ReadOptions | undefi
   const layout = readAnnotationLayout(opened.header.info);
   const stats: ScanStats = { records: 0, parsed: 0, skipped: 0, contigs: new Set() };
   let variants = 0;
-  for await (const variant of scanVariants(opened.batches, {
-    file,
-    header: opened.header,
-    parser,
-    strict: parsed.strict,
-    onWarning: warn,
-    stats,
-  })) {
-    const { problems } = enrich(variant, layout);
-    for (const problem of problems)
-      warn({ code: "W_ANNOTATION", message: formatMessage(variant.source, problem), location: variant.source });
-    variants++;
+  const scan = scanBatches(
+    opened.batches,
+    { file, header: opened.header, parser, strict: parsed.strict, onWarning: warn, stats },
+    (variant) => {
+      const { problems } = enrich(variant, layout);
+      for (const problem of problems)
+        warn({ code: "W_ANNOTATION", message: formatMessage(variant.source, problem), location: variant.source });
+      variants++;
+    },
+  );
+  for await (const _ of scan) {
+    // Each batch's variants were counted as they were read.
   }
   return {
     file,

@@ -9,7 +9,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMarrowscopeError, type Warning } from "../src/errors.js";
 import type { Variant } from "../src/model.js";
-import { annotate, readVariants, validate } from "../src/node.js";
+import { annotate, readVariants, streamFindings, validate } from "../src/node.js";
 import { fixture } from "./helpers.js";
 
 const DEMO = fixture("demo.vcf.gz");
@@ -165,5 +165,48 @@ describe("URL input over HTTP with Range support", () => {
 
   it("an HTTP 404 is E_INPUT", async () => {
     expect(await codeOf(validate(new URL(`${base}/missing.vcf`)))).toMatch(/^E_INPUT: .*HTTP 404/);
+  });
+});
+
+describe("a strict error part-way through a batch of lines", () => {
+  // The demo file is one batch of lines; a bad record appended after its records makes the
+  // error arrive after everything else in that batch was read. What came before must still
+  // reach the caller, then the error (naming the bad line).
+  const text = gunzipSync(readFileSync(fixture("demo.vcf.gz"))).toString("utf8");
+  const lines = text.split("\n").filter((l) => l !== "");
+  const badLine = lines.length + 1;
+  // One sample (FORMAT GT:AD:DP:AF in the demo); the POS column is what is wrong.
+  const broken = `${text}chr5\tnot-a-position\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\n`;
+
+  it("readVariants yields every variant before the bad record, then throws E_VCF_RECORD at its line", async () => {
+    const whole: Variant[] = [];
+    for await (const v of readVariants({ text, name: "demo.vcf" })) whole.push(v);
+    expect(whole.length).toBeGreaterThan(0);
+    const seen: Variant[] = [];
+    let caught: unknown;
+    try {
+      for await (const v of readVariants({ text: broken, name: "demo.vcf" })) seen.push(v);
+    } catch (error) {
+      caught = error;
+    }
+    expect(seen.map((v) => v.key)).toEqual(whole.map((v) => v.key));
+    expect(isMarrowscopeError(caught) && caught.code).toBe("E_VCF_RECORD");
+    expect(isMarrowscopeError(caught) && caught.location?.line).toBe(badLine);
+  });
+
+  it("streamFindings yields every finding before the bad record, then throws", async () => {
+    const whole = await annotate({ text, name: "demo.vcf" }, { strategy: "scan" });
+    const expected = whole.samples.flatMap((s) => s.findings.map((f) => `${f.sample} ${f.variant.key} ${f.gene.symbol}`)).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const seen: string[] = [];
+    let caught: unknown;
+    try {
+      for await (const f of streamFindings({ text: broken, name: "demo.vcf" }, { strategy: "scan" }))
+        seen.push(`${f.sample} ${f.variant.key} ${f.gene.symbol}`);
+    } catch (error) {
+      caught = error;
+    }
+    expect(seen.sort()).toEqual(expected);
+    expect(isMarrowscopeError(caught) && caught.code).toBe("E_VCF_RECORD");
   });
 });

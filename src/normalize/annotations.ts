@@ -107,17 +107,35 @@ function splitInfo(rawInfo: string, problems: string[]): Pair[] {
  * This ALT's INFO: keys outside ANNOVAR blocks, plus the ALT's own `ANNOVAR_DATE … ALLELE_END`
  * block. A Map, so keys from the file never touch an object prototype.
  */
-function viewForAlt(pairs: readonly Pair[], altCount: number, altIndex: number, problems: string[]) {
+function viewForAlt(rawInfo: string, altCount: number, altIndex: number, problems: string[]): Map<string, string | undefined> {
   const view = new Map<string, string | undefined>();
   const add = (key: string, value: string | undefined) => {
     if (view.has(key)) problems.push(`INFO key ${key} appears more than once; the first is used`);
     else view.set(key, value);
   };
-  // Without ANNOVAR blocks (nearly every file) the view is the pairs themselves.
-  if (!pairs.some((pair) => pair[0] === "ANNOVAR_DATE")) {
-    for (const [key, value] of pairs) add(key, value);
+  // Without ANNOVAR blocks (nearly every file) the view is the INFO entries themselves, read
+  // straight into the Map: no [key, value] pair per entry (every panel record comes here).
+  if (!rawInfo.includes("ANNOVAR_DATE")) {
+    const text = rawInfo.trim();
+    if (text === "" || text === ".") return view;
+    let from = 0;
+    for (let part = 0; from <= text.length; part++) {
+      if (part === MAX_PAIRS) {
+        problems.push(`INFO has ${text.split(";").length} entries; read the first ${MAX_PAIRS}`);
+        break;
+      }
+      let semi = text.indexOf(";", from);
+      if (semi === -1) semi = text.length;
+      if (semi > from) {
+        const eq = text.indexOf("=", from);
+        if (eq === -1 || eq > semi) add(text.slice(from, semi), undefined);
+        else add(text.slice(from, eq), text.slice(eq + 1, semi));
+      }
+      from = semi + 1;
+    }
     return view;
   }
+  const pairs = splitInfo(rawInfo, problems);
   const blocks: Pair[][] = [];
   const shared: Pair[] = [];
   let current: Pair[] | undefined;
@@ -183,7 +201,7 @@ export function readAnnotations(
   altIndex: number,
 ): AlleleAnnotations {
   const problems: string[] = [];
-  const view = viewForAlt(splitInfo(rawInfo, problems), alts.length, altIndex, problems);
+  const view = viewForAlt(rawInfo, alts.length, altIndex, problems);
   let consequences: Consequence[] = [];
   const value = (key: string) => {
     const text = view.get(key);

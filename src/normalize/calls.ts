@@ -27,13 +27,26 @@ function stripPercent(v: string): string {
   return v;
 }
 
+function numberOf(v: string): number | undefined {
+  if (v === "." || v === "") return undefined;
+  const n = Number(stripPercent(v));
+  return Number.isFinite(n) ? n : undefined;
+}
+
 function numbers(text: string | undefined): (number | undefined)[] | undefined {
   if (text === undefined || text === "" || text === ".") return undefined;
-  return text.split(",").map((v) => {
-    if (v === "." || v === "") return undefined;
-    const n = Number(stripPercent(v));
-    return Number.isFinite(n) ? n : undefined;
-  });
+  // Walked in place (AD, DP, AF… of every sample of every panel record): no split array.
+  const out: (number | undefined)[] = [];
+  let from = 0;
+  for (;;) {
+    const comma = text.indexOf(",", from);
+    if (comma === -1) {
+      out.push(numberOf(from === 0 ? text : text.slice(from)));
+      return out;
+    }
+    out.push(numberOf(text.slice(from, comma)));
+    from = comma + 1;
+  }
 }
 
 function num(text: string | undefined): number | undefined {
