@@ -32,18 +32,20 @@ export interface RuleContext {
 
 /**
  * The facts each Finding was built from, so `summarizeSample` can re-run the rules with the
- * gene's full allele count. Keyed by object: a cloned Finding falls back to `subjectFromFinding`.
+ * gene's full allele count: a non-enumerable property, so JSON, spreads, structured clones and
+ * schema parses never see it (a clone falls back to `subjectFromFinding`). A WeakMap did the
+ * same at ~1 µs a finding, and its ephemeron table was walked by every young-generation GC.
  */
-const subjects = new WeakMap<Finding, Subject>();
+const SUBJECT = Symbol("marrowscope.subject");
 
 /** @internal The Subject a Finding was built from, if this module built it. */
 export function subjectOf(finding: Finding): Subject | undefined {
-  return subjects.get(finding);
+  return (finding as { [SUBJECT]?: Subject })[SUBJECT];
 }
 
 /** @internal Remember the Subject behind a Finding (used by the second pass too). */
 export function remember(finding: Finding, subject: Subject): Finding {
-  subjects.set(finding, subject);
+  Object.defineProperty(finding, SUBJECT, { value: subject, writable: true, configurable: true });
   return finding;
 }
 
