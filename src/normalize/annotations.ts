@@ -374,7 +374,17 @@ function readClinVar(
   altIndex: number,
 ): ClinVar | undefined {
   // CLNSIG, or a prefixed copy from vcfanno/bcftools annotate (CLINVAR_CLNSIG).
-  const sigKey = keys[roles.findIndex((r) => r.clinSig === "plain")] ?? keys[roles.findIndex((r) => r.clinSig === "prefixed")];
+  let sigKey: string | undefined;
+  let prefixedKey: string | undefined;
+  for (let k = 0; k < roles.length; k++) {
+    const clinSig = roles[k]!.clinSig;
+    if (clinSig === "plain") {
+      sigKey = keys[k];
+      break;
+    }
+    if (clinSig === "prefixed") prefixedKey ??= keys[k];
+  }
+  sigKey ??= prefixedKey;
   const sigText = sigKey === undefined ? undefined : info(sigKey);
   if (sigKey !== undefined && sigText !== undefined) {
     // ClinVar's own VCF has one ALT per record and Number=.; only a declared Number=A is cut.
@@ -415,7 +425,10 @@ function sameHgnc(a: string, b: string): boolean {
 
 function isForGene(consequence: Consequence, gene: { symbol: string; hgncId?: string }): boolean {
   if (gene.hgncId !== undefined && consequence.hgncId !== undefined) return sameHgnc(gene.hgncId, consequence.hgncId);
-  return consequence.symbol !== undefined && consequence.symbol.toUpperCase() === gene.symbol.toUpperCase();
+  const symbol = consequence.symbol;
+  if (symbol === undefined) return false;
+  // Exact first: case folding made two strings per comparison.
+  return symbol === gene.symbol || symbol.toUpperCase() === gene.symbol.toUpperCase();
 }
 
 /**

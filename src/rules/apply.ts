@@ -11,7 +11,7 @@ import { variantClass } from "../normalize/variant-class.js";
 import { own } from "../own.js";
 import type { Panel, PanelGene } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
-import { classify, withVerdict } from "./classify.js";
+import { classify } from "./classify.js";
 import { alleleCopies, matchingRules, type Subject, svTypeOf } from "./evaluate.js";
 import { inferOrigin, inferOriginCall, type OriginInput } from "./origin.js";
 
@@ -205,12 +205,15 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
   const origin = inferOrigin(originInput);
 
   const { consequence, populationAf, clinvar, variant: seen, variantClass, ids } = ownedParts(hit);
-  const base: Finding = {
+  // Built once, with its verdict (a placeholder Finding rebuilt by withVerdict was a second
+  // 16-member object per finding).
+  const verdict = classify(panel, subject, matched);
+  const finding: Finding = {
     sample: call.sample,
     variant: seen,
     gene: geneRef(gene),
     category: gene.category,
-    matchBasis: "region",
+    matchBasis: verdict.matchBasis,
     geneSource: hit.geneSource,
     ...(consequence ? { consequence } : {}),
     variantClass,
@@ -218,9 +221,9 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
     ...(populationAf ? { populationAf } : {}),
     ...(clinvar ? { clinvar } : {}),
     origin: { call: origin.call, reasons: origin.reasons },
-    classification: "uncertain",
-    implications: [],
-    ruleIds: [],
+    classification: verdict.classification,
+    implications: verdict.implications,
+    ruleIds: verdict.ruleIds,
     source: { file: variant.source.file, line: variant.source.line },
   };
   const kept: Subject = {
@@ -235,7 +238,7 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
     populationAf,
     clinvar,
   };
-  return remember(withVerdict(base, classify(panel, subject, matched)), kept);
+  return remember(finding, kept);
 }
 
 /** The allele-only class of a (trimmed) variant: SNV/MNV/indel, frame by length, SV. */
