@@ -54,22 +54,39 @@ export function vepAlleles(ref: string, alts: readonly string[]): string[] {
 }
 
 /**
+ * The `Allele` texts an ALT may appear as, upper-cased, in the order they are tried: VEP's own
+ * trimming, the untrimmed ALT, the ALT minus its first base (when it shares REF's).
+ */
+export function vepAlleleForms(ref: string, alts: readonly string[]): readonly (readonly string[])[] {
+  const first = ref.charAt(0).toUpperCase();
+  return [
+    vepAlleles(ref, alts).map((a) => a.toUpperCase()),
+    alts.map((alt) => alt.toUpperCase()),
+    alts.map((alt) => (alt.charAt(0).toUpperCase() === first ? alt.slice(1) || "-" : "").toUpperCase()),
+  ];
+}
+
+/**
  * Which ALT (1-based) a VEP `Allele` belongs to, or 0 when none. Tries VEP's own trimming
  * first, then the untrimmed ALT, then the ALT minus its first base, so files written by VEP
  * versions that trim differently still match; an ambiguous fallback matches nothing.
  */
 export function matchVepAllele(allele: string, ref: string, alts: readonly string[]): number {
   if (alts.length === 1) return 1;
+  return matchVepAlleleIn(allele, vepAlleleForms(ref, alts));
+}
+
+/** `matchVepAllele` against forms worked out once per record (every entry of a CSQ asks). */
+function matchVepAlleleIn(allele: string, forms: readonly (readonly string[])[]): number {
   const wanted = allele.toUpperCase();
-  const forms: ((alt: string, index: number) => string)[] = [
-    (_, index) => vepAlleles(ref, alts)[index] ?? "",
-    (alt) => alt,
-    (alt) => (alt.charAt(0).toUpperCase() === ref.charAt(0).toUpperCase() ? alt.slice(1) || "-" : ""),
-  ];
   for (const form of forms) {
-    const hits = alts.flatMap((alt, index) => (form(alt, index).toUpperCase() === wanted ? [index + 1] : []));
-    if (hits.length === 1) return hits[0] ?? 0;
-    if (hits.length > 1) return 0;
+    let hit = 0;
+    for (let index = 0; index < form.length; index++) {
+      if (form[index] !== wanted) continue;
+      if (hit !== 0) return 0;
+      hit = index + 1;
+    }
+    if (hit !== 0) return hit;
   }
   return 0;
 }
@@ -195,6 +212,7 @@ export function readVep(
   const single = alts.length === 1 && columns.alleleNum === undefined;
   // Percent escapes are looked for once per value, not once per field.
   const escaped = value.includes("%");
+  let forms: readonly (readonly string[])[] | undefined;
   for (let n = 0; n < count; n++) {
     const entry = entries[n]!;
     const fieldCount = scanFields(entry);
@@ -204,7 +222,9 @@ export function readVep(
       const owner =
         alleleNum !== undefined && /^\d+$/.test(alleleNum)
           ? Number(alleleNum)
-          : matchVepAllele(field(entry, fieldCount, columns.allele, escaped) ?? "", ref, alts);
+          : alts.length === 1
+            ? 1
+            : matchVepAlleleIn(field(entry, fieldCount, columns.allele, escaped) ?? "", (forms ??= vepAlleleForms(ref, alts)));
       if (owner === 0)
         problems.push(
           `CSQ entry ${n + 1}: Allele ${JSON.stringify(field(entry, fieldCount, columns.allele, escaped) ?? "")} matches no single ALT`,
