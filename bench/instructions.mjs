@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * Instruction counts (valgrind's callgrind) of `annotate` on a small panel-dense file, for A/B
+ * work on the per-record path. Wall time on the 2-core bench machine varies by ±20% between runs
+ * of the same binary; with V8 kept to one thread (`--single-threaded`) and one libuv thread
+ * (`UV_THREADPOOL_SIZE=1`) the count of the same build varies by ~0.1–0.5%, so a change of 1–2%
+ * can be seen. Counts are of the whole process, start-up included (`--startup` counts the demo
+ * file alone, to subtract).
+ *
+ *   node bench/instructions.mjs dist                      # one build
+ *   node bench/instructions.mjs /tmp/before dist          # two builds, run side by side
+ *   node bench/instructions.mjs --records 50000 --startup dist
+ *
+ * Needs valgrind (`apt-get install valgrind`); ~75 s per build for 20,000 records.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureCase } from "./inputs.mjs";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(REPO, "bench/out");
+
+function usage(message) {
+  process.stderr.write(`${message}\nusage: node bench/instructions.mjs [--records N] [--shared DIR] [--startup] DIST...\n`);
+  process.exit(2);
+}
+
+const argv = process.argv.slice(2);
+let records = 20000;
+let shared = resolve(REPO, "../shared");
+let startup = false;
+const dists = [];
+for (let i = 0; i < argv.length; i++) {
+  const arg = argv[i];
+  if (arg === "--records") records = Number(argv[++i]);
+  else if (arg === "--shared") shared = resolve(argv[++i] ?? "");
+  else if (arg === "--startup") startup = true;
+  else if (arg?.startsWith("--")) usage(`unknown option ${arg}`);
+  else dists.push(resolve(arg));
+}
+if (dists.length === 0) usage("name at least one build directory (with cli.js)");
+if (!Number.isInteger(records) || records <= 0) usage("--records takes a positive integer");
+for (const dist of dists) if (!existsSync(join(dist, "cli.js"))) usage(`no cli.js in ${dist} (run npm run build)`);
+if (spawnSync("valgrind", ["--version"]).status !== 0) usage("valgrind is not installed (apt-get install valgrind)");
+const makeVcf = join(shared, "bench/make-vcf.mjs");
+if (!existsSync(makeVcf)) usage(`no generator at ${makeVcf} (pass --shared DIR)`);
+
+const log = (line) => process.stderr.write(`[instructions] ${line}\n`);
+const spec = { id: `dense ${records}`, records, samples: 1, panelDensity: 1, csqFraction: 1, seed: 42 };
+const file = await ensureCase(spec, { outDir: OUT, makeVcf, log });
+const demo = join(REPO, "fixtures/demo.vcf.gz");
+
+/** Instructions executed by `node cli.js annotate input`, all threads. */
+function count(dist, input) {
+  return new Promise((done, fail) => {
+    const args = ["--tool=callgrind", "--callgrind-out-file=/dev/null", "node", "--single-threaded"];
+    args.push(join(dist, "cli.js"), "annotate", input, "--strategy", "scan", "-o", "/dev/null");
+    const child = spawn("valgrind", args, { env: { ...process.env, UV_THREADPOOL_SIZE: "1" }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", fail);
+    child.on("close", () => {
+      const found = /Collected\s*:\s*(\d+)/.exec(stderr);
+      if (found) done(Number(found[1]));
+      else fail(new Error(`no count from valgrind for ${dist}:\n${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+// Two at a time: the machine has two cores and each run is single-threaded.
+const jobs = dists.flatMap((dist) => [
+  { dist, input: file, what: `${records} records` },
+  ...(startup ? [{ dist, input: demo, what: "demo (start-up)" }] : []),
+]);
+const results = [];
+for (let i = 0; i < jobs.length; i += 2) {
+  const batch = jobs.slice(i, i + 2);
+  log(`running ${batch.map((j) => `${j.dist} on ${j.what}`).join(" and ")}`);
+  const counts = await Promise.all(batch.map((j) => count(j.dist, j.input)));
+  batch.forEach((j, k) => {
+    results.push({ ...j, instructions: counts[k] });
+  });
+}
+const base = results.find((r) => r.input === file)?.instructions;
+for (const r of results) {
+  const change = r.input === file && base ? ` (${(((r.instructions - base) / base) * 100).toFixed(1)}% vs the first)` : "";
+  process.stdout.write(`${(r.instructions / 1e9).toFixed(3)} G  ${r.dist}  ${r.what}${change}\n`);
+}
