@@ -3,6 +3,7 @@
  * VEP writes one entry per (allele, feature); this module keeps the entries of one ALT.
  */
 import type { Consequence, Mutable } from "../model.js";
+import { splitOn } from "../split.js";
 import { type Impact, orderTerms } from "./so-terms.js";
 
 /** What a VEP entry contributes besides its consequence: frequencies and ClinVar text, by field. */
@@ -205,7 +206,7 @@ export function readVep(
   const columns = columnsOf(fields);
   const consequences: Consequence[] = [];
   const extras: VepExtras = { frequencies: [] };
-  const entries = value.split(",");
+  const entries = splitOn(value, ",");
   if (entries.length > maxEntries) problems.push(`CSQ has ${entries.length} entries; read the first ${maxEntries}`);
   const count = Math.min(entries.length, maxEntries);
   // With one ALT and no ALLELE_NUM every entry is the ALT's (matchVepAllele's first answer).
