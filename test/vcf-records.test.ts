@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Variant } from "../src/model.js";
 import { readVariants } from "../src/node.js";
+import { splitOn } from "../src/split.js";
 import { parseHeader } from "../src/vcf/header.js";
 import { createRecordParser } from "../src/vcf/records.js";
 import { fixture, vcfText } from "./helpers.js";
@@ -122,5 +123,15 @@ describe("a parser that builds only some INFO values (as annotate does)", () => 
     // "." alone is a missing value, not a count problem.
     expect(parse("chr2\t100\t.\tC\tT\t.\tPASS\tCSQ=.\tGT\t0/1", keys).warnings).toEqual([]);
     expect(() => parse("chr2\t100\t.\tC\tT\t.\tPASS\tDP=seven\tGT\t0/1", keys)).toThrow(/DP/);
+  });
+});
+
+describe("splitOn", () => {
+  it("gives what String.prototype.split gives for a one-character separator", () => {
+    const cases = ["", "a", ",", ",,", "a,", ",a", "a,,b", "a,b,c", "long text without the separator", "x,yy,,zzz,"];
+    for (const text of cases) expect(splitOn(text, ",")).toEqual(text.split(","));
+    // Pieces of 13+ characters (V8 slices) and a tab separator, as record columns are cut.
+    const line = "chr2\t25235960\t.\tG\tA\t.\tPASS\tCSQ=A|stop_gained|HIGH|DNMT3A\tGT\t0/1";
+    expect(splitOn(line, "\t")).toEqual(line.split("\t"));
   });
 });
