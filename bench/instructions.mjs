@@ -3,13 +3,14 @@
  * Instruction counts (valgrind's callgrind) of `annotate` on a small panel-dense file, for A/B
  * work on the per-record path. Wall time on the 2-core bench machine varies by ±20% between runs
  * of the same binary; with V8 kept to one thread (`--single-threaded`) and one libuv thread
- * (`UV_THREADPOOL_SIZE=1`) the count of the same build varies by ~0.1–0.5%, so a change of 1–2%
- * can be seen. Counts are of the whole process, start-up included (`--startup` counts the demo
+ * (`UV_THREADPOOL_SIZE=1`) the count of the same build still varies by up to ~1% (GC and
+ * microtask timing), so a change of 2% or more can be seen, and `--repeat` narrows that. Counts are of the whole process, start-up included (`--startup` counts the demo
  * file alone, to subtract).
  *
  *   node bench/instructions.mjs dist                      # one build
  *   node bench/instructions.mjs /tmp/before dist          # two builds, run side by side
  *   node bench/instructions.mjs --records 50000 --startup dist
+ *   node bench/instructions.mjs --repeat 3 /tmp/before dist   # median of 3 counts per build
  *
  * Needs valgrind (`apt-get install valgrind`); ~75 s per build for 20,000 records.
  */
@@ -31,17 +32,20 @@ const argv = process.argv.slice(2);
 let records = 20000;
 let shared = resolve(REPO, "../shared");
 let startup = false;
+let repeat = 1;
 const dists = [];
 for (let i = 0; i < argv.length; i++) {
   const arg = argv[i];
   if (arg === "--records") records = Number(argv[++i]);
   else if (arg === "--shared") shared = resolve(argv[++i] ?? "");
   else if (arg === "--startup") startup = true;
+  else if (arg === "--repeat") repeat = Number(argv[++i]);
   else if (arg?.startsWith("--")) usage(`unknown option ${arg}`);
   else dists.push(resolve(arg));
 }
 if (dists.length === 0) usage("name at least one build directory (with cli.js)");
 if (!Number.isInteger(records) || records <= 0) usage("--records takes a positive integer");
+if (!Number.isInteger(repeat) || repeat <= 0) usage("--repeat takes a positive integer");
 for (const dist of dists) if (!existsSync(join(dist, "cli.js"))) usage(`no cli.js in ${dist} (run npm run build)`);
 if (spawnSync("valgrind", ["--version"]).status !== 0) usage("valgrind is not installed (apt-get install valgrind)");
 const makeVcf = join(shared, "bench/make-vcf.mjs");
@@ -71,22 +75,32 @@ function count(dist, input) {
   });
 }
 
-// Two at a time: the machine has two cores and each run is single-threaded.
-const jobs = dists.flatMap((dist) => [
+// Two at a time: the machine has two cores and each run is single-threaded. Repeats interleave
+// the builds, so a drift in the machine touches each alike.
+const kinds = dists.flatMap((dist) => [
   { dist, input: file, what: `${records} records` },
   ...(startup ? [{ dist, input: demo, what: "demo (start-up)" }] : []),
 ]);
-const results = [];
+const jobs = Array.from({ length: repeat }, () => kinds).flat();
+const counts = new Map(kinds.map((k) => [k, []]));
 for (let i = 0; i < jobs.length; i += 2) {
   const batch = jobs.slice(i, i + 2);
   log(`running ${batch.map((j) => `${j.dist} on ${j.what}`).join(" and ")}`);
-  const counts = await Promise.all(batch.map((j) => count(j.dist, j.input)));
+  const found = await Promise.all(batch.map((j) => count(j.dist, j.input)));
   batch.forEach((j, k) => {
-    results.push({ ...j, instructions: counts[k] });
+    counts.get(j)?.push(found[k]);
   });
 }
-const base = results.find((r) => r.input === file)?.instructions;
-for (const r of results) {
-  const change = r.input === file && base ? ` (${(((r.instructions - base) / base) * 100).toFixed(1)}% vs the first)` : "";
-  process.stdout.write(`${(r.instructions / 1e9).toFixed(3)} G  ${r.dist}  ${r.what}${change}\n`);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const base = median(counts.get(kinds[0]) ?? []);
+for (const kind of kinds) {
+  const values = counts.get(kind) ?? [];
+  const m = median(values);
+  const change = kind.input === file ? ` (${(((m - base) / base) * 100).toFixed(1)}% vs the first)` : "";
+  const spread = values.length > 1 ? `, range ${(Math.min(...values) / 1e9).toFixed(3)}–${(Math.max(...values) / 1e9).toFixed(3)}` : "";
+  process.stdout.write(`${(m / 1e9).toFixed(3)} G  ${kind.dist}  ${kind.what}${change}${spread}\n`);
 }
