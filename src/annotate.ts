@@ -20,7 +20,7 @@ import type { LineBatch } from "./vcf/lines.js";
 import { regionSet } from "./vcf/prefilter.js";
 import { openVcf } from "./vcf/reader.js";
 import { createRecordParser } from "./vcf/records.js";
-import { type ScanStats, scanBatches } from "./vcf/scan.js";
+import { afterEachBatch, type ScanStats, scanBatches } from "./vcf/scan.js";
 
 /** What a run learned besides its findings (becomes the report's header fields). */
 interface RunContext {
@@ -260,16 +260,7 @@ async function* run(
     },
     onVariant,
   );
-  try {
-    for await (const _ of scan) {
-      yield* found;
-      found.length = 0;
-    }
-  } catch (error) {
-    // What the batch found before a record failed is still handed on, then the error.
-    yield* found;
-    throw error;
-  }
+  yield* afterEachBatch(scan, found);
 }
 
 /**

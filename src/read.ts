@@ -13,7 +13,7 @@ import { type Filehandle, type IndexSource, toSource, type VcfInput, type VcfSou
 import type { AsciiDecoder } from "./vcf/lines.js";
 import { openVcf } from "./vcf/reader.js";
 import { createRecordParser } from "./vcf/records.js";
-import { type ScanStats, scanBatches } from "./vcf/scan.js";
+import { afterEachBatch, type ScanStats, scanBatches } from "./vcf/scan.js";
 
 /** Turns the caller's input into a source; the Node build swaps in one that knows paths. */
 export type SourceResolver = (input: unknown, name?: string) => VcfSource;
@@ -109,16 +109,7 @@ export async function* readVariantsWith(input: unknown, options: ReadOptions | u
       found.push(enriched);
     },
   );
-  try {
-    for await (const _ of scan) {
-      yield* found;
-      found.length = 0;
-    }
-  } catch (error) {
-    // The variants read before a record failed are still handed on, then the error.
-    yield* found;
-    throw error;
-  }
+  yield* afterEachBatch(scan, found);
 }
 
 /** Result of `validate`: what a full parse of every record found. */

@@ -4,6 +4,7 @@
  * cannot be read becomes a line in `problems`, never an exception.
  */
 import type { ClinVar, Consequence, PopulationAf } from "../model.js";
+import { splitOn } from "../split.js";
 import { ANN_DEFAULT_FIELDS, readAnn, readEff, readSnpEffFormat } from "./ann.js";
 import { readAnnovar, unescapeAnnovar } from "./annovar.js";
 import { BCSQ_DEFAULT_FIELDS, readBcsq } from "./bcsq.js";
@@ -87,20 +88,20 @@ export function readAnnotationLayout(infoDefs: ReadonlyMap<string, InfoDefinitio
 
 type Pair = readonly [key: string, value: string | undefined];
 
-function splitInfo(rawInfo: string, problems: string[]): Pair[] {
+/** Calls `each` with every INFO entry's key and value (undefined for a bare key), in order. */
+function eachInfoEntry(rawInfo: string, problems: string[], each: (key: string, value: string | undefined) => void): void {
   const text = rawInfo.trim();
-  if (text === "" || text === ".") return [];
-  const parts = text.split(";");
+  if (text === "" || text === ".") return;
+  const parts = splitOn(text, ";");
   if (parts.length > MAX_PAIRS) problems.push(`INFO has ${parts.length} entries; read the first ${MAX_PAIRS}`);
-  const pairs: Pair[] = [];
   const count = Math.min(parts.length, MAX_PAIRS);
   for (let i = 0; i < count; i++) {
     const part = parts[i]!;
     if (part === "") continue;
     const eq = part.indexOf("=");
-    pairs.push(eq < 0 ? [part, undefined] : [part.slice(0, eq), part.slice(eq + 1)]);
+    if (eq < 0) each(part, undefined);
+    else each(part.slice(0, eq), part.slice(eq + 1));
   }
-  return pairs;
 }
 
 /**
@@ -116,26 +117,11 @@ function viewForAlt(rawInfo: string, altCount: number, altIndex: number, problem
   // Without ANNOVAR blocks (nearly every file) the view is the INFO entries themselves, read
   // straight into the Map: no [key, value] pair per entry (every panel record comes here).
   if (!rawInfo.includes("ANNOVAR_DATE")) {
-    const text = rawInfo.trim();
-    if (text === "" || text === ".") return view;
-    let from = 0;
-    for (let part = 0; from <= text.length; part++) {
-      if (part === MAX_PAIRS) {
-        problems.push(`INFO has ${text.split(";").length} entries; read the first ${MAX_PAIRS}`);
-        break;
-      }
-      let semi = text.indexOf(";", from);
-      if (semi === -1) semi = text.length;
-      if (semi > from) {
-        const eq = text.indexOf("=", from);
-        if (eq === -1 || eq > semi) add(text.slice(from, semi), undefined);
-        else add(text.slice(from, eq), text.slice(eq + 1, semi));
-      }
-      from = semi + 1;
-    }
+    eachInfoEntry(rawInfo, problems, add);
     return view;
   }
-  const pairs = splitInfo(rawInfo, problems);
+  const pairs: Pair[] = [];
+  eachInfoEntry(rawInfo, problems, (key, value) => pairs.push([key, value]));
   const blocks: Pair[][] = [];
   const shared: Pair[] = [];
   let current: Pair[] | undefined;

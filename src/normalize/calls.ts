@@ -3,7 +3,9 @@
  * with the FORMAT field it came from. Callers disagree on how they store allele counts,
  * so each known convention is tried in a fixed order (documented in docs/input.md).
  */
+
 import type { Mutable, SampleCall, Zygosity } from "../model.js";
+import { splitOn } from "../split.js";
 
 /** FORMAT values of one sample by FORMAT key (a Map, or a view over the split column). */
 export interface SampleFields {
@@ -35,18 +37,7 @@ function numberOf(v: string): number | undefined {
 
 function numbers(text: string | undefined): (number | undefined)[] | undefined {
   if (text === undefined || text === "" || text === ".") return undefined;
-  // Walked in place (AD, DP, AF… of every sample of every panel record): no split array.
-  const out: (number | undefined)[] = [];
-  let from = 0;
-  for (;;) {
-    const comma = text.indexOf(",", from);
-    if (comma === -1) {
-      out.push(numberOf(from === 0 ? text : text.slice(from)));
-      return out;
-    }
-    out.push(numberOf(text.slice(from, comma)));
-    from = comma + 1;
-  }
+  return splitOn(text, ",").map(numberOf);
 }
 
 function num(text: string | undefined): number | undefined {

@@ -220,12 +220,13 @@ export function readVep(
     if (fieldCount !== fields.length) problems.push(`CSQ entry ${n + 1} has ${fieldCount} fields, header declares ${fields.length}`);
     if (!single) {
       const alleleNum = field(entry, fieldCount, columns.alleleNum, escaped);
-      const owner =
-        alleleNum !== undefined && /^\d+$/.test(alleleNum)
-          ? Number(alleleNum)
-          : alts.length === 1
-            ? 1
-            : matchVepAlleleIn(field(entry, fieldCount, columns.allele, escaped) ?? "", (forms ??= vepAlleleForms(ref, alts)));
+      let owner: number;
+      if (alleleNum !== undefined && /^\d+$/.test(alleleNum)) owner = Number(alleleNum);
+      else if (alts.length === 1) owner = 1;
+      else {
+        forms ??= vepAlleleForms(ref, alts);
+        owner = matchVepAlleleIn(field(entry, fieldCount, columns.allele, escaped) ?? "", forms);
+      }
       if (owner === 0)
         problems.push(
           `CSQ entry ${n + 1}: Allele ${JSON.stringify(field(entry, fieldCount, columns.allele, escaped) ?? "")} matches no single ALT`,

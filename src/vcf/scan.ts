@@ -136,8 +136,6 @@ export async function* scanBatches(
         // window. Index reads come back sorted per region, so this runs there too and both
         // strategies report the same duplicates (keys carry the contig, so a new contig needs
         // no reset of its own).
-        // Trimming can move a position a little backwards, so only a jump of over 1 kb either
-        // way (a new contig, or far along this one) starts a new window.
         if (near.seen(variant.pos, variant.key)) spec("order.duplicate", lineNo, "ALT", `duplicate variant ${variant.key}`);
         // Trimming and END/SVLEN give the true extent; test again now that it is known.
         if (filter && !filter.overlaps(variant.chrom, variant.pos, variant.end)) continue;
@@ -150,12 +148,29 @@ export async function* scanBatches(
 }
 
 /**
+ * Yields what `found` holds after each batch of `scan` (emptying it as it goes), and, when the
+ * scan throws, what it holds then before rethrowing: what came before a failing record is not
+ * lost. `found` is what the scan's `onVariant` fills.
+ */
+export async function* afterEachBatch<T>(scan: AsyncIterable<void>, found: T[]): AsyncGenerator<T> {
+  try {
+    for await (const _ of scan) {
+      yield* found;
+      found.length = 0;
+    }
+  } catch (error) {
+    yield* found;
+    throw error;
+  }
+}
+
+/**
  * Keys of the variants in the current 1 kb window, with their trimmed positions: a duplicate
  * has the same key, so the same position, and only keys there are compared. Two arrays reset
  * by length and searched from the end: a Map here was cleared every few variants on a
  * panel-dense file, and each clear and regrowth went through V8's runtime (~5,000 instructions
- * a variant, by callgrind). A window holds at most one entry per variant within 1 kb, so the
- * search stays short even in a file with a variant at every base.
+ * a variant, by callgrind). A window holds the variants of 1 kb: a search is a few comparisons
+ * in real files and about a thousand with a variant at every base.
  */
 class DuplicateWindow {
   readonly #positions: number[] = [];
