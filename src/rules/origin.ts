@@ -86,23 +86,24 @@ function decide(input: OriginInput, notes: string[] | undefined): OriginCall {
       if (present.length > 0) {
         const range = present.map(formatBand).join(" or ");
         if (present.some((b) => inBand(normalCall.vaf as number, b))) {
-          say(notes, `${text} is in the germline range ${range}`);
+          say(notes, notes && `${text} is in the germline range ${range}`);
           return "germline";
         }
         say(
           notes,
-          `${text} is outside the germline range ${range}; a few alt reads in the normal are expected when tumour cells contaminate it`,
+          notes &&
+            `${text} is outside the germline range ${range}; a few alt reads in the normal are expected when tumour cells contaminate it`,
         );
         return "somatic";
       }
     } else if (normalCall.zygosity && CARRIES.has(normalCall.zygosity)) {
-      say(notes, `${who} genotype ${normalCall.genotype ?? normalCall.zygosity} carries the allele (no VAF)`);
+      say(notes, notes && `${who} genotype ${normalCall.genotype ?? normalCall.zygosity} carries the allele (no VAF)`);
       return "germline";
     } else if (normalCall.zygosity === "hom-ref") {
-      say(notes, `${who} genotype ${normalCall.genotype ?? "hom-ref"} lacks the allele`);
+      say(notes, notes && `${who} genotype ${normalCall.genotype ?? "hom-ref"} lacks the allele`);
       return "somatic";
     } else {
-      say(notes, `${who} has no genotype or VAF for this allele`);
+      say(notes, notes && `${who} has no genotype or VAF for this allele`);
     }
   }
 
