@@ -152,3 +152,32 @@ describe("strict and lenient", () => {
     ]);
   });
 });
+
+describe("a pile-up of records at one position", () => {
+  // 300 different insertions at one position: past 256 the duplicate window keeps its keys in a
+  // Set (a linear search there made this quadratic). Duplicates must still be found after the
+  // switch, and distinct records must not be taken for duplicates.
+  const bases = "ACGT";
+  const insertion = (i: number) => {
+    let alt = "G";
+    for (let k = 0, x = i; k < 5; k++, x = Math.floor(x / 4)) alt += bases[x % 4];
+    return alt;
+  };
+  const records = Array.from({ length: 300 }, (_, i) => `chr5\t1295113\t.\tG\t${insertion(i)}\t.\tPASS\t.\tGT\t0/1`);
+  const duplicates = (warnings: readonly Warning[]) => warnings.filter((w) => w.message.includes("duplicate variant"));
+
+  it("finds a duplicate of an early record that comes after the switch", async () => {
+    const text = vcfText([...records, records[3]!]);
+    const result = await validate({ text, name: "pileup.vcf" }, { strict: false });
+    const found = duplicates(result.warnings);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain(`duplicate variant chr5:1295113:G:${insertion(3)}`);
+    expect(found[0]!.location?.line).toBe(text.split("\n").length - 1);
+  });
+
+  it("takes none of 300 different records for duplicates", async () => {
+    const result = await validate({ text: vcfText(records), name: "pileup.vcf" }, { strict: false });
+    expect(duplicates(result.warnings)).toEqual([]);
+    expect(result.variants).toBe(300);
+  });
+});
