@@ -328,18 +328,8 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
       }
       // Type=String values can only fail the count below: skip the per-value pass for them.
       if (def.type !== "String" || key === "CIGAR" || nonNegative) {
-        // The values are walked in place unless already split for building: most are one number.
-        let from = eq + 1;
-        for (let v = 0; ; v++) {
-          let value: string;
-          let comma = -1;
-          if (values) {
-            if (v === values.length) break;
-            value = values[v]!;
-          } else {
-            comma = pair.indexOf(",", from);
-            value = pair.slice(from, comma === -1 ? pair.length : comma);
-          }
+        values ??= splitOn(pair.slice(eq + 1), ",");
+        for (const value of values) {
           const problem = checkTypedValue(def.type, value);
           if (problem?.error) throw fail(`INFO.${key}`, problem.error);
           if (problem?.warning) spec(`INFO.${key}.type`, `INFO.${key}`, problem.warning);
@@ -348,10 +338,6 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
           if (key === "CIGAR") {
             const cigar = checkCigar(value);
             if (cigar) spec(`INFO.${key}.cigar`, `INFO.${key}`, cigar);
-          }
-          if (!values) {
-            if (comma === -1) break;
-            from = comma + 1;
           }
         }
       }
