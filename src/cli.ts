@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { main } from "./cli/main.js";
+import { capYoungGeneration } from "./cli/young-generation.js";
+
+capYoungGeneration();
 
 main(process.argv.slice(2)).then(
   (code) => {

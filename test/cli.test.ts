@@ -2,8 +2,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { annotate } from "../src/node.js";
+import { jsonChunks, ndjsonChunks, tsvChunks } from "../src/report/emit.js";
 import { ReportSchema } from "../src/report/schema.js";
-import { fixture, runCli, tempDir } from "./helpers.js";
+import { fixture, runCli, tempDir, vcfText } from "./helpers.js";
 
 beforeAll(() => {
   if (process.env.MARROWSCOPE_BUILD_ERROR) throw new Error(`build failed:\n${process.env.MARROWSCOPE_BUILD_ERROR}`);
@@ -223,5 +225,40 @@ describe("--min-vaf", () => {
     const r = JSON.parse((await runCli(["annotate", DEMO, "--min-vaf", "0.1"])).stdout);
     expect(r.samples[0].findings.map((f: { gene: { symbol: string } }) => f.gene.symbol).sort()).toEqual(["DNMT3A", "TERT"]);
     expect((await runCli(["annotate", DEMO, "--min-vaf", "2"])).code).toBe(2);
+  });
+});
+
+describe("a report larger than one write batch (1 MiB)", () => {
+  // 2,000 DNMT3A stop-gains (most become findings): a report of several MB, written in several batches through one reused
+  // buffer. A batch written before the last one finished, or a buffer refilled too early,
+  // would show here as bytes that differ from the library's own rendering.
+  const CSQ =
+    '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: Allele|Consequence|IMPACT|SYMBOL|Gene|Feature|BIOTYPE|HGVSc|HGVSp|CANONICAL|MANE_SELECT|HGNC_ID|gnomADe_AF|CLIN_SIG">';
+  const records = Array.from(
+    { length: 2000 },
+    (_, i) =>
+      `chr2\t${25240000 + i * 7}\t.\tC\tT\t60\tPASS\tCSQ=T|stop_gained|HIGH|DNMT3A|ENSG00000119772|ENST00000321117.10|protein_coding|ENST00000321117.10:c.${100 + i}C>T|p.Arg${40 + i}Ter|YES|NM_022552.5|HGNC:2978||\tGT:AD:DP\t0/1:${60 + (i % 40)},${10 + (i % 30)}:${70 + (i % 40) + (i % 30)}`,
+  );
+
+  it("is written whole and byte-identical, to a file and to stdout, in every format", async () => {
+    const dir = tempDir();
+    const vcf = join(dir, "large.vcf");
+    writeFileSync(vcf, vcfText(records, { meta: [CSQ] }));
+    const report = await annotate(vcf);
+    expect(report.samples[0]!.findings.length).toBeGreaterThan(1000);
+    const expected = { json: jsonChunks(report), ndjson: ndjsonChunks(report), tsv: tsvChunks(report) };
+    for (const [format, chunks] of Object.entries(expected)) {
+      const text = [...chunks].join("");
+      if (format === "json") expect(text.length).toBeGreaterThan(3 * 1024 * 1024);
+      const out = join(dir, `report.${format}`);
+      const [toFile, toStdout] = await Promise.all([
+        runCli(["annotate", vcf, "-f", format, "-o", out, "-q"]),
+        runCli(["annotate", vcf, "-f", format, "-q"]),
+      ]);
+      expect(toFile.code).toBe(0);
+      expect(readFileSync(out, "utf8") === text).toBe(true);
+      expect(toStdout.code).toBe(0);
+      expect(toStdout.stdout === text).toBe(true);
+    }
   });
 });

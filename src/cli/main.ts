@@ -120,16 +120,16 @@ async function emit(chunks: readonly string[] | Generator<string>, output: strin
     write = (data) => new Promise<void>((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
   }
   // Pieces are encoded straight into a buffer: joining them into strings first cost ~4x more
-  // (measured: 0.4 s against 0.09 s for a 50 MB report). A fresh buffer per write, since a
-  // stream may still hold the last one.
-  let buffer = Buffer.allocUnsafe(WRITE_BATCH);
+  // (measured: 0.4 s against 0.09 s for a 50 MB report). One buffer for every write: each write
+  // is awaited to completion, so nothing holds it when it is refilled. (A fresh 1 MiB buffer per
+  // write left ~50 dead buffers on a 50 MB report, freed only at the next full collection.)
+  const buffer = Buffer.allocUnsafe(WRITE_BATCH);
   let used = 0;
   for (const chunk of chunks) {
     // A UTF-16 unit is at most 3 UTF-8 bytes.
     if (chunk.length * 3 > buffer.length - used) {
       if (used > 0) {
         await write(buffer.subarray(0, used));
-        buffer = Buffer.allocUnsafe(WRITE_BATCH);
         used = 0;
       }
       if (chunk.length * 3 > buffer.length) {
