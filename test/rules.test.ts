@@ -4,6 +4,7 @@ import { enginePanelJson } from "../fixtures/cases/engine-panel.js";
 import type { Hit, SampleCall } from "../src/model.js";
 import { loadPanel, type Panel } from "../src/panel/index.js";
 import { FindingSchema } from "../src/report/schema.js";
+import { subjectOf } from "../src/rules/apply.js";
 import {
   applyRules,
   clinvarClassification,
@@ -279,5 +280,48 @@ describe("ClinVar vocabulary and HGVS", () => {
     expect(normalizeHgvsp("p.(Arg882His)")).toBe("p.R882H");
     expect(normalizeHgvsp("p.Glu7Ter")).toBe("p.E7*");
     expect(normalizeHgvsp("p.Ala500fs")).toBe("p.A500fs");
+  });
+});
+
+describe("the Subject a Finding remembers (read back by the two-hit pass)", () => {
+  it("gives back what the Finding cannot say: extent, kind, hotspots, assembly, hemizygosity, the unrounded VAF", () => {
+    // Male, hom-alt on chrX: the Finding's call says hom-alt, the rules counted a hemizygous allele.
+    const dkc1 = makeHit({ ...DKC1, pos: 154770000, ref: "G", alt: "T", terms: ["frameshift_variant"], hotspots: ["X1"] });
+    const call = { ...makeCall("S", "1/1", 0.99), vaf: 0.987654321 };
+    const f = finding(dkc1, call, ctx({ sex: "male" }));
+    expect(f.call.vaf).toBe(0.9877);
+    expect(f.call.zygosity).toBe("hom-alt");
+    const subject = subjectOf(f);
+    expect(subject).toMatchObject({
+      gene: { symbol: "DKC1" },
+      chrom: "chrX",
+      pos: 154770000,
+      end: 154770000,
+      ref: "G",
+      alt: "T",
+      kind: "snv",
+      hotspots: ["X1"],
+      assembly: "GRCh38",
+      zygosity: "hemi",
+      origin: f.origin.call,
+      ids: [],
+    });
+    expect(subject?.call.vaf).toBe(0.987654321);
+    // The rest is the Finding's own parts, not copies of them.
+    expect(subject?.consequence).toBe(f.consequence);
+  });
+
+  it("a structural variant keeps its END and SVTYPE, which a Finding does not carry", () => {
+    const sv = makeHit({ ...TERC, pos: 169760000, end: 169770000, ref: "N", alt: "<DEL>", kind: "sv", info: { SVTYPE: "DEL" } });
+    const f = finding(sv, makeCall("S", "0/1", 0.5));
+    expect(f.ruleIds).toEqual(["TERC.DELETION"]);
+    expect(subjectOf(f)).toMatchObject({ pos: 169760000, end: 169770000, kind: "sv", svType: "DEL" });
+  });
+
+  it("is not there on a copy (JSON, spread), which the two-hit pass rebuilds from the Finding alone", () => {
+    const f = finding(tertStop(), makeCall("S", "0/1", 0.5));
+    expect(subjectOf(f)).toBeDefined();
+    expect(subjectOf({ ...f })).toBeUndefined();
+    expect(subjectOf(JSON.parse(JSON.stringify(f)))).toBeUndefined();
   });
 });

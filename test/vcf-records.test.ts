@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Variant } from "../src/model.js";
 import { readVariants } from "../src/node.js";
+import { intern, keep, own } from "../src/own.js";
 import { splitOn } from "../src/split.js";
 import { parseHeader } from "../src/vcf/header.js";
 import { createRecordParser } from "../src/vcf/records.js";
@@ -133,5 +134,34 @@ describe("splitOn", () => {
     // Pieces of 13+ characters (V8 slices) and a tab separator, as record columns are cut.
     const line = "chr2\t25235960\t.\tG\tA\t.\tPASS\tCSQ=A|stop_gained|HIGH|DNMT3A\tGT\t0/1";
     expect(splitOn(line, "\t")).toEqual(line.split("\t"));
+  });
+});
+
+describe("own, keep and intern (copies a Finding keeps)", () => {
+  const line = "chr2\t25235960\t.\tG\tA\t.\tPASS\tCSQ=A|stop_gained|HIGH|DNMT3A|ENST00000321117.10:c.2645G>A\tGT\t0/1";
+  const cases = [
+    "",
+    "PASS",
+    "stop_gained",
+    line.slice(40, 90),
+    line,
+    "x".repeat(100_000),
+    "caf\u00e9 \u2028 \ud83e\uddec",
+    "lone \ud800 surrogate",
+    '"quoted" \\ back\tslash\n',
+  ];
+
+  it("give back the same text, whatever it holds", () => {
+    for (const text of cases) {
+      expect(own(text)).toBe(text);
+      expect(keep(text)).toBe(text);
+      expect(intern(text)).toBe(text);
+      expect(intern(`${text}`)).toBe(text);
+    }
+  });
+
+  it("intern stays correct past its bound (it starts over, never answers with another string)", () => {
+    for (let i = 0; i < 10_000; i++) expect(intern(`value-${i}-${"y".repeat(i % 20)}`)).toBe(`value-${i}-${"y".repeat(i % 20)}`);
+    expect(intern("stop_gained")).toBe("stop_gained");
   });
 });

@@ -8,7 +8,7 @@ import type { Assembly, Hit, Mutable, SampleCall, Variant } from "../model.js";
 import { carriesAllele } from "../normalize/calls.js";
 import { canonicalChrom } from "../normalize/contigs.js";
 import { variantClass } from "../normalize/variant-class.js";
-import { own } from "../own.js";
+import { intern, keep } from "../own.js";
 import type { Panel, PanelGene } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
 import { classify } from "./classify.js";
@@ -35,17 +35,70 @@ export interface RuleContext {
  * gene's full allele count: a non-enumerable property, so JSON, spreads, structured clones and
  * schema parses never see it (a clone falls back to `subjectFromFinding`). A WeakMap did the
  * same at ~1 µs a finding, and its ephemeron table was walked by every young-generation GC.
+ *
+ * Only what the Finding cannot say itself is kept; the rest of the Subject is read back off the
+ * Finding (its variant, consequence, frequency and ClinVar parts are the very objects the
+ * Subject held). The whole Subject, and the SampleCall it held, were ~400 bytes a finding: 9 of
+ * the ~60 MB of findings on the panel-dense bench case.
  */
-const SUBJECT = Symbol("marrowscope.subject");
+const FACTS = Symbol("marrowscope.subject");
+
+interface SubjectFacts {
+  readonly gene: PanelGene;
+  readonly end: number;
+  readonly kind: Subject["kind"];
+  readonly svType: string | undefined;
+  readonly hotspots: readonly string[];
+  readonly assembly: Subject["assembly"];
+  readonly zygosity: Subject["zygosity"];
+  /** The call's VAF unrounded (a Finding's is rounded to 4 places; VAF bands test this one). */
+  readonly vaf: number | undefined;
+  readonly origin: Subject["origin"];
+}
 
 /** @internal The Subject a Finding was built from, if this module built it. */
 export function subjectOf(finding: Finding): Subject | undefined {
-  return (finding as { [SUBJECT]?: Subject })[SUBJECT];
+  const facts = (finding as { [FACTS]?: SubjectFacts })[FACTS];
+  if (!facts) return undefined;
+  const { variant, call } = finding;
+  return {
+    gene: facts.gene,
+    chrom: variant.chrom,
+    pos: variant.pos,
+    end: facts.end,
+    ref: variant.ref,
+    alt: variant.alt,
+    kind: facts.kind,
+    svType: facts.svType,
+    ids: variant.id ?? NO_IDS,
+    consequence: finding.consequence,
+    hotspots: facts.hotspots,
+    assembly: facts.assembly,
+    call: call.vaf === facts.vaf ? call : { ...call, vaf: facts.vaf },
+    zygosity: facts.zygosity,
+    origin: facts.origin,
+    populationAf: finding.populationAf,
+    clinvar: finding.clinvar,
+  };
 }
 
-/** @internal Remember the Subject behind a Finding (used by the second pass too). */
+/**
+ * @internal Remember the Subject behind a Finding (used by the second pass too). The Finding
+ * must carry the Subject's own variant, consequence, frequency and ClinVar parts.
+ */
 export function remember(finding: Finding, subject: Subject): Finding {
-  Object.defineProperty(finding, SUBJECT, { value: subject, writable: true, configurable: true });
+  const facts: SubjectFacts = {
+    gene: subject.gene,
+    end: subject.end,
+    kind: subject.kind,
+    svType: subject.svType,
+    hotspots: subject.hotspots,
+    assembly: subject.assembly,
+    zygosity: subject.zygosity,
+    vaf: subject.call.vaf,
+    origin: subject.origin,
+  };
+  Object.defineProperty(finding, FACTS, { value: facts, writable: true, configurable: true });
   return finding;
 }
 
@@ -71,7 +124,7 @@ export function panelGene(panel: Panel, symbol: string): PanelGene | undefined {
  */
 function findingCall(call: SampleCall): Finding["call"] {
   const out: Mutable<Finding["call"]> = {};
-  if (call.genotype !== undefined) out.genotype = own(call.genotype);
+  if (call.genotype !== undefined) out.genotype = intern(call.genotype);
   if (call.zygosity !== undefined) out.zygosity = call.zygosity;
   if (call.vaf !== undefined) out.vaf = round4(call.vaf);
   if (call.vafSource !== undefined) out.vafSource = call.vafSource;
@@ -86,7 +139,6 @@ interface OwnedParts {
   readonly consequence: Finding["consequence"];
   readonly populationAf: Finding["populationAf"];
   readonly clinvar: Finding["clinvar"];
-  readonly ids: readonly string[];
 }
 
 // The parts of a Finding that depend on the hit alone, made once per hit and shared (frozen) by
@@ -106,32 +158,32 @@ function ownedParts(hit: Hit): OwnedParts {
   const c = hit.consequence;
   const consequence: Finding["consequence"] = c
     ? Object.freeze({
-        terms: Object.freeze(c.terms.map(own)) as string[],
-        ...(c.impact ? { impact: c.impact } : {}),
-        ...(c.transcript ? { transcript: own(c.transcript) } : {}),
-        ...(c.hgvsc ? { hgvsc: own(c.hgvsc) } : {}),
-        ...(c.hgvsp ? { hgvsp: own(c.hgvsp) } : {}),
+        terms: Object.freeze(c.terms.map(intern)) as string[],
+        ...(c.impact ? { impact: intern(c.impact) as typeof c.impact } : {}),
+        ...(c.transcript ? { transcript: intern(c.transcript) } : {}),
+        ...(c.hgvsc ? { hgvsc: keep(c.hgvsc) } : {}),
+        ...(c.hgvsp ? { hgvsp: keep(c.hgvsp) } : {}),
         source: c.source,
       })
     : undefined;
   const populationAf = variant.populationAf
-    ? Object.freeze({ value: variant.populationAf.value, source: own(variant.populationAf.source) })
+    ? Object.freeze({ value: variant.populationAf.value, source: intern(variant.populationAf.source) })
     : undefined;
   const clinvar = variant.clinvar
     ? Object.freeze({
-        significance: own(variant.clinvar.significance),
-        ...(variant.clinvar.reviewStatus !== undefined ? { reviewStatus: own(variant.clinvar.reviewStatus) } : {}),
+        significance: intern(variant.clinvar.significance),
+        ...(variant.clinvar.reviewStatus !== undefined ? { reviewStatus: intern(variant.clinvar.reviewStatus) } : {}),
       })
     : undefined;
-  const ids = variant.id && variant.id.length > 0 ? (Object.freeze(variant.id.map(own)) as string[]) : undefined;
+  const ids = variant.id && variant.id.length > 0 ? (Object.freeze(variant.id.map(keep)) as string[]) : undefined;
   const seen: Finding["variant"] = Object.freeze({
-    chrom: own(variant.chrom),
+    chrom: intern(variant.chrom),
     pos: variant.pos,
-    ref: own(variant.ref),
-    alt: own(variant.alt),
+    ref: keep(variant.ref),
+    alt: keep(variant.alt),
     ...(ids ? { id: ids } : {}),
-    filter: Object.freeze(variant.filter.map(own)) as string[],
-    key: own(variant.key),
+    filter: Object.freeze(variant.filter.map(intern)) as string[],
+    key: keep(variant.key),
   });
   const parts: OwnedParts = {
     variant: seen,
@@ -139,7 +191,6 @@ function ownedParts(hit: Hit): OwnedParts {
     consequence,
     populationAf,
     clinvar,
-    ids: ids ?? NO_IDS,
   };
   lastHit = hit;
   lastParts = parts;
@@ -204,7 +255,7 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
   if (matched.length === 0) return undefined;
   const origin = inferOrigin(originInput);
 
-  const { consequence, populationAf, clinvar, variant: seen, variantClass, ids } = ownedParts(hit);
+  const { consequence, populationAf, clinvar, variant: seen, variantClass } = ownedParts(hit);
   // Built once, with its verdict (a placeholder Finding rebuilt by withVerdict was a second
   // 16-member object per finding).
   const verdict = classify(panel, subject, matched);
@@ -226,19 +277,7 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
     ruleIds: verdict.ruleIds,
     source: { file: variant.source.file, line: variant.source.line },
   };
-  const kept: Subject = {
-    ...subject,
-    // `own` copies only strings of 13 or more characters (shorter ones are never views).
-    call: call.genotype === undefined || call.genotype.length < 13 ? call : { ...call, genotype: own(call.genotype) },
-    chrom: seen.chrom,
-    ref: seen.ref,
-    alt: seen.alt,
-    ids,
-    consequence,
-    populationAf,
-    clinvar,
-  };
-  return remember(finding, kept);
+  return remember(finding, subject);
 }
 
 /** The allele-only class of a (trimmed) variant: SNV/MNV/indel, frame by length, SV. */
