@@ -36,3 +36,26 @@ export function intern(text: string): string {
   interned.set(copy, copy);
   return copy;
 }
+
+const internedLists = new Map<string, readonly string[]>();
+
+/**
+ * One shared, frozen copy of a short list from a small vocabulary (a FILTER column, a
+ * consequence's SO terms): each Finding had its own array of each (~55 bytes apiece).
+ */
+export function internList(list: readonly string[]): readonly string[] {
+  const key = list.length === 1 ? list[0]! : list.join("\u0000");
+  const known = internedLists.get(key);
+  // Compared in full: a hostile file's values may hold the separator.
+  if (known !== undefined && sameList(known, list)) return known;
+  if (internedLists.size >= INTERNED_LIMIT) internedLists.clear();
+  const copy = Object.freeze(list.map(intern));
+  internedLists.set(intern(key), copy);
+  return copy;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Variant } from "../src/model.js";
 import { readVariants } from "../src/node.js";
-import { intern, keep, own } from "../src/own.js";
+import { intern, internList, keep, own } from "../src/own.js";
 import { splitOn } from "../src/split.js";
 import { parseHeader } from "../src/vcf/header.js";
 import { createRecordParser } from "../src/vcf/records.js";
@@ -163,5 +163,17 @@ describe("own, keep and intern (copies a Finding keeps)", () => {
   it("intern stays correct past its bound (it starts over, never answers with another string)", () => {
     for (let i = 0; i < 10_000; i++) expect(intern(`value-${i}-${"y".repeat(i % 20)}`)).toBe(`value-${i}-${"y".repeat(i % 20)}`);
     expect(intern("stop_gained")).toBe("stop_gained");
+  });
+});
+
+describe("internList", () => {
+  it("gives back an equal, frozen list, never one that only shares its joined text", () => {
+    for (const list of [[], ["PASS"], ["q10", "s50"], ["a\u0000b", "c"], ["a", "b\u0000c"], ["a", "b", "c"]]) {
+      const shared = internList(list);
+      expect(shared).toEqual(list);
+      expect(Object.isFrozen(shared)).toBe(true);
+    }
+    expect(internList(["a\u0000b", "c"])).toEqual(["a\u0000b", "c"]);
+    expect(internList(["a", "b\u0000c"])).toEqual(["a", "b\u0000c"]);
   });
 });

@@ -8,7 +8,7 @@ import type { Assembly, Hit, Mutable, SampleCall, Variant } from "../model.js";
 import { carriesAllele } from "../normalize/calls.js";
 import { canonicalChrom } from "../normalize/contigs.js";
 import { variantClass } from "../normalize/variant-class.js";
-import { intern, keep } from "../own.js";
+import { intern, internList, keep } from "../own.js";
 import type { Panel, PanelGene } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
 import { classify } from "./classify.js";
@@ -158,7 +158,7 @@ function ownedParts(hit: Hit): OwnedParts {
   const c = hit.consequence;
   const consequence: Finding["consequence"] = c
     ? Object.freeze({
-        terms: Object.freeze(c.terms.map(intern)) as string[],
+        terms: internList(c.terms) as string[],
         ...(c.impact ? { impact: intern(c.impact) as typeof c.impact } : {}),
         ...(c.transcript ? { transcript: intern(c.transcript) } : {}),
         ...(c.hgvsc ? { hgvsc: keep(c.hgvsc) } : {}),
@@ -182,12 +182,12 @@ function ownedParts(hit: Hit): OwnedParts {
     ref: keep(variant.ref),
     alt: keep(variant.alt),
     ...(ids ? { id: ids } : {}),
-    filter: Object.freeze(variant.filter.map(intern)) as string[],
+    filter: internList(variant.filter) as string[],
     key: keep(variant.key),
   });
   const parts: OwnedParts = {
     variant: seen,
-    variantClass: Object.freeze(classOf(variant)),
+    variantClass: classOf(variant),
     consequence,
     populationAf,
     clinvar,
@@ -282,7 +282,26 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
 
 /** The allele-only class of a (trimmed) variant: SNV/MNV/indel, frame by length, SV. */
 function classOf(variant: Variant): NonNullable<Finding["variantClass"]> {
-  if (variant.kind === "sv" || variant.kind === "breakend") return { kind: variant.kind, lengthChange: 0 };
+  if (variant.kind === "sv" || variant.kind === "breakend") return sharedClass(variant.kind, 0, undefined);
   const { kind, lengthChange, frameshift } = variantClass(variant.ref, variant.alt);
-  return frameshift === undefined ? { kind, lengthChange } : { kind, lengthChange, frameshift };
+  return sharedClass(kind, lengthChange, frameshift);
+}
+
+/** Variant classes are few (most are `{ kind: "snv", lengthChange: 0 }`): one frozen copy of each. */
+const classes = new Map<string, NonNullable<Finding["variantClass"]>>();
+
+function sharedClass(
+  kind: NonNullable<Finding["variantClass"]>["kind"],
+  lengthChange: number,
+  frameshift: boolean | undefined,
+): NonNullable<Finding["variantClass"]> {
+  const key = `${kind}:${lengthChange}:${frameshift}`;
+  let found = classes.get(key);
+  if (!found) {
+    found = Object.freeze(frameshift === undefined ? { kind, lengthChange } : { kind, lengthChange, frameshift });
+    // Bounded: length changes come from the file.
+    if (classes.size >= 4096) classes.clear();
+    classes.set(key, found);
+  }
+  return found;
 }
