@@ -19,25 +19,40 @@ export function keep(text: string): string {
   return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }
 
-/** Strings `intern` holds at most before starting over (its input comes from the file). */
+/**
+ * A Map that starts over when it reaches `limit` entries: the caches of values read from a file
+ * (which may vary them on every line) must not grow with the file.
+ */
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.size >= this.limit && !this.has(key)) this.clear();
+    return super.set(key, value);
+  }
+}
+
+/** Strings (and lists) the intern caches hold at most before starting over. */
 const INTERNED_LIMIT = 4096;
-const interned = new Map<string, string>();
+const interned = new BoundedMap<string, string>(INTERNED_LIMIT);
 
 /**
  * One shared copy of a string drawn from a small vocabulary (SO terms, impacts, contigs, FILTER
  * values, frequency fields, transcripts, genotypes): each Finding had its own copy of each,
- * ~150 bytes a finding. Bounded, since a file may vary them on every line.
+ * ~150 bytes a finding.
  */
 export function intern(text: string): string {
   const known = interned.get(text);
   if (known !== undefined) return known;
-  if (interned.size >= INTERNED_LIMIT) interned.clear();
+  // Keyed by the copy: `text` may be a view into its whole record line.
   const copy = keep(text);
   interned.set(copy, copy);
   return copy;
 }
 
-const internedLists = new Map<string, readonly string[]>();
+const internedLists = new BoundedMap<string, readonly string[]>(INTERNED_LIMIT);
 
 /**
  * One shared, frozen copy of a short list from a small vocabulary (a FILTER column, a
@@ -48,9 +63,8 @@ export function internList(list: readonly string[]): readonly string[] {
   const known = internedLists.get(key);
   // Compared in full: a hostile file's values may hold the separator.
   if (known !== undefined && sameList(known, list)) return known;
-  if (internedLists.size >= INTERNED_LIMIT) internedLists.clear();
   const copy = Object.freeze(list.map(intern));
-  internedLists.set(intern(key), copy);
+  internedLists.set(keep(key), copy);
   return copy;
 }
 

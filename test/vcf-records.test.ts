@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Variant } from "../src/model.js";
 import { readVariants } from "../src/node.js";
-import { intern, internList, keep, own } from "../src/own.js";
+import { BoundedMap, intern, internList, keep, own } from "../src/own.js";
 import { splitOn } from "../src/split.js";
 import { parseHeader } from "../src/vcf/header.js";
 import { createRecordParser } from "../src/vcf/records.js";
@@ -175,5 +175,21 @@ describe("internList", () => {
     }
     expect(internList(["a\u0000b", "c"])).toEqual(["a\u0000b", "c"]);
     expect(internList(["a", "b\u0000c"])).toEqual(["a", "b\u0000c"]);
+  });
+});
+
+describe("BoundedMap", () => {
+  it("never holds more than its limit, and keeps what was set last", () => {
+    const map = new BoundedMap<string, number>(3);
+    for (let i = 0; i < 10; i++) {
+      map.set(`k${i}`, i);
+      expect(map.size).toBeLessThanOrEqual(3);
+      expect(map.get(`k${i}`)).toBe(i);
+    }
+    // Full again (k9, k10, k11); setting a key it holds replaces the value without starting over.
+    map.set("k10", 10).set("k11", 11);
+    map.set("k9", 90);
+    expect(map.get("k9")).toBe(90);
+    expect(map.size).toBe(3);
   });
 });

@@ -8,7 +8,7 @@ import type { Assembly, Hit, Mutable, SampleCall, Variant } from "../model.js";
 import { carriesAllele } from "../normalize/calls.js";
 import { canonicalChrom } from "../normalize/contigs.js";
 import { variantClass } from "../normalize/variant-class.js";
-import { intern, internList, keep } from "../own.js";
+import { BoundedMap, intern, internList, keep } from "../own.js";
 import type { Panel, PanelGene } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
 import { classify } from "./classify.js";
@@ -33,7 +33,7 @@ export interface RuleContext {
 /**
  * The facts each Finding was built from, so `summarizeSample` can re-run the rules with the
  * gene's full allele count: a non-enumerable property, so JSON, spreads, structured clones and
- * schema parses never see it (a clone falls back to `subjectFromFinding`). A WeakMap did the
+ * schema parses never see it (for a clone, summary.ts rebuilds the Subject from the Finding alone). A WeakMap did the
  * same at ~1 µs a finding, and its ephemeron table was walked by every young-generation GC.
  *
  * Only what the Finding cannot say itself is kept; the rest of the Subject is read back off the
@@ -147,8 +147,8 @@ let lastHit: Hit | undefined;
 let lastParts: OwnedParts | undefined;
 
 /**
- * Everything a Finding (and the Subject remembered with it) keeps from its hit, copied out of
- * the record line it was cut from (`own`), so a Finding does not keep its whole line alive.
+ * Everything a Finding keeps from its hit, copied out of the record line it was cut from (`keep`,
+ * or one shared copy through `intern`), so a Finding does not keep its whole line alive.
  */
 function ownedParts(hit: Hit): OwnedParts {
   // Samples are the outer loop and hits the inner one: the last hit's parts are the ones asked
@@ -287,8 +287,11 @@ function classOf(variant: Variant): NonNullable<Finding["variantClass"]> {
   return sharedClass(kind, lengthChange, frameshift);
 }
 
-/** Variant classes are few (most are `{ kind: "snv", lengthChange: 0 }`): one frozen copy of each. */
-const classes = new Map<string, NonNullable<Finding["variantClass"]>>();
+/**
+ * Variant classes are few (most are `{ kind: "snv", lengthChange: 0 }`): one frozen copy of each
+ * (bounded: length changes come from the file).
+ */
+const classes = new BoundedMap<string, NonNullable<Finding["variantClass"]>>(4096);
 
 function sharedClass(
   kind: NonNullable<Finding["variantClass"]>["kind"],
@@ -299,8 +302,6 @@ function sharedClass(
   let found = classes.get(key);
   if (!found) {
     found = Object.freeze(frameshift === undefined ? { kind, lengthChange } : { kind, lengthChange, frameshift });
-    // Bounded: length changes come from the file.
-    if (classes.size >= 4096) classes.clear();
     classes.set(key, found);
   }
   return found;
