@@ -43,10 +43,10 @@ for (let i = 0; i < argv.length; i++) {
   else if (arg?.startsWith("--")) usage(`unknown option ${arg}`);
   else dists.push(resolve(arg));
 }
-if (dists.length === 0) usage("name at least one build directory (with cli.js)");
+if (dists.length === 0) usage("name at least one build directory (with cli.cjs)");
 if (!Number.isInteger(records) || records <= 0) usage("--records takes a positive integer");
 if (!Number.isInteger(repeat) || repeat <= 0) usage("--repeat takes a positive integer");
-for (const dist of dists) if (!existsSync(join(dist, "cli.js"))) usage(`no cli.js in ${dist} (run npm run build)`);
+for (const dist of dists) if (!existsSync(join(dist, "cli.cjs"))) usage(`no cli.cjs in ${dist} (run npm run build)`);
 if (spawnSync("valgrind", ["--version"]).status !== 0) usage("valgrind is not installed (apt-get install valgrind)");
 const makeVcf = join(shared, "bench/make-vcf.mjs");
 if (!existsSync(makeVcf)) usage(`no generator at ${makeVcf} (pass --shared DIR)`);
@@ -56,11 +56,11 @@ const spec = { id: `dense ${records}`, records, samples: 1, panelDensity: 1, csq
 const file = await ensureCase(spec, { outDir: OUT, makeVcf, log });
 const demo = join(REPO, "fixtures/demo.vcf.gz");
 
-/** Instructions executed by `node cli.js annotate input`, all threads. */
+/** Instructions executed by `node cli.cjs annotate input` (what `bin` names), all threads. */
 function count(dist, input) {
   return new Promise((done, fail) => {
     const args = ["--tool=callgrind", "--callgrind-out-file=/dev/null", "node", "--single-threaded"];
-    args.push(join(dist, "cli.js"), "annotate", input, "--strategy", "scan", "-o", "/dev/null");
+    args.push(join(dist, "cli.cjs"), "annotate", input, "--strategy", "scan", "-o", "/dev/null");
     const child = spawn("valgrind", args, { env: { ...process.env, UV_THREADPOOL_SIZE: "1" }, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk) => {

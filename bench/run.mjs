@@ -23,7 +23,9 @@ const OUT = join(REPO, "bench/out");
 const RESULTS = join(REPO, "bench/results.json");
 // Benchmarks run a private copy of dist/: other work in this tree rebuilds (and first deletes) dist/.
 const DIST = join(OUT, "dist");
-const CLI = join(DIST, "cli.js");
+// The file package.json's `bin` names, as a user's `npx marrowscope` runs it.
+const BIN = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).bin.marrowscope;
+const CLI = join(DIST, relative("dist", BIN));
 
 // The issue's targets (issue 7), checked after the run; they are bench facts, not product logic.
 const TARGETS = { scanVsBcftools: 0.7, scanAim: 0.5, indexWallS: 0.5, indexVsBcftoolsR: 1.5, denseRecordsPerS: 50_000, peakRssMB: 150 };
@@ -92,7 +94,7 @@ function usage(error) {
  * rebuild elsewhere cannot pull it away mid-run; false when there is no usable build.
  */
 async function ensureBuild(opts) {
-  const built = () => existsSync(join(REPO, "dist/cli.js")) && existsSync(join(REPO, "dist/node.js"));
+  const built = () => existsSync(join(REPO, BIN)) && existsSync(join(REPO, "dist/node.js"));
   if (!built() || opts.rebuild) {
     log("npm run build");
     const r = spawnSync("npm", ["run", "build"], { cwd: REPO, encoding: "utf8" });

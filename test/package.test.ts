@@ -1,15 +1,26 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DIST, fixture } from "./helpers.js";
+import { CLI, DIST, fixture, ROOT } from "./helpers.js";
 
 beforeAll(() => {
   if (process.env.MARROWSCOPE_BUILD_ERROR) throw new Error(`build failed:\n${process.env.MARROWSCOPE_BUILD_ERROR}`);
 });
 
 describe("built package", () => {
+  it("bin names the CommonJS CLI the tests run, and the ESM cli.js writes the same report", () => {
+    const bin = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).bin.marrowscope;
+    expect(join(DIST, relative("dist", bin))).toBe(CLI);
+    const report = (file: string) => execFileSync(process.execPath, [file, "annotate", fixture("demo.vcf.gz")], { encoding: "utf8" });
+    const viaBin = report(CLI);
+    expect(JSON.parse(viaBin).samples[0].findings).toHaveLength(3);
+    expect(report(join(DIST, "cli.js"))).toBe(viaBin);
+  });
+
   it("the ESM node entry annotates a path", async () => {
     const m = await import(pathToFileURL(join(DIST, "node.js")).href);
     const report = await m.annotate(fixture("demo.vcf.gz"));
