@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+import { tuneHeap } from "./cli/heap-tuning.js";
 import { main } from "./cli/main.js";
-import { capYoungGeneration } from "./cli/young-generation.js";
 
-capYoungGeneration();
+tuneHeap();
 
 main(process.argv.slice(2)).then(
   (code) => {
