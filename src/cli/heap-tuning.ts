@@ -7,7 +7,7 @@
  * Young generation ("new space", two semi-spaces): V8 grows it from 1 MB up to 16 MB per
  * semi-space as a run allocates and keeps the grown space committed. Growth stops once the new
  * space reaches NEW_SPACE_CAP (8 MB semi-spaces). The previous cap, 4 MB semi-spaces, cost a
- * scavenge every ~4 MB allocated at ~1 ms each however little survived (~4% of it).
+ * scavenge every ~4 MB allocated, ~1 ms each though only ~4% of it survived.
  *
  * Old generation: after each full collection V8 lets the heap grow by a factor it picks from GC
  * speed (up to 4× on a small heap), so dead objects pile up between a run's few full collections,
