@@ -8,7 +8,7 @@ import { type GeneLocus, geneLoci, hotspotsOverlapping, otherNames, resolveGene 
 import type { Assembly, Consequence, GeneSource, Hit, Region, Variant } from "./model.js";
 import { chooseConsequence } from "./normalize/annotations.js";
 import { canonicalChrom } from "./normalize/contigs.js";
-import { own } from "./own.js";
+import { BoundedMap, own } from "./own.js";
 import { BUILTIN_GENE_LOCI, BUILTIN_GENES_PANEL_SHA256, BUILTIN_OTHER_NAMES } from "./panel/builtin-genes.js";
 import type { Panel, PanelGene } from "./panel/index.js";
 
@@ -43,6 +43,9 @@ export interface PanelIndex {
   /** `spans` by canonical chromosome, in the same order (matchVariant looks at one chromosome). */
   readonly spansByChrom: ReadonlyMap<string, readonly GeneSpan[]>;
 }
+
+/** Symbols from the file remembered by a PanelIndex before it starts over. */
+const SYMBOL_CACHE_LIMIT = 10_000;
 
 /** Lays the panel's genes out on an assembly (gene table loci, strand-aware flanks, explicit regions). */
 export function indexPanel(panel: Panel, assembly: Assembly): PanelIndex {
@@ -85,7 +88,7 @@ export function indexPanel(panel: Panel, assembly: Assembly): PanelIndex {
     if (list) list.push(span);
     else spansByChrom.set(span.chrom, [span]);
   }
-  return { panel, assembly, spans, readRegions, unplaced, byHgnc, bySymbol, symbolCache: new Map(), spansByChrom };
+  return { panel, assembly, spans, readRegions, unplaced, byHgnc, bySymbol, symbolCache: new BoundedMap(SYMBOL_CACHE_LIMIT), spansByChrom };
 }
 
 /** Panel gene named by one consequence (HGNC id first, then symbol through the alias table). */
@@ -102,13 +105,11 @@ function panelGeneOf(consequence: Consequence, index: PanelIndex): PanelGene | u
   const cached = index.symbolCache.get(symbol);
   if (cached !== undefined) return cached ?? undefined;
   const found = resolveSymbol(symbol.toUpperCase(), index);
-  // Bounded: a file naming a new symbol on every line must not grow memory with its size.
-  if (index.symbolCache.size >= SYMBOL_CACHE_LIMIT) index.symbolCache.clear();
+  // Bounded (symbolCache is a BoundedMap): a file naming a new symbol on every line must not
+  // grow memory with its size.
   index.symbolCache.set(own(symbol), found ?? null);
   return found;
 }
-
-const SYMBOL_CACHE_LIMIT = 10_000;
 
 /** Old names of panel genes, decoded once per process for the genes of each panel. */
 const otherNamesCache = new WeakMap<Panel, ReadonlySet<string>>();

@@ -7,7 +7,7 @@
 import { alleleKind } from "./normalize/alleles.js";
 import type { Panel, PanelRule, SummaryRule, SummaryWhen } from "./panel/schema.js";
 import { type Coverage, type Finding, ImplicationCodeSchema, type SampleSummary } from "./report/schema.js";
-import { panelGene, remember, subjectOf } from "./rules/apply.js";
+import { panelGene, remember, subjectFrom, subjectOf } from "./rules/apply.js";
 import { type Band, inBand, resolveBound } from "./rules/bounds.js";
 import { classify, withVerdict } from "./rules/classify.js";
 import { alleleCopies, type MatchedRule, matchingRules, type Subject, svTypeOf } from "./rules/evaluate.js";
@@ -45,9 +45,8 @@ function subjectFor(finding: Finding, panel: Panel): Subject | undefined {
   if (known) return known;
   const gene = panelGene(panel, finding.gene.symbol);
   if (!gene) return undefined;
-  const { chrom, pos, ref, alt } = finding.variant;
+  const { pos, ref, alt } = finding.variant;
   const kind = alleleKind(ref, alt);
-  const svType = kind === "sv" ? svTypeOf(alt, undefined) : undefined;
   // Hotspot labels are not in a Finding; the labels of hotspot rules it already matched stand in.
   const byId = rulesById(panel);
   const hotspots = finding.ruleIds.flatMap((id) => {
@@ -56,24 +55,18 @@ function subjectFor(finding: Finding, panel: Panel): Subject | undefined {
     const all = match.kind === "any-of" ? match.matches : [match];
     return all.flatMap((m) => (m.kind === "hotspot" ? m.labels : []));
   });
-  return {
+  return subjectFrom(finding, {
     gene,
-    chrom,
-    pos,
     end: kind === "sv" ? pos : pos + ref.length - 1,
-    ref,
-    alt,
     kind,
-    ...(svType ? { svType } : {}),
-    ids: finding.variant.id ?? [],
-    ...(finding.consequence ? { consequence: finding.consequence } : {}),
+    svType: kind === "sv" ? svTypeOf(alt, undefined) : undefined,
     hotspots,
-    call: finding.call,
-    ...(finding.call.zygosity ? { zygosity: finding.call.zygosity } : {}),
+    // Without remembered facts, coordinate rules accept either assembly.
+    assembly: undefined,
+    zygosity: finding.call.zygosity,
+    vaf: finding.call.vaf,
     origin: finding.origin.call,
-    ...(finding.populationAf ? { populationAf: finding.populationAf } : {}),
-    ...(finding.clinvar ? { clinvar: finding.clinvar } : {}),
-  };
+  });
 }
 
 /**

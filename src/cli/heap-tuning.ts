@@ -43,16 +43,19 @@ export interface TuningContext {
   readonly nodeOptions: string | undefined;
 }
 
-const userFlags = (context: TuningContext) => [...context.execArgv, context.nodeOptions ?? ""].join(" ");
+/** Node 20, and none of the user's node flags (command line or NODE_OPTIONS) matches `flag`. */
+function tunes(context: TuningContext, flag: RegExp): boolean {
+  return context.nodeVersion.split(".")[0] === "20" && !flag.test([...context.execArgv, context.nodeOptions ?? ""].join(" "));
+}
 
 /** Whether the young generation is capped: Node 20, and no semi-space flag of the user's. */
 export function tunesYoungGeneration(context: TuningContext): boolean {
-  return context.nodeVersion.split(".")[0] === "20" && !/semi[-_]space/.test(userFlags(context));
+  return tunes(context, /semi[-_]space/);
 }
 
 /** Whether the old generation's growth is set: Node 20, and no heap-growing flag of the user's. */
 export function tunesHeapGrowth(context: TuningContext): boolean {
-  return context.nodeVersion.split(".")[0] === "20" && !/heap[-_]growing/.test(userFlags(context));
+  return tunes(context, /heap[-_]growing/);
 }
 
 /**

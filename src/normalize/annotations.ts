@@ -4,6 +4,7 @@
  * cannot be read becomes a line in `problems`, never an exception.
  */
 import type { ClinVar, Consequence, PopulationAf } from "../model.js";
+import { BoundedMap } from "../own.js";
 import { splitOn } from "../split.js";
 import { ANN_DEFAULT_FIELDS, readAnn, readEff, readSnpEffFormat } from "./ann.js";
 import { readAnnovar, unescapeAnnovar } from "./annovar.js";
@@ -154,7 +155,7 @@ interface KeyRole {
 }
 
 /** Bounded: keys come from the input. Real files use a few dozen. */
-const keyRoles = new Map<string, KeyRole>();
+const keyRoles = new BoundedMap<string, KeyRole>(4096);
 
 /**
  * The regular expressions below ran for every key of every record (several per key); the
@@ -170,7 +171,6 @@ function roleOf(key: string): KeyRole {
     annovarDb: key.startsWith("Func.") ? /^Func\.(.+)$/.exec(key)?.[1] : undefined,
     clinSig: /^CLNSIG$/i.test(key) ? "plain" : /_CLNSIG$/i.test(key) ? "prefixed" : undefined,
   };
-  if (keyRoles.size >= 4096) keyRoles.clear();
   keyRoles.set(key, role);
   return role;
 }

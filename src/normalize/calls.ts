@@ -5,6 +5,7 @@
  */
 
 import type { Mutable, SampleCall, Zygosity } from "../model.js";
+import { BoundedMap } from "../own.js";
 import { splitOn } from "../split.js";
 
 /** FORMAT values of one sample by FORMAT key (a Map, or a view over the split column). */
@@ -63,7 +64,7 @@ interface GenotypeInfo {
  * Parsed genotypes by GT text: a file holds a handful of distinct GT strings, and each is read
  * twice per record (conformance check, then the call). Bounded, as the strings come from input.
  */
-const genotypes = new Map<string, GenotypeInfo | undefined>();
+const genotypes = new BoundedMap<string, GenotypeInfo | undefined>(1024);
 
 /**
  * Parses GT, including VCF 4.4 leading phase markers (`|0/1`) and haploid calls. The result is
@@ -72,7 +73,6 @@ const genotypes = new Map<string, GenotypeInfo | undefined>();
 export function parseGenotype(gt: string): GenotypeInfo | undefined {
   if (genotypes.has(gt)) return genotypes.get(gt);
   const parsed = readGenotype(gt);
-  if (genotypes.size >= 1024) genotypes.clear();
   genotypes.set(gt, parsed);
   return parsed;
 }

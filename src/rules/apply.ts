@@ -43,7 +43,8 @@ export interface RuleContext {
  */
 const FACTS = Symbol("marrowscope.subject");
 
-interface SubjectFacts {
+/** @internal What a Subject holds that its Finding does not say itself. */
+export interface SubjectFacts {
   readonly gene: PanelGene;
   readonly end: number;
   readonly kind: Subject["kind"];
@@ -59,7 +60,11 @@ interface SubjectFacts {
 /** @internal The Subject a Finding was built from, if this module built it. */
 export function subjectOf(finding: Finding): Subject | undefined {
   const facts = (finding as { [FACTS]?: SubjectFacts })[FACTS];
-  if (!facts) return undefined;
+  return facts ? subjectFrom(finding, facts) : undefined;
+}
+
+/** @internal A Subject from a Finding and the facts it cannot say itself (remembered or worked out). */
+export function subjectFrom(finding: Finding, facts: SubjectFacts): Subject {
   const { variant, call } = finding;
   return {
     gene: facts.gene,

@@ -7,7 +7,7 @@ import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
 import type { InfoValue, SampleCall, Variant } from "../model.js";
 import { alleleKind, isBreakend, isPlaceholderAllele, isSymbolic, trimAlleles } from "../normalize/alleles.js";
 import { parseGenotype, readCall, type SampleFields } from "../normalize/calls.js";
-import { own } from "../own.js";
+import { BoundedMap, own } from "../own.js";
 import { splitOn } from "../split.js";
 import {
   checkCigar,
@@ -215,7 +215,7 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
       kinds.set(key, type === "Flag" ? "flag" : type === "Integer" || type === "Float" ? "number" : "text");
     }
   }
-  const infoKeys = new Map<string, InfoKey>();
+  const infoKeys = new BoundedMap<string, InfoKey>(MAX_CACHED);
   const infoKey = (key: string): InfoKey => {
     let found = infoKeys.get(key);
     if (found) return found;
@@ -224,11 +224,10 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
       kind: kinds.get(key) ?? "text",
       nonNegative: NON_NEGATIVE_INFO.has(key),
     };
-    if (infoKeys.size >= MAX_CACHED) infoKeys.clear();
     infoKeys.set(key, found);
     return found;
   };
-  const formats = new Map<string, FormatLayout>();
+  const formats = new BoundedMap<string, FormatLayout>(MAX_CACHED);
   const formatLayout = (text: string): FormatLayout => {
     let found = formats.get(text);
     if (found) return found;
@@ -243,7 +242,6 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
       defs: keys.map((key) => header.format.get(key) ?? reservedDefinition("FORMAT", key)),
       index: index.size === keys.length ? index : undefined,
     };
-    if (formats.size >= MAX_CACHED) formats.clear();
     formats.set(text, found);
     return found;
   };
