@@ -148,14 +148,28 @@ function toolsFor(file, bed, msAvailable) {
   return tools.map((t) => ({ comparator: "bcftools", ...t, skip: t.marrowscope && !msAvailable }));
 }
 
-/** Median wall over `repeat` runs; peak RSS is the largest seen. */
-async function timeTool(t, opts) {
-  const runs = [];
-  for (let i = 0; i < opts.repeat; i++) {
-    const m = await measure(t.argv, { capture: t.capture, timeoutS: opts.timeoutS, cwd: REPO });
-    runs.push(m);
-    if (m.exitCode !== 0) break;
+/**
+ * Runs the tools in rounds, each tool once per round in table order, so a drift in the machine's
+ * speed (25–45% within minutes on the bench machine) falls on every tool alike instead of on
+ * whichever ran last; a tool that fails is not run again. Per tool: median wall of its runs,
+ * peak RSS the largest seen.
+ */
+async function timeTools(tools, opts) {
+  const runs = tools.map(() => []);
+  const failed = tools.map(() => false);
+  for (let round = 0; round < opts.repeat; round++) {
+    for (let i = 0; i < tools.length; i++) {
+      if (failed[i]) continue;
+      const t = tools[i];
+      const m = await measure(t.argv, { capture: t.capture, timeoutS: opts.timeoutS, cwd: REPO });
+      runs[i].push(m);
+      if (m.exitCode !== 0) failed[i] = true;
+    }
   }
+  return tools.map((_, i) => summarise(runs[i]));
+}
+
+function summarise(runs) {
   const failed = runs.find((m) => m.exitCode !== 0);
   if (failed) {
     const reason = failed.stderr.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "";
@@ -253,12 +267,17 @@ async function benchmark(opts) {
     await run(["bash", "-c", `cat '${file}' '${file}.tbi' > /dev/null`]); // warm the page cache for every tool alike
     log(`case ${spec.id}: ${rel}`);
     const results = new Map();
-    for (const t of toolsFor(rel, relative(REPO, regions.bed), msAvailable)) {
+    const tools = toolsFor(rel, relative(REPO, regions.bed), msAvailable);
+    const timed = await timeTools(
+      tools.filter((t) => !t.skip),
+      opts,
+    );
+    for (const t of tools) {
       if (t.skip) {
         results.set(t.key, { t, r: { status: "skipped: dist/ not built" } });
         continue;
       }
-      const r = await timeTool(t, opts);
+      const r = timed.shift();
       if (t.key === "floor" && r.status === "ok") {
         const lines = Number(r.median.stdout.trim());
         if (lines - headerLines !== spec.records) r.status = `record count ${lines - headerLines} ≠ ${spec.records}`;
@@ -348,8 +367,12 @@ async function measureStartup(opts) {
     ...(existsSync(join(REPO, demo)) ? [["node", relative(REPO, CLI), "annotate", demo, "-o", "/dev/null"]] : []),
   ];
   const out = [];
-  for (const argv of commands) {
-    const r = await timeTool({ argv }, { ...opts, repeat: Math.max(3, opts.repeat) });
+  const timed = await timeTools(
+    commands.map((argv) => ({ argv })),
+    { ...opts, repeat: Math.max(3, opts.repeat) },
+  );
+  for (const [i, argv] of commands.entries()) {
+    const r = timed[i];
     out.push({ command: argv.join(" "), status: r.status, wallS: r.median ? r3(r.median.wallS) : null, peakRssMB: r2(r.peakRssMB) });
     log(`startup: ${argv.join(" ")}: ${r.status === "ok" ? `${r.median.wallS.toFixed(2)} s, ${r.peakRssMB?.toFixed(0)} MB` : r.status}`);
   }

@@ -11,8 +11,8 @@ import { type AssemblyDecision, canonicalChrom, inferAssembly } from "./normaliz
 import { type AnnotateOptions, AnnotateOptionsSchema, type ParsedAnnotateOptions, parseOptions } from "./options.js";
 import { builtinPanel, type Panel } from "./panel/index.js";
 import { chooseSamples, enrich, type Resolvers } from "./read.js";
-import { buildReport } from "./report/build.js";
-import type { Coverage, Finding, Report } from "./report/schema.js";
+import { buildReportStream, type ReportStream } from "./report/build.js";
+import type { Coverage, Finding, Report, SampleReport } from "./report/schema.js";
 import { applyRules, type RuleContext, type SampleRole, summarizeSample } from "./rules/index.js";
 import type { VcfHeader } from "./vcf/header.js";
 import type { IndexSource, VcfSource } from "./vcf/input.js";
@@ -306,26 +306,88 @@ function coverageOf(ctx: RunContext): Coverage {
 }
 
 /**
+ * @internal Where a run's first-pass findings wait for the second pass (two hits, summary), per
+ * sample. The second pass needs all of a sample's findings at once, but only one sample's: a
+ * store may write the others out (the CLI's, in spill.ts) so a many-sample file is not held whole.
+ */
+export interface FindingStore {
+  add(sampleIndex: number, finding: Finding): void;
+  /** The sample's findings in the order added; the store lets go of them. */
+  take(sampleIndex: number): Finding[];
+  /** Frees what the store still holds; safe to call more than once. */
+  close(): void;
+}
+
+/** @internal Makes the store of a run once its panel and number of samples are known. */
+export type FindingStoreFactory = (panel: Panel, samples: number) => FindingStore;
+
+/** @internal Every finding in memory: what the library's `annotate` uses. */
+export const memoryStore: FindingStoreFactory = () => {
+  const perSample = new Map<number, Finding[]>();
+  return {
+    add(sampleIndex, finding) {
+      const list = perSample.get(sampleIndex);
+      if (list) list.push(finding);
+      else perSample.set(sampleIndex, [finding]);
+    },
+    take(sampleIndex) {
+      const list = perSample.get(sampleIndex) ?? [];
+      perSample.delete(sampleIndex);
+      return list;
+    },
+    close() {
+      perSample.clear();
+    },
+  };
+};
+
+/**
  * Reads a VCF and returns the full, validated report.
  * @throws MarrowscopeError E_OPTIONS, E_INPUT, E_VCF_HEADER, E_VCF_RECORD, E_ASSEMBLY, E_SAMPLE, E_ABORTED
  */
 export async function annotateWith(input: unknown, options: AnnotateOptions | undefined, resolvers: Resolvers): Promise<Report> {
+  const stream = await annotateStreamWith(input, options, resolvers, memoryStore);
+  return { ...stream, samples: [...stream.samples] };
+}
+
+/**
+ * @internal `annotateWith`, with the samples' second pass left until a writer reaches each
+ * sample (read the result's `samples` once). The store is closed when the samples have been
+ * read or the run fails; a caller that stops early closes it through the factory's store.
+ */
+export async function annotateStreamWith(
+  input: unknown,
+  options: AnnotateOptions | undefined,
+  resolvers: Resolvers,
+  makeStore: FindingStoreFactory,
+): Promise<ReportStream> {
   const parsed = parseOptions(AnnotateOptionsSchema, options);
   const context: { current?: RunContext } = {};
-  const perSample = new Map<number, Finding[]>();
-  for await (const { sampleIndex, finding } of run(input, parsed, resolvers, context)) {
-    const list = perSample.get(sampleIndex) ?? [];
-    list.push(finding);
-    perSample.set(sampleIndex, list);
+  let store: FindingStore | undefined;
+  try {
+    for await (const { sampleIndex, finding } of run(input, parsed, resolvers, context)) {
+      store ??= makeStore(context.current!.panel, context.current!.sampleNames.length);
+      store.add(sampleIndex, finding);
+    }
+  } catch (error) {
+    store?.close();
+    throw error;
   }
   const ctx = context.current!;
+  const held = store ?? memoryStore(ctx.panel, ctx.sampleNames.length);
   const coverage = coverageOf(ctx);
   const contigOrder = ctx.header.contigs.length > 0 ? ctx.header.contigs.map((c) => c.id) : [...ctx.contigsWithData];
-  const samples = ctx.sampleNames.map((name, s) => {
-    const { findings, summary } = summarizeSample(perSample.get(s) ?? [], { panel: ctx.panel, coverage, contigOrder });
-    return { name, role: ctx.roles[s]!, findings, summary, coverage };
-  });
-  return buildReport({
+  function* samples(): Generator<SampleReport> {
+    try {
+      for (const [s, name] of ctx.sampleNames.entries()) {
+        const { findings, summary } = summarizeSample(held.take(s), { panel: ctx.panel, coverage, contigOrder });
+        yield { name, role: ctx.roles[s]!, findings, summary, coverage };
+      }
+    } finally {
+      held.close();
+    }
+  }
+  return buildReportStream({
     panel: ctx.panel,
     input: {
       name: baseName(ctx.source.name),
@@ -335,7 +397,7 @@ export async function annotateWith(input: unknown, options: AnnotateOptions | un
       samples: [...ctx.sampleNames],
       recordsRead: ctx.stats.records,
     },
-    samples,
+    samples: samples(),
     warnings: ctx.warnings,
   });
 }

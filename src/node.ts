@@ -4,19 +4,11 @@
  */
 import { annotateWith, streamFindingsWith } from "./annotate.js";
 import type { Variant } from "./model.js";
+import { nodeResolvers } from "./node-resolvers.js";
 import type { AnnotateOptions, ReadOptions } from "./options.js";
-import { browserResolvers, type Resolvers, readVariantsWith, type ValidationResult, validateWith } from "./read.js";
+import { readVariantsWith, type ValidationResult, validateWith } from "./read.js";
 import type { Finding, Report } from "./report/schema.js";
-import { decodeAscii } from "./vcf/ascii-node.js";
-import { inflateBgzf } from "./vcf/bgzf-node.js";
-import { indexFromPath, type NodeVcfInput, toNodeSource } from "./vcf/node-input.js";
-
-const nodeResolvers: Resolvers = {
-  inflateBgzf,
-  decodeAscii,
-  source: (input, name) => toNodeSource(input as NodeVcfInput, name),
-  index: (index) => (typeof index === "string" ? indexFromPath(index) : browserResolvers.index(index)),
-};
+import type { NodeVcfInput } from "./vcf/node-input.js";
 
 /** As the browser `annotate`, and `input` may be a file path. */
 export function annotate(input: NodeVcfInput, options?: AnnotateOptions): Promise<Report> {

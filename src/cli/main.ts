@@ -5,12 +5,15 @@
  */
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { Argument, Command, CommanderError, Option } from "commander";
+import { annotateStreamWith, type FindingStore } from "../annotate.js";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
-import { type AnnotateOptions, annotate, loadPanel, panelJsonSchema, reportJsonSchema, validate } from "../node.js";
+import { type AnnotateOptions, loadPanel, panelJsonSchema, reportJsonSchema, validate } from "../node.js";
+import { nodeResolvers } from "../node-resolvers.js";
 import type { Progress } from "../options.js";
 import type { Panel } from "../panel/index.js";
 import { builtinPanel, canonicalJson } from "../panel/index.js";
 import { jsonChunks, ndjsonChunks, tsvChunks } from "../report/emit.js";
+import { spillingStore } from "../spill.js";
 import { VERSION } from "../version.js";
 
 const MAX_WARNINGS_SHOWN = 50;
@@ -171,8 +174,10 @@ async function progressBar(state: CliState): Promise<{ update: (p: Progress) => 
       }
       bar.update(Math.min(p.bytesRead, p.totalBytes ?? p.bytesRead), payload);
     },
+    // Idempotent: called after the run, and again on the way out if the run failed.
     stop() {
       if (started) bar.stop();
+      started = false;
       state.release();
     },
   };
@@ -235,11 +240,23 @@ export function buildProgram(state: CliState): Command {
         ...(opts.minVaf !== undefined ? { minVaf: opts.minVaf } : {}),
       };
       const bar = await progressBar(state);
-      const report = await annotate(vcf, bar ? { ...options, onProgress: bar.update } : options);
-      bar?.stop();
-      state.flushWarnings();
-      const chunks = opts.format === "ndjson" ? ndjsonChunks(report) : opts.format === "tsv" ? tsvChunks(report) : jsonChunks(report);
-      await emit(chunks, opts.output);
+      // Samples are made one at a time as the writer reaches them; findings of a many-sample
+      // file wait on disk meanwhile (src/spill.ts).
+      let store: FindingStore | undefined;
+      const makeStore = spillingStore();
+      try {
+        const report = await annotateStreamWith(vcf, bar ? { ...options, onProgress: bar.update } : options, nodeResolvers, (p, n) => {
+          store = makeStore(p, n);
+          return store;
+        });
+        bar?.stop();
+        state.flushWarnings();
+        const chunks = opts.format === "ndjson" ? ndjsonChunks(report) : opts.format === "tsv" ? tsvChunks(report) : jsonChunks(report);
+        await emit(chunks, opts.output);
+      } finally {
+        bar?.stop();
+        store?.close();
+      }
     });
 
   program

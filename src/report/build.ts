@@ -5,7 +5,7 @@
 import type { Warning } from "../errors.js";
 import type { Panel } from "../panel/index.js";
 import { VERSION } from "../version.js";
-import { DISCLAIMER, FindingSchema, type Report, ReportSchema, type SampleReport } from "./schema.js";
+import { DISCLAIMER, FindingSchema, type Report, ReportSchema, type SampleReport, SampleReportSchema } from "./schema.js";
 
 /**
  * Findings validated one by one at run time, per report. Real samples give a handful to a few
@@ -18,30 +18,53 @@ export const FINDINGS_VALIDATED = 1000;
 export interface ReportParts {
   readonly panel: Panel;
   readonly input: Report["input"];
-  readonly samples: readonly SampleReport[];
+  /** The samples in report order; an iterable is read once, one sample at a time. */
+  readonly samples: Iterable<SampleReport>;
   readonly warnings: readonly Warning[];
 }
 
+/**
+ * A report whose samples are made one at a time as a writer reaches them (read it once): a
+ * many-sample file then holds one sample's findings at a time instead of every sample's. The
+ * emitters take it as they take a Report.
+ */
+export type ReportStream = Omit<Report, "samples"> & { readonly samples: Iterable<SampleReport> };
+
 export function buildReport(parts: ReportParts): Report {
-  const report: Report = {
+  const stream = buildReportStream(parts);
+  return { ...stream, samples: [...stream.samples] };
+}
+
+/**
+ * The report in the schema's key order, validated as it goes: its header and warnings at once,
+ * then each sample (without its findings) and findings up to the budget as the sample is made,
+ * each at its own path.
+ */
+export function buildReportStream(parts: ReportParts): ReportStream {
+  const head: Report = {
     schemaVersion: 1,
     tool: { name: "marrowscope", version: VERSION },
     panel: { id: parts.panel.id, version: parts.panel.version, sha256: parts.panel.sha256 },
     input: parts.input,
-    samples: [...parts.samples],
+    samples: [],
     warnings: parts.warnings.map((w) => ({ code: w.code, message: w.message, location: { ...w.location } })),
     disclaimer: DISCLAIMER,
   };
-  // The report without its findings, then findings up to the budget, each at its own path.
-  const shell = { ...report, samples: report.samples.map((sample) => ({ ...sample, findings: [] })) };
-  check(ReportSchema.safeParse(shell), []);
+  check(ReportSchema.safeParse(head), []);
+  return { ...head, samples: checked(parts.samples) };
+}
+
+function* checked(samples: Iterable<SampleReport>): Generator<SampleReport> {
   let budget = FINDINGS_VALIDATED;
-  report.samples.forEach((sample, s) => {
+  let s = 0;
+  for (const sample of samples) {
+    check(SampleReportSchema.safeParse({ ...sample, findings: [] }), ["samples", s]);
     for (let f = 0; f < sample.findings.length && budget > 0; f++, budget--) {
       check(FindingSchema.safeParse(sample.findings[f]), ["samples", s, "findings", f]);
     }
-  });
-  return report;
+    yield sample;
+    s++;
+  }
 }
 
 function check(result: { success: boolean; error?: { issues: readonly { path: PropertyKey[]; message: string }[] } }, at: PropertyKey[]) {

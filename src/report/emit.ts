@@ -2,6 +2,7 @@
  * Emitters. Output is deterministic: keys in the schema's order (objects are built that way),
  * "\n" line endings, no timestamps.
  */
+import type { ReportStream } from "./build.js";
 import type { Finding, Report } from "./schema.js";
 import { DISCLAIMER } from "./schema.js";
 
@@ -15,7 +16,7 @@ export function toJSON(report: Report): string {
  * whole text: a panel-dense genome makes a report of ~50 MB, and its string plus the UTF-8 copy
  * made for writing were most of the peak memory.
  */
-export function* jsonChunks(report: Report): Generator<string> {
+export function* jsonChunks(report: Report | ReportStream): Generator<string> {
   yield* pretty(report, 0);
   yield "\n";
 }
@@ -35,19 +36,16 @@ function* pretty(value: unknown, depth: number): Generator<string> {
   }
   const indent = "  ".repeat(depth);
   const inner = `\n${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield "[]";
-      return;
-    }
-    yield "[";
-    for (let i = 0; i < value.length; i++) {
-      yield i === 0 ? inner : `,${inner}`;
+  // A ReportStream's samples are an iterable made as it is read: written as the array it stands for.
+  if (Array.isArray(value) || Symbol.iterator in value) {
+    let first = true;
+    for (const item of Array.isArray(value) ? indexed(value) : (value as Iterable<unknown>)) {
+      yield first ? `[${inner}` : `,${inner}`;
+      first = false;
       // As in JSON.stringify, array holes and non-JSON values are written as null.
-      const item: unknown = value[i];
       yield* pretty(item === undefined || typeof item === "function" || typeof item === "symbol" ? null : item, depth + 1);
     }
-    yield `\n${indent}]`;
+    yield first ? "[]" : `\n${indent}]`;
     return;
   }
   const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function" && typeof v !== "symbol");
@@ -63,6 +61,11 @@ function* pretty(value: unknown, depth: number): Generator<string> {
     yield* pretty(item, depth + 1);
   }
   yield `\n${indent}}`;
+}
+
+/** An array's items in index order, holes included (as JSON.stringify reads it; for-of on an array would too, but says less). */
+function* indexed(array: readonly unknown[]): Generator<unknown> {
+  for (let i = 0; i < array.length; i++) yield array[i];
 }
 
 /**
@@ -85,12 +88,12 @@ function indented(value: object, depth: number): string {
 }
 
 /** One finding per line, each carrying its sample; the first line describes the run. */
-export function toNDJSON(report: Report): string {
+export function toNDJSON(report: Report | ReportStream): string {
   return [...ndjsonChunks(report)].join("");
 }
 
 /** The lines of `toNDJSON(report)`, each with its newline. */
-export function* ndjsonChunks(report: Report): Generator<string> {
+export function* ndjsonChunks(report: Report | ReportStream): Generator<string> {
   const head = {
     type: "run",
     schemaVersion: report.schemaVersion,
@@ -183,7 +186,7 @@ export function toTSV(report: Report): string {
 }
 
 /** The lines of `toTSV(report)`, each with its newline. */
-export function* tsvChunks(report: Report): Generator<string> {
+export function* tsvChunks(report: Report | ReportStream): Generator<string> {
   const lines = [
     `# ${DISCLAIMER} marrowscope ${report.tool.version}; panel ${report.panel.id} ${report.panel.version} sha256:${report.panel.sha256}`,
     `# input ${report.input.name} (${report.input.assembly}, ${report.input.strategy})`,

@@ -142,6 +142,15 @@ export const WarningSchema = z.strictObject({
   location: LocationSchema,
 });
 
+/** One sample's part of a report (also checked on its own when samples are made one at a time). */
+export const SampleReportSchema = z.strictObject({
+  name: z.string(),
+  role: z.enum(["germline", "tumor", "normal", "unknown"]),
+  findings: z.array(FindingSchema),
+  summary: SampleSummarySchema,
+  coverage: CoverageSchema.optional(),
+});
+
 export const ReportSchema = z
   .strictObject({
     schemaVersion: z.literal(1),
@@ -155,15 +164,7 @@ export const ReportSchema = z
       samples: z.array(z.string()),
       recordsRead: z.number().int().nonnegative(),
     }),
-    samples: z.array(
-      z.strictObject({
-        name: z.string(),
-        role: z.enum(["germline", "tumor", "normal", "unknown"]),
-        findings: z.array(FindingSchema),
-        summary: SampleSummarySchema,
-        coverage: CoverageSchema.optional(),
-      }),
-    ),
+    samples: z.array(SampleReportSchema),
     warnings: z.array(WarningSchema),
     disclaimer: z.literal(DISCLAIMER),
   })

@@ -59,7 +59,7 @@ export interface SubjectFacts {
 
 /** @internal The Subject a Finding was built from, if this module built it. */
 export function subjectOf(finding: Finding): Subject | undefined {
-  const facts = (finding as { [FACTS]?: SubjectFacts })[FACTS];
+  const facts = factsOf(finding);
   return facts ? subjectFrom(finding, facts) : undefined;
 }
 
@@ -103,6 +103,16 @@ export function remember(finding: Finding, subject: Subject): Finding {
     vaf: subject.call.vaf,
     origin: subject.origin,
   };
+  return withFacts(finding, facts);
+}
+
+/** @internal The facts remembered on a Finding, for a store that writes findings out. */
+export function factsOf(finding: Finding): SubjectFacts | undefined {
+  return (finding as { [FACTS]?: SubjectFacts })[FACTS];
+}
+
+/** @internal Puts remembered facts (back) on a Finding: non-enumerable, so JSON never shows them. */
+export function withFacts(finding: Finding, facts: SubjectFacts): Finding {
   Object.defineProperty(finding, FACTS, { value: facts, writable: true, configurable: true });
   return finding;
 }

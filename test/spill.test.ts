@@ -1,0 +1,193 @@
+/**
+ * The CLI's finding store (src/spill.ts): in a many-sample run, findings past a budget wait in
+ * temporary files and come back one sample at a time. The report must be byte for byte the one
+ * made with every finding in memory (order, two-hit verdicts from the remembered facts, shared
+ * parts), and the files must be gone afterwards, also when the run fails.
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { annotateStreamWith, type FindingStore } from "../src/annotate.js";
+import { type AnnotateOptions, annotate } from "../src/node.js";
+import { nodeResolvers } from "../src/node-resolvers.js";
+import { builtinPanel } from "../src/panel/index.js";
+import { jsonChunks, ndjsonChunks, toJSON, tsvChunks } from "../src/report/emit.js";
+import { subjectOf } from "../src/rules/apply.js";
+import { spillingStore } from "../src/spill.js";
+import { fixture, runCli, SHARED, tempDir } from "./helpers.js";
+
+const text = (chunks: Iterable<string>) => [...chunks].join("");
+
+/** Every file under dir, as paths relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+/** A run through the spilling store, keeping the store so a test can look at it. */
+async function spilled(input: unknown, options: AnnotateOptions, after: number, dir: string) {
+  const stores: FindingStore[] = [];
+  const make = spillingStore({ after, dir });
+  const report = await annotateStreamWith(input, options, nodeResolvers, (panel, samples) => {
+    const store = make(panel, samples);
+    stores.push(store);
+    return store;
+  });
+  return { report, stores };
+}
+
+describe("spilling finding store", () => {
+  let dense: string;
+  beforeAll(() => {
+    // Four samples, every record in a panel gene and annotated: thousands of findings, hom-alt
+    // calls (two-hit verdicts) among them.
+    dense = execFileSync(
+      process.execPath,
+      [join(SHARED, "bench", "make-vcf.mjs"), "--records", "3000", "--samples", "4", "--panel-density", "1", "--csq-fraction", "1"],
+      { encoding: "utf8", maxBuffer: 64 << 20 },
+    );
+  }, 60_000);
+
+  it("writes a many-sample file's findings out and reads them back into the same report", async () => {
+    const options = { name: "dense.vcf", strategy: "scan" } as const;
+    const inMemory = await annotate({ text: dense }, options);
+    const findings = inMemory.samples.reduce((n, s) => n + s.findings.length, 0);
+    expect(findings).toBeGreaterThan(500);
+
+    const dir = tempDir();
+    const { report } = await spilled({ text: dense }, options, 97, dir);
+    // Before the samples are read, each sample's findings but the last few are on disk.
+    const written = filesUnder(dir);
+    expect(written.map((f) => f.replace(/^marrowscope-[^/]+\//, ""))).toEqual([0, 1, 2, 3].map((s) => `sample-${s}.ndjson`));
+    const lines = written.reduce((n, f) => n + readFileSync(join(dir, f), "utf8").split("\n").length - 1, 0);
+    expect(lines).toBeGreaterThan(findings - 97);
+    expect(lines).toBeLessThanOrEqual(findings);
+
+    expect(text(jsonChunks(report))).toBe(toJSON(inMemory));
+    expect(filesUnder(dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
+
+  it("gives the same NDJSON and TSV, and the same reports for multi-sample fixtures", async () => {
+    const options = { name: "dense.vcf", strategy: "scan" } as const;
+    const inMemory = await annotate({ text: dense }, options);
+    const dir = tempDir();
+    expect(text(ndjsonChunks((await spilled({ text: dense }, options, 50, dir)).report))).toBe(text(ndjsonChunks(inMemory)));
+    expect(text(tsvChunks((await spilled({ text: dense }, options, 1, dir)).report))).toBe(text(tsvChunks(inMemory)));
+    for (const file of [
+      fixture("cases", "a06-tp53-somatic-tumor-normal.vcf"),
+      fixture("cases", "c03-terc-n322-n450.vcf"),
+      fixture("annotated", "scout.cancer_test.vcf.gz"),
+    ]) {
+      const expected = toJSON(await annotate(file, { strict: false }));
+      expect(text(jsonChunks((await spilled(file, { strict: false }, 1, dir)).report)), file).toBe(expected);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
+
+  it("reads back the facts the second pass works from: two-hit verdicts in a three-sample file", async () => {
+    const header = readFileSync(fixture("cases", "a08-fanca-two-alleles.vcf"), "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("##"));
+    header.splice(3, 0, "##contig=<ID=chr7,length=159345973,assembly=GRCh38>");
+    const record = (file: string, i: number, gts: string[]) => {
+      const line = readFileSync(fixture("cases", file), "utf8")
+        .trimEnd()
+        .split("\n")
+        .filter((l) => !l.startsWith("#"))[i]!;
+      return [...line.split("\t").slice(0, 9), ...gts].join("\t");
+    };
+    const vcf = [
+      ...header,
+      ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", "P1", "P2", "P3"].join("\t"),
+      // P2: homozygous; P3: two SBDS alleles (phase unknown); P1 one FANCA allele of each.
+      record("c11-sbds-compound-het.vcf", 0, ["0/0:100,0:100", "0/1:50,50:100", "0/1:50,50:100"]),
+      record("c11-sbds-compound-het.vcf", 1, ["0/0:100,0:100", "0/0:100,0:100", "0/1:51,49:100"]),
+      record("a08-fanca-two-alleles.vcf", 0, ["0/1:54,46:100", "1/1:0,100:100", "0/0:100,0:100"]),
+      record("a08-fanca-two-alleles.vcf", 1, ["0/1:50,50:100", "0/0:100,0:100", "0/0:100,0:100"]),
+    ];
+    const input = { text: `${vcf.join("\n")}\n` };
+    const inMemory = await annotate(input, { name: "trio.vcf" });
+    const twoHits = inMemory.samples.map((s) => s.summary.reasons.filter((r) => /two hits|compound heterozygote/.test(r.statement)).length);
+    expect(twoHits).toEqual([1, 1, 1]);
+    const dir = tempDir();
+    expect(text(jsonChunks((await spilled(input, { name: "trio.vcf" }, 1, dir)).report))).toBe(toJSON(inMemory));
+  });
+
+  it("round-trips findings exactly: text, key order, remembered facts, shared parts", async () => {
+    const report = await annotate({ text: dense }, { name: "dense.vcf", strategy: "scan" });
+    const originals = report.samples.flatMap((s) => s.findings);
+    const store = spillingStore({ after: 64, dir: tempDir() })(builtinPanel, 2);
+    for (const [i, f] of originals.entries()) store.add(i % 2, f);
+    const back = [...store.take(0), ...store.take(1)];
+    store.close();
+    const expected = [...originals.filter((_, i) => i % 2 === 0), ...originals.filter((_, i) => i % 2 === 1)];
+    expect(back.map((f) => JSON.stringify(f))).toEqual(expected.map((f) => JSON.stringify(f)));
+    back.forEach((f, i) => {
+      const before = subjectOf(expected[i]!);
+      expect(before).toBeDefined();
+      const after = subjectOf(f)!;
+      expect(after).toEqual(before);
+      expect(after.gene).toBe(before!.gene);
+    });
+    // Parts shared before are shared again (one object, not one per finding).
+    const distinct = (get: (f: (typeof back)[number]) => unknown) => new Set(back.map(get)).size;
+    expect(distinct((f) => f.implications)).toBe(new Set(expected.map((f) => f.implications)).size);
+    expect(distinct((f) => f.gene)).toBe(new Set(expected.map((f) => f.gene)).size);
+  }, 60_000);
+
+  it("keeps a one-sample run in memory", async () => {
+    const dir = tempDir();
+    const { report, stores } = await spilled(fixture("demo.vcf.gz"), {}, 1, dir);
+    expect(stores).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(text(jsonChunks(report))).toBe(toJSON(await annotate(fixture("demo.vcf.gz"))));
+  });
+
+  it("removes its files when the run fails after findings were written", async () => {
+    // Findings from the good records first, then a record that breaks strict mode.
+    const lines = dense.trimEnd().split("\n");
+    const broken = `${[...lines, lines[lines.length - 1]!.replace(/\t\d+\t/, "\tnot-a-position\t")].join("\n")}\n`;
+    const dir = tempDir();
+    await expect(spilled({ text: broken }, { name: "broken.vcf", strategy: "scan" }, 10, dir)).rejects.toMatchObject({
+      code: "E_VCF_RECORD",
+    });
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
+
+  it("removes its files when the reader stops before the last sample", async () => {
+    const dir = tempDir();
+    const { report, stores } = await spilled({ text: dense }, { name: "dense.vcf", strategy: "scan" }, 10, dir);
+    for (const sample of report.samples) {
+      expect(sample.findings.length).toBeGreaterThan(0);
+      break;
+    }
+    // Leaving a for-of early returns the generator, which closes the store.
+    expect(readdirSync(dir)).toEqual([]);
+    for (const store of stores) store.close();
+  }, 60_000);
+});
+
+describe("marrowscope annotate on a many-sample file", () => {
+  it("writes the report the library makes in memory, past the CLI's spill budget", async () => {
+    const dir = tempDir();
+    const vcf = join(dir, "dense10.vcf");
+    execFileSync(
+      "bash",
+      [
+        "-c",
+        `'${process.execPath}' '${join(SHARED, "bench", "make-vcf.mjs")}' --records 4000 --samples 10 --panel-density 1 --csq-fraction 1 > '${vcf}'`,
+      ],
+      { stdio: "ignore" },
+    );
+    const inMemory = await annotate(vcf, { strategy: "scan" });
+    // More findings than src/spill.ts holds before writing out (SPILL_AFTER).
+    expect(inMemory.samples.reduce((n, s) => n + s.findings.length, 0)).toBeGreaterThan(4096);
+    const cli = await runCli(["annotate", vcf, "-q"]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toBe(toJSON(inMemory));
+  }, 120_000);
+});
