@@ -448,9 +448,16 @@ function checkTargets(cases) {
   for (const c of cases) {
     const scan = row(c, "marrowscope scan");
     const index = row(c, "marrowscope index");
-    if (c.panelDensity === 1)
-      push(`${c.id}: scan records/s ≥`, scan?.recordsPerS ?? null, TARGETS.denseRecordsPerS, scan?.recordsPerS >= TARGETS.denseRecordsPerS);
-    else {
+    if (c.panelDensity === 1) {
+      // The records/s target is for one sample; the ten-sample dense case is there for its memory.
+      if (c.samples === 1)
+        push(
+          `${c.id}: scan records/s ≥`,
+          scan?.recordsPerS ?? null,
+          TARGETS.denseRecordsPerS,
+          scan?.recordsPerS >= TARGETS.denseRecordsPerS,
+        );
+    } else {
       push(
         `${c.id}: scan wall ÷ bcftools view ≤`,
         scan?.vsBcftools ?? null,

@@ -11,9 +11,10 @@ import { type AssemblyDecision, canonicalChrom, inferAssembly } from "./normaliz
 import { type AnnotateOptions, AnnotateOptionsSchema, type ParsedAnnotateOptions, parseOptions } from "./options.js";
 import { builtinPanel, type Panel } from "./panel/index.js";
 import { chooseSamples, enrich, type Resolvers } from "./read.js";
-import { buildReportStream, type ReportStream } from "./report/build.js";
-import type { Coverage, Finding, Report, SampleReport } from "./report/schema.js";
-import { applyRules, type RuleContext, type SampleRole, summarizeSample } from "./rules/index.js";
+import { buildReportStream, type ReportStream, type SampleStream, toReport } from "./report/build.js";
+import type { Coverage, Finding, Report } from "./report/schema.js";
+import { applyRules, type RuleContext, type SampleRole } from "./rules/index.js";
+import { type FindingSorter, secondPass, sortInMemory, TwoHitCount } from "./summary.js";
 import type { VcfHeader } from "./vcf/header.js";
 import type { IndexSource, VcfSource } from "./vcf/input.js";
 import type { LineBatch } from "./vcf/lines.js";
@@ -306,14 +307,18 @@ function coverageOf(ctx: RunContext): Coverage {
 }
 
 /**
- * @internal Where a run's first-pass findings wait for the second pass (two hits, summary), per
- * sample. The second pass needs all of a sample's findings at once, but only one sample's: a
- * store may write the others out (the CLI's, in spill.ts) so a many-sample file is not held whole.
+ * @internal Where a run's first-pass findings wait for the second pass (two hits, summary, sort),
+ * per sample. The library's store holds them in memory; the CLI's (src/spill.ts) keeps them in
+ * temporary files past a budget, so a run's memory does not grow with its findings.
  */
 export interface FindingStore {
   add(sampleIndex: number, finding: Finding): void;
-  /** The sample's findings in the order added; the store lets go of them. */
-  take(sampleIndex: number): Finding[];
+  /** The sample's findings in the order added; may be read more than once. */
+  read(sampleIndex: number): Iterable<Finding>;
+  /** How this store puts a sample's second-pass findings in report order. */
+  sorter(sampleIndex: number): FindingSorter;
+  /** Lets go of the sample's findings (its report has been written). */
+  release(sampleIndex: number): void;
   /** Frees what the store still holds; safe to call more than once. */
   close(): void;
 }
@@ -330,14 +335,10 @@ export const memoryStore: FindingStoreFactory = () => {
       if (list) list.push(finding);
       else perSample.set(sampleIndex, [finding]);
     },
-    take(sampleIndex) {
-      const list = perSample.get(sampleIndex) ?? [];
-      perSample.delete(sampleIndex);
-      return list;
-    },
-    close() {
-      perSample.clear();
-    },
+    read: (sampleIndex) => perSample.get(sampleIndex) ?? [],
+    sorter: () => sortInMemory,
+    release: (sampleIndex) => perSample.delete(sampleIndex),
+    close: () => perSample.clear(),
   };
 };
 
@@ -346,8 +347,7 @@ export const memoryStore: FindingStoreFactory = () => {
  * @throws MarrowscopeError E_OPTIONS, E_INPUT, E_VCF_HEADER, E_VCF_RECORD, E_ASSEMBLY, E_SAMPLE, E_ABORTED
  */
 export async function annotateWith(input: unknown, options: AnnotateOptions | undefined, resolvers: Resolvers): Promise<Report> {
-  const stream = await annotateStreamWith(input, options, resolvers, memoryStore);
-  return { ...stream, samples: [...stream.samples] };
+  return toReport(await annotateStreamWith(input, options, resolvers, memoryStore));
 }
 
 /**
@@ -364,10 +364,18 @@ export async function annotateStreamWith(
   const parsed = parseOptions(AnnotateOptionsSchema, options);
   const context: { current?: RunContext } = {};
   let store: FindingStore | undefined;
+  // The two-hit logic's first pass, per sample, as findings are made (not read back).
+  const counts = new Map<number, TwoHitCount>();
   try {
     for await (const { sampleIndex, finding } of run(input, parsed, resolvers, context)) {
       store ??= makeStore(context.current!.panel, context.current!.sampleNames.length);
       store.add(sampleIndex, finding);
+      let count = counts.get(sampleIndex);
+      if (!count) {
+        count = new TwoHitCount(context.current!.panel);
+        counts.set(sampleIndex, count);
+      }
+      count.add(finding);
     }
   } catch (error) {
     store?.close();
@@ -377,11 +385,15 @@ export async function annotateStreamWith(
   const held = store ?? memoryStore(ctx.panel, ctx.sampleNames.length);
   const coverage = coverageOf(ctx);
   const contigOrder = ctx.header.contigs.length > 0 ? ctx.header.contigs.map((c) => c.id) : [...ctx.contigsWithData];
-  function* samples(): Generator<SampleReport> {
+  function* samples(): Generator<SampleStream> {
     try {
       for (const [s, name] of ctx.sampleNames.entries()) {
-        const { findings, summary } = summarizeSample(held.take(s), { panel: ctx.panel, coverage, contigOrder });
+        const context = { panel: ctx.panel, coverage, contigOrder };
+        const count = counts.get(s) ?? new TwoHitCount(ctx.panel);
+        counts.delete(s);
+        const { findings, summary } = secondPass(() => held.read(s), held.sorter(s), context, count);
         yield { name, role: ctx.roles[s]!, findings, summary, coverage };
+        held.release(s);
       }
     } finally {
       held.close();

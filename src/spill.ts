@@ -1,28 +1,42 @@
 /**
- * A FindingStore that writes findings to temporary files (Node only; the CLI's). The second pass
- * needs a sample's findings together, but one sample at a time: in a many-sample file every
- * sample's findings were held to the end (a 10-sample panel-dense file of 200,000 records:
- * 222,000 findings, a 200 MB heap). Findings past a small budget go to one file per sample, as
- * JSON lines with the facts the second pass remembers, and come back when their sample is
- * written. A one-sample run keeps them in memory: it would read them all back at once anyway.
+ * A FindingStore that keeps findings in temporary files (Node only; the CLI's), so a run's
+ * memory does not grow with its findings. Held in memory, findings cost ~1 KB each: a panel-dense
+ * file of 1M records (110,000 findings) peaked at 285 MB, a 10-sample one of 200,000 records
+ * (222,000 findings) at 326 MB.
+ *
+ * Past a small budget, first-pass findings go to one file per sample as JSON lines, with the
+ * facts the second pass remembers. The second pass (src/summary.ts `secondPass`) reads a sample's
+ * file twice and hands its findings to this store's sorter, which sorts runs of a budget's size
+ * and writes them out; the report then reads the runs merged, one finding of each at a time.
+ * Below the budget nothing touches the disk.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FindingStore, type FindingStoreFactory, memoryStore } from "./annotate.js";
+import type { FindingStore, FindingStoreFactory } from "./annotate.js";
 import { MarrowscopeError } from "./errors.js";
 import type { Panel, PanelGene } from "./panel/schema.js";
 import type { Finding } from "./report/schema.js";
 import { factsOf, type SubjectFacts, withFacts } from "./rules/apply.js";
+import type { FindingSorter } from "./summary.js";
 
-/** Findings held in memory, all samples together, before they are written out (~1 KB each). */
-export const SPILL_AFTER = 4096;
+/**
+ * First-pass findings held in memory, all samples together, before they are written out (~1 KB
+ * each): a run with fewer (nearly every real sample, and the bench's panel-dense case) never
+ * touches the disk.
+ */
+export const SPILL_AFTER = 8192;
 
+/** Findings sorted in memory per run of the sort on disk. */
+export const RUN_SIZE = 4096;
+
+/** Read buffer of a first-pass file; each sorted run, read beside the others, gets a smaller one. */
 const READ_CHUNK = 1 << 20;
+const RUN_READ_CHUNK = 1 << 16;
 const WRITE_CHUNK = 1 << 20;
 
 /**
- * Shared parts written once and referred to by number (see SpillStore.write); past this many,
+ * Shared parts written once and referred to by number (see SpillStore.line); past this many,
  * parts that turn out not to be shared are written whole.
  */
 const MAX_SHARED = 8192;
@@ -43,108 +57,163 @@ type WrittenFacts = Omit<SubjectFacts, "gene"> & { gene: number };
 export interface SpillOptions {
   /** Findings held before writing out (default SPILL_AFTER; tests use fewer). */
   readonly after?: number;
+  /** Findings per sorted run (default RUN_SIZE, or `after` when that is given). */
+  readonly runSize?: number;
   /** Where the temporary directory goes (default the system's). */
   readonly dir?: string;
 }
 
-/** The CLI's store factory: spills when the run has more than one sample. */
+/** The CLI's store factory. */
 export function spillingStore(options: SpillOptions = {}): FindingStoreFactory {
-  return (panel, samples) => (samples > 1 ? new SpillStore(panel, options) : memoryStore(panel, samples));
+  return (panel) => new SpillStore(panel, options);
+}
+
+interface SpillFile {
+  readonly path: string;
+  readonly fd: number;
 }
 
 class SpillStore implements FindingStore {
   private readonly held = new Map<number, Finding[]>();
   private heldCount = 0;
-  private readonly files = new Map<number, { path: string; fd: number }>();
+  /** First-pass findings written out, per sample. */
+  private readonly files = new Map<number, SpillFile>();
+  /** Sorted runs, per sample. */
+  private readonly runs = new Map<number, SpillFile[]>();
   private dir: string | undefined;
   private readonly geneIndex: Map<PanelGene, number>;
+  private readonly after: number;
+  private readonly runSize: number;
+  private buffer = Buffer.allocUnsafe(WRITE_CHUNK);
   private readonly table: object[] = [];
   private readonly ids = new Map<object, number>();
-  private readonly after: number;
-  private buffer = Buffer.allocUnsafe(WRITE_CHUNK);
 
   constructor(
     private readonly panel: Panel,
     private readonly options: SpillOptions,
   ) {
     this.geneIndex = new Map(panel.genes.map((gene, i) => [gene, i]));
-    this.after = options.after ?? SPILL_AFTER;
+    this.after = Math.max(1, options.after ?? SPILL_AFTER);
+    this.runSize = Math.max(1, options.runSize ?? options.after ?? RUN_SIZE);
   }
 
   add(sampleIndex: number, finding: Finding): void {
     const list = this.held.get(sampleIndex);
     if (list) list.push(finding);
     else this.held.set(sampleIndex, [finding]);
-    if (++this.heldCount >= this.after) this.spill();
+    if (++this.heldCount >= this.after) {
+      for (const [s, findings] of this.held) this.writeAll(this.fileOf(s), findings);
+      this.held.clear();
+      this.heldCount = 0;
+    }
   }
 
-  take(sampleIndex: number): Finding[] {
+  read(sampleIndex: number): Iterable<Finding> {
+    const file = this.files.get(sampleIndex);
     const tail = this.held.get(sampleIndex) ?? [];
+    if (!file) return tail;
+    const store = this;
+    return {
+      *[Symbol.iterator]() {
+        for (const line of readLines(file.fd, READ_CHUNK)) yield store.restore(line);
+        yield* tail;
+      },
+    };
+  }
+
+  sorter(sampleIndex: number): FindingSorter {
+    return (findings, compare) => {
+      const runs: SpillFile[] = [];
+      let chunk: Finding[] = [];
+      for (const finding of findings) {
+        chunk.push(finding);
+        if (chunk.length >= this.runSize) {
+          const run = this.newFile(`sample-${sampleIndex}-run-${runs.length}`);
+          this.writeAll(run, chunk.sort(compare));
+          runs.push(run);
+          chunk = [];
+        }
+      }
+      chunk.sort(compare);
+      if (runs.length === 0) return chunk;
+      this.runs.set(sampleIndex, runs);
+      const last = chunk;
+      const store = this;
+      // Runs hold consecutive stretches of the input, so taking the earlier run on a tie keeps
+      // the order of equal findings as a stable sort of the whole would.
+      return {
+        *[Symbol.iterator]() {
+          const sources = [
+            ...runs.map((run) => mapIterator(readLines(run.fd, RUN_READ_CHUNK), (line) => store.restore(line))),
+            last[Symbol.iterator](),
+          ];
+          yield* mergeSorted(sources, compare);
+        },
+      };
+    };
+  }
+
+  release(sampleIndex: number): void {
     this.held.delete(sampleIndex);
     const file = this.files.get(sampleIndex);
-    if (!file) return tail;
     this.files.delete(sampleIndex);
-    const findings: Finding[] = [];
-    try {
-      for (const line of readLines(file.fd)) findings.push(this.restore(line));
-    } finally {
-      closeSync(file.fd);
-      rmSync(file.path, { force: true });
+    for (const f of [...(file ? [file] : []), ...(this.runs.get(sampleIndex) ?? [])]) {
+      closeSync(f.fd);
+      rmSync(f.path, { force: true });
     }
-    for (const finding of tail) findings.push(finding);
-    return findings;
+    this.runs.delete(sampleIndex);
   }
 
   close(): void {
+    for (const s of [...this.files.keys(), ...this.runs.keys()]) this.release(s);
     this.held.clear();
-    for (const { fd } of this.files.values()) closeSync(fd);
-    this.files.clear();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
 
-  private spill(): void {
-    for (const [sampleIndex, list] of this.held) {
-      const file = this.fileFor(sampleIndex);
-      // Lines are encoded straight into one reused buffer: a string joined from thousands of
-      // lines had to be flattened, then encoded, at twice the time.
-      let used = 0;
-      const flush = () => {
-        try {
-          for (let done = 0; done < used; ) done += writeSync(file.fd, this.buffer, done, used - done);
-        } catch (cause) {
-          throw this.fail(`cannot write findings to ${file.path}`, cause);
-        }
-        used = 0;
-      };
-      for (const finding of list) {
-        const line = `${this.write(finding)}\n`;
-        // A UTF-16 unit is at most 3 UTF-8 bytes.
-        if (line.length * 3 > this.buffer.length - used) {
-          flush();
-          if (line.length * 3 > this.buffer.length) this.buffer = Buffer.allocUnsafe(line.length * 3);
-        }
-        used += this.buffer.write(line, used, "utf8");
-      }
-      flush();
-    }
-    this.held.clear();
-    this.heldCount = 0;
-  }
-
-  private fileFor(sampleIndex: number): { path: string; fd: number } {
+  private fileOf(sampleIndex: number): SpillFile {
     let file = this.files.get(sampleIndex);
     if (!file) {
-      try {
-        this.dir ??= mkdtempSync(join(this.options.dir ?? tmpdir(), "marrowscope-"));
-        const path = join(this.dir, `sample-${sampleIndex}.ndjson`);
-        file = { path, fd: openSync(path, "w+") };
-      } catch (cause) {
-        throw this.fail("cannot create a temporary file for findings", cause);
-      }
+      file = this.newFile(`sample-${sampleIndex}`);
       this.files.set(sampleIndex, file);
     }
     return file;
+  }
+
+  private newFile(name: string): SpillFile {
+    try {
+      this.dir ??= mkdtempSync(join(this.options.dir ?? tmpdir(), "marrowscope-"));
+      const path = join(this.dir, `${name}.ndjson`);
+      return { path, fd: openSync(path, "w+") };
+    } catch (cause) {
+      throw this.fail("cannot create a temporary file for findings", cause);
+    }
+  }
+
+  /**
+   * Appends findings as lines, encoded straight into one reused buffer: a string joined from
+   * thousands of lines had to be flattened, then encoded, at twice the time.
+   */
+  private writeAll(file: SpillFile, findings: readonly Finding[]): void {
+    let used = 0;
+    const flush = () => {
+      try {
+        for (let done = 0; done < used; ) done += writeSync(file.fd, this.buffer, done, used - done);
+      } catch (cause) {
+        throw this.fail(`cannot write findings to ${file.path}`, cause);
+      }
+      used = 0;
+    };
+    for (const finding of findings) {
+      const line = `${this.line(finding)}\n`;
+      // A UTF-16 unit is at most 3 UTF-8 bytes.
+      if (line.length * 3 > this.buffer.length - used) {
+        flush();
+        if (line.length * 3 > this.buffer.length) this.buffer = Buffer.allocUnsafe(line.length * 3);
+      }
+      used += this.buffer.write(line, used, "utf8");
+    }
+    flush();
   }
 
   /**
@@ -153,7 +222,7 @@ class SpillStore implements FindingStore {
    * dozen distinct values on a panel-dense file) are written once into a table and stand as
    * numbers in the line, at the same key; read back, findings share them again.
    */
-  private write(finding: Finding): string {
+  private line(finding: Finding): string {
     const facts = factsOf(finding);
     const gene = facts ? this.geneIndex.get(facts.gene) : undefined;
     if (facts && gene === undefined)
@@ -207,13 +276,67 @@ class SpillStore implements FindingStore {
   }
 }
 
+function* mapIterator<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
 /**
- * The lines of a file from its start, a chunk at a time (a sample's file can be large). Lines
- * are cut on the byte 0x0A, which UTF-8 never uses inside a character, and each is decoded on its
- * own: no text larger than a line is made.
+ * The items of sorted sources in one sorted sequence (a binary heap of each source's next item);
+ * on a tie the earlier source's item comes first.
  */
-function* readLines(fd: number): Generator<string> {
-  let buffer = Buffer.allocUnsafe(READ_CHUNK);
+function* mergeSorted<T>(sources: Iterator<T>[], compare: (a: T, b: T) => number): Generator<T> {
+  const heap: { item: T; source: number }[] = [];
+  const before = (a: { item: T; source: number }, b: { item: T; source: number }) => {
+    const c = compare(a.item, b.item);
+    return c < 0 || (c === 0 && a.source < b.source);
+  };
+  const up = (i: number) => {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) return;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let first = i;
+      if (left < heap.length && before(heap[left]!, heap[first]!)) first = left;
+      if (right < heap.length && before(heap[right]!, heap[first]!)) first = right;
+      if (first === i) return;
+      [heap[i], heap[first]] = [heap[first]!, heap[i]!];
+      i = first;
+    }
+  };
+  sources.forEach((iterator, source) => {
+    const next = iterator.next();
+    if (!next.done) {
+      heap.push({ item: next.value, source });
+      up(heap.length - 1);
+    }
+  });
+  while (heap.length > 0) {
+    const top = heap[0]!;
+    yield top.item;
+    const next = sources[top.source]!.next();
+    if (next.done) {
+      const last = heap.pop()!;
+      if (heap.length === 0) return;
+      heap[0] = last;
+    } else heap[0] = { item: next.value, source: top.source };
+    down(0);
+  }
+}
+
+/**
+ * The lines of a file from its start, a chunk at a time. Lines are cut on the byte 0x0A, which
+ * UTF-8 never uses inside a character, and each is decoded on its own: no text larger than a
+ * line is made. Reads at explicit positions, so readers of one file do not disturb each other.
+ */
+function* readLines(fd: number, chunk: number): Generator<string> {
+  let buffer = Buffer.allocUnsafe(chunk);
   let filled = 0;
   let position = 0;
   for (;;) {

@@ -11,7 +11,7 @@ import { panelGene, remember, subjectFrom, subjectOf } from "./rules/apply.js";
 import { type Band, inBand, resolveBound } from "./rules/bounds.js";
 import { classify, withVerdict } from "./rules/classify.js";
 import { alleleCopies, type MatchedRule, matchingRules, type Subject, svTypeOf } from "./rules/evaluate.js";
-import { sortFindings } from "./rules/order.js";
+import { findingOrder } from "./rules/order.js";
 
 export interface SummarizeContext {
   readonly panel: Panel;
@@ -24,17 +24,52 @@ export interface SummarizeContext {
 type Reason = SampleSummary["reasons"][number];
 
 /**
+ * Puts findings in report order. It reads `findings` to its end before it returns, and what it
+ * returns may be read more than once (a store may sort on disk: src/spill.ts).
+ */
+export type FindingSorter = (findings: Iterable<Finding>, compare: (a: Finding, b: Finding) => number) => Iterable<Finding>;
+
+/** In memory: a stable sort of the whole list. */
+export const sortInMemory: FindingSorter = (findings, compare) => [...findings].sort(compare);
+
+/**
  * Two-hit logic, then the sample summary. Homozygous or hemizygous alleles, or two or more
  * different qualifying alleles of a gene (phase unknown ⇒ "possible compound heterozygote"), turn
  * `hits: "one"` rules into `hits: "two"` rules; the summary fields come from `summaryRules`.
  * Benign and likely-benign findings feed a summary rule only when it names their classification.
  */
 export function summarizeSample(findings: readonly Finding[], context: SummarizeContext): { findings: Finding[]; summary: SampleSummary } {
+  const { findings: sorted, summary } = secondPass(() => findings, sortInMemory, context);
+  return { findings: sorted as Finding[], summary };
+}
+
+/**
+ * `summarizeSample` over findings read in passes instead of held: `read` gives the sample's
+ * first-pass findings in the order they were made, each time it is called, and `sort` puts the
+ * second pass's findings in report order. What is kept between passes is a few facts per
+ * qualifying allele of a gene (its place, key, genotype and allele count), not the findings;
+ * `counted` is that count when the caller made it as the findings came (else `read` is read twice).
+ */
+export function secondPass(
+  read: () => Iterable<Finding>,
+  sort: FindingSorter,
+  context: SummarizeContext,
+  counted?: TwoHitCount,
+): { findings: Iterable<Finding>; summary: SampleSummary } {
   const { panel } = context;
-  const genotypeReasons: Reason[] = [];
-  const updated = twoHitPass(findings, panel, genotypeReasons);
-  const sorted = sortFindings(updated, context.contigOrder ?? []);
-  return { findings: sorted, summary: buildSummary(sorted, context, genotypeReasons) };
+  const groups = counted ?? countTwoHits(read(), panel);
+  const tally = new SummaryTally(panel);
+  let done = false;
+  function* updated(): Generator<Finding> {
+    for (const finding of twoHitVerdicts(read(), panel, groups)) {
+      tally.add(finding);
+      yield finding;
+    }
+    done = true;
+  }
+  const findings = sort(updated(), findingOrder(context.contigOrder ?? []));
+  if (!done) throw new Error("internal error: the finding sorter returned before it read every finding");
+  return { findings, summary: buildSummary(tally, context, genotypeReasons(groups)) };
 }
 
 // ---- two hits -----------------------------------------------------------------------------------
@@ -95,58 +130,124 @@ function haplotype(genotype: string | undefined): number | undefined {
   return carriers.length === 1 ? carriers[0] : undefined;
 }
 
-function twoHitPass(findings: readonly Finding[], panel: Panel, reasons: Reason[]): Finding[] {
-  const out = [...findings];
-  const groups = new Map<string, number[]>();
-  findings.forEach((finding, i) => {
-    const key = `${finding.sample}\u0000${finding.gene.symbol}`;
-    // push, not spread: a gene with many findings (RUNX1 in a dense file) made this quadratic.
-    const group = groups.get(key);
-    if (group) group.push(i);
-    else groups.set(key, [i]);
-  });
-  for (const indexes of groups.values()) {
-    const qualifying: { index: number; subject: Subject }[] = [];
-    const keys = new Set<string>();
-    for (const index of indexes) {
-      const finding = findings[index] as Finding;
-      const subject = subjectFor(finding, panel);
-      if (!subject || matchingRules(panel, subject, undefined).length === 0) continue;
-      if (keys.has(finding.variant.key)) continue;
-      keys.add(finding.variant.key);
-      qualifying.push({ index, subject });
-    }
-    if (qualifying.length === 0) continue;
-    const copies = qualifying.reduce((sum, q) => sum + alleleCopies(q.subject), 0);
-    const twoRules = new Map<string, MatchedRule>();
-    for (const { index, subject } of qualifying) {
-      const matched = matchingRules(panel, subject, copies);
-      // A gene whose panel entry has no rule for this count keeps the first-pass finding visible.
-      if (matched.length === 0) continue;
-      for (const m of matched) if (m.rule.conditions?.hits === "two") twoRules.set(m.rule.id, m);
-      out[index] = remember(withVerdict(findings[index] as Finding, classify(panel, subject, matched)), subject);
-    }
-    if (copies >= 2 && twoRules.size > 0) reasons.push(genotypeReason(qualifying, findings, [...twoRules.values()]));
-  }
-  return out;
+/** What the two-hit logic keeps of a qualifying allele between its two passes. */
+interface Qualifying {
+  /** The finding's place in the sample's first-pass findings. */
+  readonly seq: number;
+  readonly variantKey: string;
+  readonly genotype: string | undefined;
+  /** The panel gene's symbol and the zygosity, as the Subject says them (for the reason). */
+  readonly gene: string;
+  readonly zygosity: Subject["zygosity"];
 }
 
-function genotypeReason(
-  qualifying: readonly { index: number; subject: Subject }[],
-  findings: readonly Finding[],
-  rules: readonly MatchedRule[],
-): Reason {
-  const first = qualifying[0] as { index: number; subject: Subject };
-  const gene = first.subject.gene.symbol;
-  const list = qualifying.map((q) => (findings[q.index] as Finding).variant.key);
+/** A sample's findings of one gene, as the two-hit logic counts them. */
+interface TwoHitGroup {
+  readonly qualifying: Qualifying[];
+  readonly keys: Set<string>;
+  copies: number;
+  /** Rules with `hits: "two"` that matched a qualifying allele (second pass). */
+  readonly twoRules: Map<string, MatchedRule>;
+}
+
+const groupKey = (finding: Finding) => `${finding.sample}\u0000${finding.gene.symbol}`;
+
+/**
+ * The two-hit logic's first pass, one finding at a time (a run feeds it as findings are made, so
+ * they need not be read again): the qualifying alleles of each gene (a finding some rule of its
+ * gene matches; one per variant key) and how many copies they add up to.
+ */
+export class TwoHitCount {
+  /** In order of each gene's first finding. */
+  readonly groups = new Map<string, TwoHitGroup>();
+  /** Every qualifying allele with its group, in finding order. */
+  readonly bySeq: { readonly seq: number; readonly group: TwoHitGroup }[] = [];
+  private seq = 0;
+
+  constructor(private readonly panel: Panel) {}
+
+  add(finding: Finding): void {
+    const key = groupKey(finding);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = { qualifying: [], keys: new Set(), copies: 0, twoRules: new Map() };
+      this.groups.set(key, group);
+    }
+    const subject = subjectFor(finding, this.panel);
+    if (subject && !group.keys.has(finding.variant.key) && matchingRules(this.panel, subject, undefined).length > 0) {
+      group.keys.add(finding.variant.key);
+      group.qualifying.push({
+        seq: this.seq,
+        variantKey: finding.variant.key,
+        genotype: finding.call.genotype,
+        gene: subject.gene.symbol,
+        zygosity: subject.zygosity,
+      });
+      group.copies += alleleCopies(subject);
+      this.bySeq.push({ seq: this.seq, group });
+    }
+    this.seq++;
+  }
+}
+
+function countTwoHits(findings: Iterable<Finding>, panel: Panel): TwoHitCount {
+  const count = new TwoHitCount(panel);
+  for (const finding of findings) count.add(finding);
+  return count;
+}
+
+/**
+ * Second pass: each qualifying allele judged again with its gene's copy count. A gene whose panel
+ * entry has no rule for that count keeps the first-pass finding.
+ */
+function* twoHitVerdicts(findings: Iterable<Finding>, panel: Panel, { bySeq }: TwoHitCount): Generator<Finding> {
+  let seq = 0;
+  let next = 0;
+  for (const finding of findings) {
+    const qualifying = bySeq[next];
+    if (qualifying?.seq !== seq) {
+      yield finding;
+      seq++;
+      continue;
+    }
+    next++;
+    seq++;
+    const { group } = qualifying;
+    const subject = subjectFor(finding, panel) as Subject;
+    const matched = matchingRules(panel, subject, group.copies);
+    if (matched.length === 0) {
+      yield finding;
+      continue;
+    }
+    for (const m of matched) if (m.rule.conditions?.hits === "two") group.twoRules.set(m.rule.id, m);
+    yield remember(withVerdict(finding, classify(panel, subject, matched)), subject);
+  }
+  if (next !== bySeq.length) throw new Error("internal error: the findings changed between the two-hit passes");
+}
+
+/** The genotype reasons of the genes whose qualifying alleles made two hits, in gene order. */
+function genotypeReasons({ groups }: TwoHitCount): Reason[] {
+  const reasons: Reason[] = [];
+  for (const group of groups.values()) {
+    if (group.qualifying.length > 0 && group.copies >= 2 && group.twoRules.size > 0) {
+      reasons.push(genotypeReason(group, [...group.twoRules.values()]));
+    }
+  }
+  return reasons;
+}
+
+function genotypeReason({ qualifying }: TwoHitGroup, rules: readonly MatchedRule[]): Reason {
+  const first = qualifying[0] as Qualifying;
+  const gene = first.gene;
+  const list = qualifying.map((q) => q.variantKey);
   let statement: string;
   if (qualifying.length === 1) {
     statement =
-      first.subject.zygosity === "hemi"
+      first.zygosity === "hemi"
         ? `${gene}: hemizygous ${list[0]} (chrX in a male) counts as two hits`
         : `${gene}: homozygous ${list[0]} counts as two hits`;
   } else {
-    const sides = qualifying.map((q) => haplotype((findings[q.index] as Finding).call.genotype));
+    const sides = qualifying.map((q) => haplotype(q.genotype));
     const trans = sides.every((s) => s !== undefined) && new Set(sides).size > 1;
     statement = trans
       ? `${gene}: ${qualifying.length} different qualifying alleles (${list.join(", ")}) phased on different haplotypes: compound heterozygote`
@@ -189,60 +290,64 @@ function findingMeets(finding: Finding, when: SummaryWhen, band: Band | undefine
   return true;
 }
 
+/** A summary rule that some finding triggered, with what its reason will cite. */
 interface Fired {
   readonly rule: SummaryRule;
-  readonly triggers: readonly Finding[];
+  /** Rule ids of the triggering findings. */
+  readonly findingRules: ReadonlySet<string>;
+  /** The rule's citations and those of the triggering findings' implications it names. */
+  readonly citations: ReadonlySet<string>;
 }
 
-/** Indices of the findings carrying each implication code, in finding order. */
-type CodeIndex = ReadonlyMap<string, readonly number[]>;
-
-function indexByCode(findings: readonly Finding[]): CodeIndex {
-  const byCode = new Map<string, number[]>();
-  findings.forEach((finding, i) => {
-    for (const { code } of finding.implications) {
-      const list = byCode.get(code);
-      if (!list) byCode.set(code, [i]);
-      else if (list[list.length - 1] !== i) list.push(i);
-    }
-  });
-  return byCode;
+interface RuleTally {
+  readonly rule: SummaryRule;
+  readonly band: Band | undefined;
+  triggered: boolean;
+  readonly findingRules: Set<string>;
+  readonly citations: Set<string>;
 }
 
 /**
- * The findings that trigger a rule, in finding order. A rule naming codes is tested against the
- * findings carrying one of them only (every builtin summary rule names codes).
+ * What the summary needs of a sample's findings, gathered one finding at a time and in any order
+ * (a reason's rule ids and citations are sorted sets), so the findings need not be held.
  */
-function fire(rule: SummaryRule, findings: readonly Finding[], panel: Panel, byCode: CodeIndex): Fired | undefined {
-  const { when } = rule;
-  if (when.withCodes && !when.withCodes.every((code) => byCode.has(code))) return undefined;
-  const band = when.vaf ? resolveBound(panel, when.vaf) : undefined;
-  let candidates: readonly number[] | undefined;
-  if (when.codes) {
-    const lists = when.codes.flatMap((code) => byCode.get(code) ?? []);
-    candidates = when.codes.length === 1 ? lists : [...new Set(lists)].sort((a, b) => a - b);
-  }
-  const triggers: Finding[] = [];
-  if (candidates) {
-    for (const i of candidates) if (findingMeets(findings[i]!, when, band)) triggers.push(findings[i]!);
-  } else {
-    for (const finding of findings) if (findingMeets(finding, when, band)) triggers.push(finding);
-  }
-  return triggers.length === 0 ? undefined : { rule, triggers };
-}
+class SummaryTally {
+  private readonly rules: RuleTally[];
+  private readonly codes = new Set<string>();
 
-function reasonOf({ rule, triggers }: Fired): Reason {
-  // Sets filled in place: a summary rule can have thousands of triggers in a dense file.
-  const findingRules = new Set<string>();
-  const citations = new Set<string>(rule.evidence.map((e) => e.citation));
-  const codes = rule.when.codes;
-  for (const f of triggers) {
-    for (const id of f.ruleIds) findingRules.add(id);
-    for (const i of f.implications) {
-      if (codes && !codes.includes(i.code)) continue;
-      for (const e of i.evidence) citations.add(e.citation);
+  constructor(panel: Panel) {
+    this.rules = panel.summaryRules.map((rule) => ({
+      rule,
+      band: rule.when.vaf ? resolveBound(panel, rule.when.vaf) : undefined,
+      triggered: false,
+      findingRules: new Set<string>(),
+      citations: new Set<string>(rule.evidence.map((e) => e.citation)),
+    }));
+  }
+
+  add(finding: Finding): void {
+    for (const { code } of finding.implications) this.codes.add(code);
+    for (const tally of this.rules) {
+      if (!findingMeets(finding, tally.rule.when, tally.band)) continue;
+      tally.triggered = true;
+      for (const id of finding.ruleIds) tally.findingRules.add(id);
+      const codes = tally.rule.when.codes;
+      for (const i of finding.implications) {
+        if (codes && !codes.includes(i.code)) continue;
+        for (const e of i.evidence) tally.citations.add(e.citation);
+      }
     }
   }
+
+  /** The rules that fired, in panel order; a rule naming `withCodes` needs all of them seen. */
+  fired(): Fired[] {
+    return this.rules.filter(
+      ({ rule, triggered }) => triggered && (!rule.when.withCodes || rule.when.withCodes.every((code) => this.codes.has(code))),
+    );
+  }
+}
+
+function reasonOf({ rule, findingRules, citations }: Fired): Reason {
   return { statement: rule.statement, ruleIds: [rule.id, ...[...findingRules].sort()], citations: [...citations].sort() };
 }
 
@@ -269,10 +374,9 @@ function decide(
   return { value, winners };
 }
 
-function buildSummary(findings: readonly Finding[], context: SummarizeContext, genotypeReasons: readonly Reason[]): SampleSummary {
-  const { panel, coverage } = context;
-  const byCode = indexByCode(findings);
-  const fired = panel.summaryRules.map((rule) => fire(rule, findings, panel, byCode)).filter((f): f is Fired => f !== undefined);
+function buildSummary(tally: SummaryTally, context: SummarizeContext, genotypeReasons: readonly Reason[]): SampleSummary {
+  const { coverage } = context;
+  const fired = tally.fired();
   const ist = decide("istResponse", fired);
   const clonal = decide("clonalEvolutionRisk", fired);
   const inherited = decide("inheritedDisorder", fired);

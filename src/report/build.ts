@@ -5,7 +5,7 @@
 import type { Warning } from "../errors.js";
 import type { Panel } from "../panel/index.js";
 import { VERSION } from "../version.js";
-import { DISCLAIMER, FindingSchema, type Report, ReportSchema, type SampleReport, SampleReportSchema } from "./schema.js";
+import { DISCLAIMER, type Finding, FindingSchema, type Report, ReportSchema, type SampleReport, SampleReportSchema } from "./schema.js";
 
 /**
  * Findings validated one by one at run time, per report. Real samples give a handful to a few
@@ -19,20 +19,30 @@ export interface ReportParts {
   readonly panel: Panel;
   readonly input: Report["input"];
   /** The samples in report order; an iterable is read once, one sample at a time. */
-  readonly samples: Iterable<SampleReport>;
+  readonly samples: Iterable<SampleStream>;
   readonly warnings: readonly Warning[];
 }
 
+/** A sample whose findings may be read as they come (from a store on disk) instead of held. */
+export type SampleStream = Omit<SampleReport, "findings"> & { readonly findings: Iterable<Finding> };
+
 /**
- * A report whose samples are made one at a time as a writer reaches them (read it once): a
- * many-sample file then holds one sample's findings at a time instead of every sample's. The
- * emitters take it as they take a Report.
+ * A report whose samples are made one at a time as a writer reaches them (read it once), each
+ * with findings that may come from disk: a run then holds one sample's second pass at a time,
+ * not every finding. The emitters take it as they take a Report.
  */
-export type ReportStream = Omit<Report, "samples"> & { readonly samples: Iterable<SampleReport> };
+export type ReportStream = Omit<Report, "samples"> & { readonly samples: Iterable<SampleStream> };
 
 export function buildReport(parts: ReportParts): Report {
-  const stream = buildReportStream(parts);
-  return { ...stream, samples: [...stream.samples] };
+  return toReport(buildReportStream(parts));
+}
+
+/** The whole report in memory (reads the stream's samples and their findings). */
+export function toReport(stream: ReportStream): Report {
+  const samples = [...stream.samples].map((sample) =>
+    Array.isArray(sample.findings) ? sample : { ...sample, findings: [...sample.findings] },
+  );
+  return { ...stream, samples: samples as SampleReport[] };
 }
 
 /**
@@ -54,13 +64,17 @@ export function buildReportStream(parts: ReportParts): ReportStream {
   return { ...head, samples: checked(parts.samples) };
 }
 
-function* checked(samples: Iterable<SampleReport>): Generator<SampleReport> {
+function* checked(samples: Iterable<SampleStream>): Generator<SampleStream> {
   let budget = FINDINGS_VALIDATED;
   let s = 0;
   for (const sample of samples) {
     check(SampleReportSchema.safeParse({ ...sample, findings: [] }), ["samples", s]);
-    for (let f = 0; f < sample.findings.length && budget > 0; f++, budget--) {
-      check(FindingSchema.safeParse(sample.findings[f]), ["samples", s, "findings", f]);
+    let f = 0;
+    for (const finding of sample.findings) {
+      if (budget <= 0) break;
+      check(FindingSchema.safeParse(finding), ["samples", s, "findings", f]);
+      budget--;
+      f++;
     }
     yield sample;
     s++;

@@ -17,21 +17,24 @@ function compareText(a: string, b: string): number {
 }
 
 /** Sample, contig order given (else natural), pos, ref, alt, rule ids, gene: no locale involved. */
-export function sortFindings(findings: readonly Finding[], contigOrder: readonly string[]): Finding[] {
+export function findingOrder(contigOrder: readonly string[]): (a: Finding, b: Finding) => number {
   const given = new Map<string, number>();
   contigOrder.forEach((contig, i) => {
     if (!given.has(canonicalChrom(contig))) given.set(canonicalChrom(contig), i);
   });
   const rank = (chrom: string): number => given.get(canonicalChrom(chrom)) ?? contigOrder.length + naturalRank(chrom);
-  return [...findings].sort(
-    (a, b) =>
-      compareText(a.sample, b.sample) ||
-      rank(a.variant.chrom) - rank(b.variant.chrom) ||
-      compareText(a.variant.chrom, b.variant.chrom) ||
-      a.variant.pos - b.variant.pos ||
-      compareText(a.variant.ref, b.variant.ref) ||
-      compareText(a.variant.alt, b.variant.alt) ||
-      compareText(a.ruleIds.join(","), b.ruleIds.join(",")) ||
-      compareText(a.gene.symbol, b.gene.symbol),
-  );
+  return (a, b) =>
+    compareText(a.sample, b.sample) ||
+    rank(a.variant.chrom) - rank(b.variant.chrom) ||
+    compareText(a.variant.chrom, b.variant.chrom) ||
+    a.variant.pos - b.variant.pos ||
+    compareText(a.variant.ref, b.variant.ref) ||
+    compareText(a.variant.alt, b.variant.alt) ||
+    compareText(a.ruleIds.join(","), b.ruleIds.join(",")) ||
+    compareText(a.gene.symbol, b.gene.symbol);
+}
+
+/** The findings in `findingOrder`; ties keep their order (the sort is stable). */
+export function sortFindings(findings: readonly Finding[], contigOrder: readonly string[]): Finding[] {
+  return [...findings].sort(findingOrder(contigOrder));
 }
