@@ -351,9 +351,10 @@ export async function annotateWith(input: unknown, options: AnnotateOptions | un
 }
 
 /**
- * @internal `annotateWith`, with the samples' second pass left until a writer reaches each
- * sample (read the result's `samples` once). The store is closed when the samples have been
- * read or the run fails; a caller that stops early closes it through the factory's store.
+ * @internal `annotateWith`, with each sample's second pass left until a writer reaches the
+ * sample (read the result's `samples` once), its findings kept by the store `makeStore` makes.
+ * The store is closed when the samples have been read, when their reader stops early, or when
+ * the run fails; a caller that may fail between the run and the reading closes it too.
  */
 export async function annotateStreamWith(
   input: unknown,

@@ -123,7 +123,9 @@ class SpillStore implements FindingStore {
 
   sorter(sampleIndex: number): FindingSorter {
     return (findings, compare) => {
+      // Registered at once, so that release and close find every run even if sorting fails.
       const runs: SpillFile[] = [];
+      this.runs.set(sampleIndex, runs);
       let chunk: Finding[] = [];
       for (const finding of findings) {
         chunk.push(finding);
@@ -136,7 +138,6 @@ class SpillStore implements FindingStore {
       }
       chunk.sort(compare);
       if (runs.length === 0) return chunk;
-      this.runs.set(sampleIndex, runs);
       const last = chunk;
       const store = this;
       // Runs hold consecutive stretches of the input, so taking the earlier run on a tie keeps

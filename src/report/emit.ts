@@ -36,7 +36,8 @@ function* pretty(value: unknown, depth: number): Generator<string> {
   }
   const indent = "  ".repeat(depth);
   const inner = `\n${indent}  `;
-  // A ReportStream's samples are an iterable made as it is read: written as the array it stands for.
+  // A ReportStream's samples, and their findings, may be iterables made as they are read:
+  // written as the arrays they stand for.
   if (Array.isArray(value) || Symbol.iterator in value) {
     let first = true;
     for (const item of Array.isArray(value) ? indexed(value) : (value as Iterable<unknown>)) {
@@ -63,7 +64,7 @@ function* pretty(value: unknown, depth: number): Generator<string> {
   yield `\n${indent}}`;
 }
 
-/** An array's items in index order, holes included (as JSON.stringify reads it; for-of on an array would too, but says less). */
+/** An array's items in index order, holes included, as JSON.stringify reads it. */
 function* indexed(array: readonly unknown[]): Generator<unknown> {
   for (let i = 0; i < array.length; i++) yield array[i];
 }

@@ -33,8 +33,3 @@ export function findingOrder(contigOrder: readonly string[]): (a: Finding, b: Fi
     compareText(a.ruleIds.join(","), b.ruleIds.join(",")) ||
     compareText(a.gene.symbol, b.gene.symbol);
 }
-
-/** The findings in `findingOrder`; ties keep their order (the sort is stable). */
-export function sortFindings(findings: readonly Finding[], contigOrder: readonly string[]): Finding[] {
-  return [...findings].sort(findingOrder(contigOrder));
-}
