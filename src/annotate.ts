@@ -37,7 +37,6 @@ interface RunContext {
   readonly contigsWithData: ReadonlySet<string>;
   /** Panel genes any record of the input touched (a blind-spot gene with variants is assessed). */
   readonly genesHit: Set<string>;
-  readonly warnings: Warning[];
 }
 
 async function* countBytes(chunks: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
@@ -87,6 +86,7 @@ async function* run(
   options: ParsedAnnotateOptions,
   resolvers: Resolvers,
   context: { current?: RunContext },
+  keepWarning: (warning: Warning) => void,
 ): AsyncGenerator<SampleFinding> {
   const resolved = resolvers.source(input, options.name);
   // Count raw bytes for progress reports (only when someone listens).
@@ -109,9 +109,8 @@ async function* run(
     }
   }
   const file = source.name;
-  const warnings: Warning[] = [];
   const warn = (warning: Warning) => {
-    warnings.push(warning);
+    keepWarning(warning);
     options.onWarning?.(warning);
   };
   const stats: ScanStats = { records: 0, parsed: 0, skipped: 0, contigs: new Set() };
@@ -161,6 +160,7 @@ async function* run(
   } else {
     const opened = await openVcf(source, {
       inflateBgzf: resolvers.inflateBgzf,
+      inflateGzip: resolvers.inflateGzip,
       decodeAscii: resolvers.decodeAscii,
       strict: options.strict,
       maxLineLength: options.maxLineLength,
@@ -192,7 +192,6 @@ async function* run(
     stats,
     contigsWithData,
     genesHit,
-    warnings,
   };
 
   // Rule contexts per sample, made once (somatic-caller or not); only a tumor's matched normal
@@ -275,7 +274,8 @@ export async function* streamFindingsWith(
   resolvers: Resolvers,
 ): AsyncGenerator<Finding> {
   const parsed = parseOptions(AnnotateOptionsSchema, options);
-  for await (const { finding } of run(input, parsed, resolvers, {})) yield finding;
+  // Warnings reach the caller through onWarning only: a stream keeps nothing.
+  for await (const { finding } of run(input, parsed, resolvers, {}, () => {})) yield finding;
 }
 
 function coverageOf(ctx: RunContext): Coverage {
@@ -308,10 +308,11 @@ function coverageOf(ctx: RunContext): Coverage {
 
 /**
  * @internal Where a run's first-pass findings wait for the second pass (two hits, summary, sort),
- * per sample. The library's store holds them in memory; the CLI's (src/spill.ts) keeps them in
- * temporary files past a budget, so a run's memory does not grow with its findings.
+ * per sample, and its warnings for the report's end. The library's store holds them in memory;
+ * the CLI's (src/spill.ts) keeps them in temporary files past a budget, so a run's memory grows
+ * with neither (a lenient run over a file of bad records has a warning per record).
  */
-export interface FindingStore {
+export interface RunStore {
   add(sampleIndex: number, finding: Finding): void;
   /** The sample's findings in the order added; may be read more than once. */
   read(sampleIndex: number): Iterable<Finding>;
@@ -319,16 +320,20 @@ export interface FindingStore {
   sorter(sampleIndex: number): FindingSorter;
   /** Lets go of the sample's findings (its report has been written). */
   release(sampleIndex: number): void;
+  addWarning(warning: Warning): void;
+  /** The warnings in the order added; may be read more than once. */
+  warnings(): Iterable<Warning>;
   /** Frees what the store still holds; safe to call more than once. */
   close(): void;
 }
 
-/** @internal Makes the store of a run once its panel and number of samples are known. */
-export type FindingStoreFactory = (panel: Panel, samples: number) => FindingStore;
+/** @internal Makes the store of a run (its panel given). */
+export type RunStoreFactory = (panel: Panel) => RunStore;
 
-/** @internal Every finding in memory: what the library's `annotate` uses. */
-export const memoryStore: FindingStoreFactory = () => {
+/** @internal Everything in memory: what the library's `annotate` uses. */
+export const memoryStore: RunStoreFactory = () => {
   const perSample = new Map<number, Finding[]>();
+  const warnings: Warning[] = [];
   return {
     add(sampleIndex, finding) {
       const list = perSample.get(sampleIndex);
@@ -338,6 +343,8 @@ export const memoryStore: FindingStoreFactory = () => {
     read: (sampleIndex) => perSample.get(sampleIndex) ?? [],
     sorter: () => sortInMemory,
     release: (sampleIndex) => perSample.delete(sampleIndex),
+    addWarning: (warning) => warnings.push(warning),
+    warnings: () => warnings,
     close: () => perSample.clear(),
   };
 };
@@ -352,38 +359,38 @@ export async function annotateWith(input: unknown, options: AnnotateOptions | un
 
 /**
  * @internal `annotateWith`, with each sample's second pass left until a writer reaches the
- * sample (read the result's `samples` once), its findings kept by the store `makeStore` makes.
- * The store is closed when the samples have been read, when their reader stops early, or when
- * the run fails; a caller that may fail between the run and the reading closes it too.
+ * sample (read the result's `samples` once), its findings and warnings kept by the store
+ * `makeStore` makes. A sample's findings are let go once it has been read, and all of them if
+ * the reader stops early; the store is closed if the run fails, else by the caller when it has
+ * written the report (the warnings come last).
  */
 export async function annotateStreamWith(
   input: unknown,
   options: AnnotateOptions | undefined,
   resolvers: Resolvers,
-  makeStore: FindingStoreFactory,
+  makeStore: RunStoreFactory,
 ): Promise<ReportStream> {
   const parsed = parseOptions(AnnotateOptionsSchema, options);
   const context: { current?: RunContext } = {};
-  let store: FindingStore | undefined;
+  const panel = parsed.panel ?? builtinPanel;
+  const held = makeStore(panel);
   // The two-hit logic's first pass, per sample, as findings are made (not read back).
   const counts = new Map<number, TwoHitCount>();
   try {
-    for await (const { sampleIndex, finding } of run(input, parsed, resolvers, context)) {
-      store ??= makeStore(context.current!.panel, context.current!.sampleNames.length);
-      store.add(sampleIndex, finding);
+    for await (const { sampleIndex, finding } of run(input, parsed, resolvers, context, (w) => held.addWarning(w))) {
+      held.add(sampleIndex, finding);
       let count = counts.get(sampleIndex);
       if (!count) {
-        count = new TwoHitCount(context.current!.panel);
+        count = new TwoHitCount(panel);
         counts.set(sampleIndex, count);
       }
       count.add(finding);
     }
   } catch (error) {
-    store?.close();
+    held.close();
     throw error;
   }
   const ctx = context.current!;
-  const held = store ?? memoryStore(ctx.panel, ctx.sampleNames.length);
   const coverage = coverageOf(ctx);
   const contigOrder = ctx.header.contigs.length > 0 ? ctx.header.contigs.map((c) => c.id) : [...ctx.contigsWithData];
   function* samples(): Generator<SampleStream> {
@@ -397,7 +404,8 @@ export async function annotateStreamWith(
         held.release(s);
       }
     } finally {
-      held.close();
+      // Also when the reader stops early; the warnings, written after the samples, stay.
+      for (const s of ctx.sampleNames.keys()) held.release(s);
     }
   }
   return buildReportStream({
@@ -411,6 +419,6 @@ export async function annotateStreamWith(
       recordsRead: ctx.stats.records,
     },
     samples: samples(),
-    warnings: ctx.warnings,
+    warnings: held.warnings(),
   });
 }

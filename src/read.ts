@@ -7,7 +7,7 @@ import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
 import type { Mutable, Variant } from "./model.js";
 import { type AnnotationLayout, readAnnotationLayout, readAnnotations } from "./normalize/annotations.js";
 import { parseOptions, type ReadOptions, ReadOptionsSchema } from "./options.js";
-import type { BgzfInflater } from "./vcf/decompress.js";
+import type { BgzfInflater, GzipInflater } from "./vcf/decompress.js";
 import type { VcfHeader } from "./vcf/header.js";
 import { type Filehandle, type IndexSource, toSource, type VcfInput, type VcfSource } from "./vcf/input.js";
 import type { AsciiDecoder } from "./vcf/lines.js";
@@ -43,6 +43,7 @@ export interface Resolvers {
   readonly index: IndexResolver;
   /** Faster BGZF inflation where the platform has one (Node: zlib on the thread pool). */
   readonly inflateBgzf?: BgzfInflater;
+  readonly inflateGzip?: GzipInflater;
   readonly decodeAscii?: AsciiDecoder;
 }
 
@@ -87,6 +88,7 @@ export async function* readVariantsWith(input: unknown, options: ReadOptions | u
   const file = source.name;
   const opened = await openVcf(source, {
     inflateBgzf: resolvers.inflateBgzf,
+    inflateGzip: resolvers.inflateGzip,
     decodeAscii: resolvers.decodeAscii,
     strict: parsed.strict,
     maxLineLength: parsed.maxLineLength,
@@ -139,6 +141,7 @@ export async function validateWith(input: unknown, options: ReadOptions | undefi
   };
   const opened = await openVcf(source, {
     inflateBgzf: resolvers.inflateBgzf,
+    inflateGzip: resolvers.inflateGzip,
     decodeAscii: resolvers.decodeAscii,
     strict: parsed.strict,
     maxLineLength: parsed.maxLineLength,

@@ -1,6 +1,6 @@
 /**
- * A FindingStore that keeps findings in temporary files (Node only; the CLI's), so a run's
- * memory does not grow with its findings. Held in memory, findings cost ~1 KB each: a panel-dense
+ * A RunStore that keeps findings and warnings in temporary files (Node only; the CLI's), so a
+ * run's memory does not grow with them. Held in memory, findings cost ~1 KB each: a panel-dense
  * file of 1M records (110,000 findings) peaked at 285 MB, a 10-sample one of 200,000 records
  * (222,000 findings) at 326 MB.
  *
@@ -13,8 +13,8 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FindingStore, FindingStoreFactory } from "./annotate.js";
-import { MarrowscopeError } from "./errors.js";
+import type { RunStore, RunStoreFactory } from "./annotate.js";
+import { MarrowscopeError, type Warning } from "./errors.js";
 import type { Panel, PanelGene } from "./panel/schema.js";
 import type { Finding } from "./report/schema.js";
 import { factsOf, type SubjectFacts, withFacts } from "./rules/apply.js";
@@ -64,7 +64,7 @@ export interface SpillOptions {
 }
 
 /** The CLI's store factory. */
-export function spillingStore(options: SpillOptions = {}): FindingStoreFactory {
+export function spillingStore(options: SpillOptions = {}): RunStoreFactory {
   return (panel) => new SpillStore(panel, options);
 }
 
@@ -73,9 +73,11 @@ interface SpillFile {
   readonly fd: number;
 }
 
-class SpillStore implements FindingStore {
+class SpillStore implements RunStore {
   private readonly held = new Map<number, Finding[]>();
   private heldCount = 0;
+  private heldWarnings: Warning[] = [];
+  private warningFile: SpillFile | undefined;
   /** First-pass findings written out, per sample. */
   private readonly files = new Map<number, SpillFile>();
   /** Sorted runs, per sample. */
@@ -154,6 +156,29 @@ class SpillStore implements FindingStore {
     };
   }
 
+  addWarning(warning: Warning): void {
+    this.heldWarnings.push(warning);
+    if (this.heldWarnings.length >= this.after) {
+      this.warningFile ??= this.newFile("warnings");
+      this.writeLines(
+        this.warningFile,
+        this.heldWarnings.map((w) => JSON.stringify(w)),
+      );
+      this.heldWarnings = [];
+    }
+  }
+
+  warnings(): Iterable<Warning> {
+    const store = this;
+    return {
+      *[Symbol.iterator]() {
+        const file = store.warningFile;
+        if (file) for (const line of readLines(file.fd, READ_CHUNK)) yield JSON.parse(line) as Warning;
+        yield* store.heldWarnings;
+      },
+    };
+  }
+
   release(sampleIndex: number): void {
     this.held.delete(sampleIndex);
     const file = this.files.get(sampleIndex);
@@ -168,6 +193,9 @@ class SpillStore implements FindingStore {
   close(): void {
     for (const s of [...this.files.keys(), ...this.runs.keys()]) this.release(s);
     this.held.clear();
+    this.heldWarnings = [];
+    if (this.warningFile) closeSync(this.warningFile.fd);
+    this.warningFile = undefined;
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
@@ -191,11 +219,18 @@ class SpillStore implements FindingStore {
     }
   }
 
-  /**
-   * Appends findings as lines, encoded straight into one reused buffer: a string joined from
-   * thousands of lines had to be flattened, then encoded, at twice the time.
-   */
   private writeAll(file: SpillFile, findings: readonly Finding[]): void {
+    this.writeLines(
+      file,
+      findings.map((f) => this.line(f)),
+    );
+  }
+
+  /**
+   * Appends lines, encoded straight into one reused buffer: a string joined from thousands of
+   * lines had to be flattened, then encoded, at twice the time.
+   */
+  private writeLines(file: SpillFile, lines: readonly string[]): void {
     let used = 0;
     const flush = () => {
       try {
@@ -205,8 +240,8 @@ class SpillStore implements FindingStore {
       }
       used = 0;
     };
-    for (const finding of findings) {
-      const line = `${this.line(finding)}\n`;
+    for (const text of lines) {
+      const line = `${text}\n`;
       // A UTF-16 unit is at most 3 UTF-8 bytes.
       if (line.length * 3 > this.buffer.length - used) {
         flush();

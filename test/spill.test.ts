@@ -1,6 +1,6 @@
 /**
- * The CLI's finding store (src/spill.ts): findings past a budget wait in temporary files, the
- * second pass reads them back twice and sorts them in runs on disk. The report must be byte for
+ * The CLI's run store (src/spill.ts): findings and warnings past a budget wait in temporary
+ * files; the second pass reads findings back and sorts them in runs on disk. The report must be byte for
  * byte the one made with every finding in memory (order, two-hit verdicts from the remembered
  * facts, shared parts), and the files must be gone afterwards, also when the run fails.
  */
@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { annotateStreamWith, type FindingStore } from "../src/annotate.js";
+import { annotateStreamWith, type RunStore } from "../src/annotate.js";
 import { type AnnotateOptions, annotate } from "../src/node.js";
 import { nodeResolvers } from "../src/node-resolvers.js";
 import { builtinPanel } from "../src/panel/index.js";
@@ -29,14 +29,33 @@ function filesUnder(dir: string): string[] {
 
 /** A run through the spilling store, keeping the store so a test can look at it. */
 async function spilled(input: unknown, options: AnnotateOptions, after: number, dir: string) {
-  const stores: FindingStore[] = [];
+  const stores: RunStore[] = [];
   const make = spillingStore({ after, dir });
-  const report = await annotateStreamWith(input, options, nodeResolvers, (panel, samples) => {
-    const store = make(panel, samples);
+  const report = await annotateStreamWith(input, options, nodeResolvers, (panel) => {
+    const store = make(panel);
     stores.push(store);
     return store;
   });
-  return { report, stores };
+  const close = () => {
+    for (const store of stores) store.close();
+  };
+  return { report, stores, close };
+}
+
+/** A spilled run written by `emit`, its store closed after. */
+async function spilledText(
+  input: unknown,
+  options: AnnotateOptions,
+  after: number,
+  dir: string,
+  emit: (report: Awaited<ReturnType<typeof spilled>>["report"]) => Iterable<string>,
+) {
+  const { report, close } = await spilled(input, options, after, dir);
+  try {
+    return text(emit(report));
+  } finally {
+    close();
+  }
 }
 
 describe("spilling finding store", () => {
@@ -58,7 +77,7 @@ describe("spilling finding store", () => {
     expect(findings).toBeGreaterThan(500);
 
     const dir = tempDir();
-    const { report } = await spilled({ text: dense }, options, 97, dir);
+    const { report, close } = await spilled({ text: dense }, options, 97, dir);
     // Before the samples are read, each sample's findings but the last few are on disk.
     const written = filesUnder(dir);
     expect(written.map((f) => f.replace(/^marrowscope-[^/]+\//, ""))).toEqual([0, 1, 2, 3].map((s) => `sample-${s}.ndjson`));
@@ -67,7 +86,9 @@ describe("spilling finding store", () => {
     expect(lines).toBeLessThanOrEqual(findings);
 
     expect(text(jsonChunks(report))).toBe(toJSON(inMemory));
+    // Each sample's files go once it is written; the directory when the store is closed.
     expect(filesUnder(dir)).toEqual([]);
+    close();
     expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 
@@ -75,15 +96,15 @@ describe("spilling finding store", () => {
     const options = { name: "dense.vcf", strategy: "scan" } as const;
     const inMemory = await annotate({ text: dense }, options);
     const dir = tempDir();
-    expect(text(ndjsonChunks((await spilled({ text: dense }, options, 50, dir)).report))).toBe(text(ndjsonChunks(inMemory)));
-    expect(text(tsvChunks((await spilled({ text: dense }, options, 1, dir)).report))).toBe(text(tsvChunks(inMemory)));
+    expect(await spilledText({ text: dense }, options, 50, dir, ndjsonChunks)).toBe(text(ndjsonChunks(inMemory)));
+    expect(await spilledText({ text: dense }, options, 1, dir, tsvChunks)).toBe(text(tsvChunks(inMemory)));
     for (const file of [
       fixture("cases", "a06-tp53-somatic-tumor-normal.vcf"),
       fixture("cases", "c03-terc-n322-n450.vcf"),
       fixture("annotated", "scout.cancer_test.vcf.gz"),
     ]) {
       const expected = toJSON(await annotate(file, { strict: false }));
-      expect(text(jsonChunks((await spilled(file, { strict: false }, 1, dir)).report)), file).toBe(expected);
+      expect(await spilledText(file, { strict: false }, 1, dir, jsonChunks), file).toBe(expected);
     }
     expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
@@ -114,13 +135,13 @@ describe("spilling finding store", () => {
     const twoHits = inMemory.samples.map((s) => s.summary.reasons.filter((r) => /two hits|compound heterozygote/.test(r.statement)).length);
     expect(twoHits).toEqual([1, 1, 1]);
     const dir = tempDir();
-    expect(text(jsonChunks((await spilled(input, { name: "trio.vcf" }, 1, dir)).report))).toBe(toJSON(inMemory));
+    expect(await spilledText(input, { name: "trio.vcf" }, 1, dir, jsonChunks)).toBe(toJSON(inMemory));
   });
 
   it("round-trips findings exactly: text, key order, remembered facts, shared parts", async () => {
     const report = await annotate({ text: dense }, { name: "dense.vcf", strategy: "scan" });
     const originals = report.samples.flatMap((s) => s.findings);
-    const store = spillingStore({ after: 64, dir: tempDir() })(builtinPanel, 2);
+    const store = spillingStore({ after: 64, dir: tempDir() })(builtinPanel);
     for (const [i, f] of originals.entries()) store.add(i % 2, f);
     const back = [...store.read(0), ...store.read(1)];
     // Read again: the same findings (a second pass reads them twice).
@@ -153,7 +174,7 @@ describe("spilling finding store", () => {
       .sort((a, b) => a.k - b.k)
       .map((x) => x.f);
     const dir = tempDir();
-    const store = spillingStore({ after: 33, dir })(builtinPanel, 1);
+    const store = spillingStore({ after: 33, dir })(builtinPanel);
     const sorted = store.sorter(0)(shuffled, byPos);
     expect(filesUnder(dir).filter((f) => f.includes("-run-")).length).toBe(Math.floor(shuffled.length / 33));
     const expected = [...shuffled].sort(byPos).map((f) => JSON.stringify(f));
@@ -177,9 +198,10 @@ describe("spilling finding store", () => {
     const findings = inMemory.samples[0]!.findings.length;
     expect(findings).toBeGreaterThan(100);
     const dir = tempDir();
-    const { report } = await spilled({ text: one }, options, 40, dir);
+    const { report, close } = await spilled({ text: one }, options, 40, dir);
     expect(filesUnder(dir).map((f) => f.replace(/^marrowscope-[^/]+\//, ""))).toEqual(["sample-0.ndjson"]);
     expect(text(jsonChunks(report))).toBe(toJSON(inMemory));
+    close();
     expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 
@@ -196,14 +218,37 @@ describe("spilling finding store", () => {
 
   it("removes its files when the reader stops before the last sample", async () => {
     const dir = tempDir();
-    const { report, stores } = await spilled({ text: dense }, { name: "dense.vcf", strategy: "scan" }, 10, dir);
+    const { report, close } = await spilled({ text: dense }, { name: "dense.vcf", strategy: "scan" }, 10, dir);
     for (const sample of report.samples) {
       expect([...sample.findings].length).toBeGreaterThan(0);
       break;
     }
-    // Leaving a for-of early returns the generator, which closes the store.
+    // Leaving a for-of early returns the generator, which lets go of every sample's files.
+    expect(filesUnder(dir)).toEqual([]);
+    close();
     expect(readdirSync(dir)).toEqual([]);
-    for (const store of stores) store.close();
+  }, 60_000);
+
+  it("keeps a lenient run's warnings on disk past the budget, in order", async () => {
+    // Every third record of the dense file broken: a warning each in lenient mode.
+    let n = 0;
+    const broken = dense
+      .split("\n")
+      .map((l) => (l.startsWith("#") || l === "" || n++ % 3 !== 0 ? l : l.replace(/\t(\d+)\t/, "\tx$1\t")))
+      .join("\n");
+    const options = { name: "broken.vcf", strategy: "scan", strict: false } as const;
+    const inMemory = await annotate({ text: broken }, options);
+    expect(inMemory.warnings.filter((w) => w.code === "E_VCF_RECORD").length).toBe(1000);
+    const dir = tempDir();
+    const { report, close } = await spilled({ text: broken }, options, 64, dir);
+    expect(filesUnder(dir).filter((f) => f.endsWith("warnings.ndjson"))).toHaveLength(1);
+    expect(text(jsonChunks(report))).toBe(toJSON(inMemory));
+    // Written again (a writer may read them more than once): the same warnings.
+    expect([...report.warnings].map((w) => w.message)).toEqual(inMemory.warnings.map((w) => w.message));
+    close();
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await spilledText({ text: broken }, options, 64, dir, ndjsonChunks)).toBe(text(ndjsonChunks(inMemory)));
+    expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 });
 

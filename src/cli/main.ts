@@ -5,7 +5,7 @@
  */
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { Argument, Command, CommanderError, Option } from "commander";
-import { annotateStreamWith, type FindingStore } from "../annotate.js";
+import { annotateStreamWith, type RunStore } from "../annotate.js";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
 import { type AnnotateOptions, loadPanel, panelJsonSchema, reportJsonSchema, validate } from "../node.js";
 import { nodeResolvers } from "../node-resolvers.js";
@@ -240,13 +240,13 @@ export function buildProgram(state: CliState): Command {
         ...(opts.minVaf !== undefined ? { minVaf: opts.minVaf } : {}),
       };
       const bar = await progressBar(state);
-      // Samples are made one at a time as the writer reaches them; findings of a many-sample
-      // file wait on disk meanwhile (src/spill.ts).
-      let store: FindingStore | undefined;
+      // Samples are made one at a time as the writer reaches them; findings and warnings past
+      // a budget wait on disk meanwhile (src/spill.ts), so memory does not grow with them.
+      let store: RunStore | undefined;
       const makeStore = spillingStore();
       try {
-        const report = await annotateStreamWith(vcf, bar ? { ...options, onProgress: bar.update } : options, nodeResolvers, (p, n) => {
-          store = makeStore(p, n);
+        const report = await annotateStreamWith(vcf, bar ? { ...options, onProgress: bar.update } : options, nodeResolvers, (panel) => {
+          store = makeStore(panel);
           return store;
         });
         bar?.stop();

@@ -5,7 +5,16 @@
 import type { Warning } from "../errors.js";
 import type { Panel } from "../panel/index.js";
 import { VERSION } from "../version.js";
-import { DISCLAIMER, type Finding, FindingSchema, type Report, ReportSchema, type SampleReport, SampleReportSchema } from "./schema.js";
+import {
+  DISCLAIMER,
+  type Finding,
+  FindingSchema,
+  type Report,
+  ReportSchema,
+  type SampleReport,
+  SampleReportSchema,
+  WarningSchema,
+} from "./schema.js";
 
 /**
  * Findings validated one by one at run time, per report. Real samples give a handful to a few
@@ -15,12 +24,16 @@ import { DISCLAIMER, type Finding, FindingSchema, type Report, ReportSchema, typ
  */
 export const FINDINGS_VALIDATED = 1000;
 
+/** Warnings validated one by one at run time, per report (each time the report is written). */
+export const WARNINGS_VALIDATED = 1000;
+
 export interface ReportParts {
   readonly panel: Panel;
   readonly input: Report["input"];
   /** The samples in report order; an iterable is read once, one sample at a time. */
   readonly samples: Iterable<SampleStream>;
-  readonly warnings: readonly Warning[];
+  /** May come from disk, as findings may (read each time it is written). */
+  readonly warnings: Iterable<Warning>;
 }
 
 /** A sample whose findings may be read as they come (from a store on disk) instead of held. */
@@ -31,7 +44,10 @@ export type SampleStream = Omit<SampleReport, "findings"> & { readonly findings:
  * with findings that may come from disk: a run then holds one sample's second pass at a time,
  * not every finding. The emitters take it as they take a Report.
  */
-export type ReportStream = Omit<Report, "samples"> & { readonly samples: Iterable<SampleStream> };
+export type ReportStream = Omit<Report, "samples" | "warnings"> & {
+  readonly samples: Iterable<SampleStream>;
+  readonly warnings: Iterable<Report["warnings"][number]>;
+};
 
 export function buildReport(parts: ReportParts): Report {
   return toReport(buildReportStream(parts));
@@ -42,7 +58,7 @@ export function toReport(stream: ReportStream): Report {
   const samples = [...stream.samples].map((sample) =>
     Array.isArray(sample.findings) ? sample : { ...sample, findings: [...sample.findings] },
   );
-  return { ...stream, samples: samples as SampleReport[] };
+  return { ...stream, samples: samples as SampleReport[], warnings: [...stream.warnings] };
 }
 
 /**
@@ -57,11 +73,30 @@ export function buildReportStream(parts: ReportParts): ReportStream {
     panel: { id: parts.panel.id, version: parts.panel.version, sha256: parts.panel.sha256 },
     input: parts.input,
     samples: [],
-    warnings: parts.warnings.map((w) => ({ code: w.code, message: w.message, location: { ...w.location } })),
+    warnings: [],
     disclaimer: DISCLAIMER,
   };
   check(ReportSchema.safeParse(head), []);
-  return { ...head, samples: checked(parts.samples) };
+  const { warnings } = parts;
+  return {
+    ...head,
+    samples: checked(parts.samples),
+    warnings: { [Symbol.iterator]: () => checkedWarnings(warnings) },
+  };
+}
+
+/**
+ * Warnings as the report writes them, validated one by one up to a budget as findings are: a
+ * lenient run over a file of bad records has one per record.
+ */
+function* checkedWarnings(warnings: Iterable<Warning>): Generator<Report["warnings"][number]> {
+  let w = 0;
+  for (const warning of warnings) {
+    const written = { code: warning.code, message: warning.message, location: { ...warning.location } };
+    if (w < WARNINGS_VALIDATED) check(WarningSchema.safeParse(written), ["warnings", w]);
+    w++;
+    yield written;
+  }
 }
 
 function* checked(samples: Iterable<SampleStream>): Generator<SampleStream> {

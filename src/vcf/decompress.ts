@@ -75,11 +75,15 @@ export type BgzfInflater = (
   options: { readonly file: string; readonly onWarning?: (warning: Warning) => void },
 ) => AsyncIterable<Uint8Array>;
 
+/** A platform-specific inflater of plain gzip (the Node build uses zlib, with backpressure). */
+export type GzipInflater = (raw: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
+
 export interface DecompressOptions {
   readonly file: string;
   readonly onWarning?: (warning: Warning) => void;
   readonly onCompression?: (compression: Compression) => void;
   readonly inflateBgzf?: BgzfInflater;
+  readonly inflateGzip?: GzipInflater;
 }
 
 async function* prepend(chunks: readonly Uint8Array[], done: boolean, iterator: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -129,28 +133,34 @@ export async function* decompress(raw: AsyncIterable<Uint8Array>, options: Decom
       tail = joined.slice(Math.max(0, joined.length - BGZF_EOF.length));
     }
   };
-  const rawStream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) {
-        keepTail(chunk);
-        controller.enqueue(chunk);
-      }
-      if (done) controller.close();
-    },
-    async pull(controller) {
-      const next = await iterator.next();
-      if (next.done) {
-        controller.close();
-      } else {
-        keepTail(next.value);
-        controller.enqueue(next.value);
-      }
-    },
-  });
-  const inflated = rawStream.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>);
+  // The tail is kept for BGZF only, which takes this path where no BGZF inflater is given
+  // (the browser); plain gzip goes to the platform's inflater when there is one (Node's zlib).
+  const inflated =
+    compression === "gzip" && options.inflateGzip
+      ? options.inflateGzip(prepend(chunks, done, iterator))
+      : iterateStream(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              for (const chunk of chunks) {
+                keepTail(chunk);
+                controller.enqueue(chunk);
+              }
+              if (done) controller.close();
+            },
+            async pull(controller) {
+              const next = await iterator.next();
+              if (next.done) {
+                controller.close();
+              } else {
+                keepTail(next.value);
+                controller.enqueue(next.value);
+              }
+            },
+          }).pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>),
+        );
   let first = true;
   try {
-    for await (const chunk of iterateStream(inflated)) {
+    for await (const chunk of inflated) {
       if (first) {
         first = false;
         if (isBcf(chunk)) throw bcfError(file);

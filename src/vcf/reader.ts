@@ -3,7 +3,7 @@
  * lines in batches. Pure plumbing: what to do with each line is the caller's business.
  */
 import { MarrowscopeError, type Warning } from "../errors.js";
-import { type BgzfInflater, type Compression, decompress } from "./decompress.js";
+import { type BgzfInflater, type Compression, decompress, type GzipInflater } from "./decompress.js";
 import { parseHeader, type VcfHeader } from "./header.js";
 import type { VcfSource } from "./input.js";
 import { type AsciiDecoder, type LineBatch, readLines } from "./lines.js";
@@ -14,6 +14,7 @@ export interface OpenOptions {
   readonly signal?: AbortSignal;
   readonly onWarning?: (warning: Warning) => void;
   readonly inflateBgzf?: BgzfInflater;
+  readonly inflateGzip?: GzipInflater;
   readonly decodeAscii?: AsciiDecoder;
 }
 
@@ -37,6 +38,7 @@ export async function openVcf(source: VcfSource, options: OpenOptions = {}): Pro
     file,
     onWarning: options.onWarning,
     inflateBgzf: options.inflateBgzf,
+    inflateGzip: options.inflateGzip,
     onCompression: (c) => {
       compression = c;
     },
