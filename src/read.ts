@@ -128,15 +128,22 @@ export interface ValidationResult {
 
 /**
  * Parses every record fully (no prefilter) and reports counts.
+ * `keepWarnings: false` (the CLI, which counts them through onWarning) leaves the result's
+ * warnings empty: a lenient run over a file of bad records has one per record.
  * @throws MarrowscopeError E_INPUT, E_VCF_HEADER, E_VCF_RECORD (strict mode)
  */
-export async function validateWith(input: unknown, options: ReadOptions | undefined, resolvers: Resolvers): Promise<ValidationResult> {
+export async function validateWith(
+  input: unknown,
+  options: ReadOptions | undefined,
+  resolvers: Resolvers,
+  { keepWarnings = true }: { readonly keepWarnings?: boolean } = {},
+): Promise<ValidationResult> {
   const parsed = parseOptions(ReadOptionsSchema, options);
   const source = resolvers.source(input, parsed.name);
   const file = source.name;
   const warnings: Warning[] = [];
   const warn = (w: Warning) => {
-    warnings.push(w);
+    if (keepWarnings) warnings.push(w);
     parsed.onWarning?.(w);
   };
   const opened = await openVcf(source, {

@@ -136,7 +136,11 @@ describe("errors: one stderr line naming the file, exit 3", () => {
     const lenient = await runCli(["validate", path, "--lenient"]);
     expect(lenient.code).toBe(0);
     expect(lenient.stderr).toContain(`${path}:${at + 1}: POS`);
-    expect(lenient.stdout).toMatch(/7 records .*1 bad record\(s\) skipped/);
+    expect(lenient.stdout).toMatch(/7 records .*1 bad record\(s\) skipped, 1 warning\(s\)\n$/);
+    // -q keeps stderr quiet; the count still comes from every warning.
+    const quiet = await runCli(["validate", path, "--lenient", "-q"]);
+    expect(quiet.stderr).toBe("");
+    expect(quiet.stdout).toMatch(/1 bad record\(s\) skipped, 1 warning\(s\)\n$/);
   });
 
   it("usage errors exit 2", async () => {

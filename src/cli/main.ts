@@ -7,11 +7,12 @@ import { type FileHandle, open, readFile } from "node:fs/promises";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { annotateStreamWith, type RunStore } from "../annotate.js";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
-import { type AnnotateOptions, loadPanel, panelJsonSchema, reportJsonSchema, validate } from "../node.js";
+import { type AnnotateOptions, loadPanel, panelJsonSchema, reportJsonSchema } from "../node.js";
 import { nodeResolvers } from "../node-resolvers.js";
 import type { Progress } from "../options.js";
 import type { Panel } from "../panel/index.js";
 import { builtinPanel, canonicalJson } from "../panel/index.js";
+import { validateWith } from "../read.js";
 import { jsonChunks, ndjsonChunks, tsvChunks } from "../report/emit.js";
 import { spillingStore } from "../spill.js";
 import { VERSION } from "../version.js";
@@ -265,9 +266,15 @@ export function buildProgram(state: CliState): Command {
     .argument("<vcf>", "VCF file path")
     .option("--lenient", "report bad records as warnings and keep going (exit 0)")
     .action(async (vcf: string, opts) => {
-      const result = await validate(vcf, { strict: !opts.lenient, onWarning: state.warn });
+      // Warnings counted here, not kept: a lenient run over a file of bad records has one per record.
+      let warnings = 0;
+      const onWarning = (warning: Warning) => {
+        warnings++;
+        state.warn(warning);
+      };
+      const result = await validateWith(vcf, { strict: !opts.lenient, onWarning }, nodeResolvers, { keepWarnings: false });
       state.flushWarnings();
-      const summary = `${vcf}: ok: ${result.fileformat}, ${result.compression}, ${result.records} records (${result.variants} variant alleles), ${result.samples.length} sample(s)${result.skipped ? `, ${result.skipped} bad record(s) skipped` : ""}${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ""}\n`;
+      const summary = `${vcf}: ok: ${result.fileformat}, ${result.compression}, ${result.records} records (${result.variants} variant alleles), ${result.samples.length} sample(s)${result.skipped ? `, ${result.skipped} bad record(s) skipped` : ""}${warnings ? `, ${warnings} warning(s)` : ""}\n`;
       await emit([summary], undefined);
     });
 
