@@ -7,6 +7,10 @@
 
 import type { Region } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
+import { BoundedMap } from "../own.js";
+
+/** Contig spellings the region test remembers before starting over (GRCh38 with alts and decoys has ~3,400). */
+const NAME_CACHE_LIMIT = 8192;
 
 export interface RegionSet {
   /** Does [start, end] (1-based inclusive) on `chrom` (any naming) touch a region? */
@@ -35,8 +39,9 @@ export function regionSet(regions: readonly Region[]): RegionSet {
       entry.ends.push(region.end);
     }
   }
-  // Contig names repeat on every line; resolve each distinct spelling once.
-  const nameCache = new Map<string, { starts: number[]; ends: number[] } | null>();
+  // Contig names repeat on every line; resolve each distinct spelling once. Bounded: a file may
+  // name a new contig on every line (1M of them held 269 MB, each key a view into its line).
+  const nameCache = new BoundedMap<string, { starts: number[]; ends: number[] } | null>(NAME_CACHE_LIMIT);
   const merged: Region[] = [];
   for (const [chrom, { starts, ends }] of byChrom) {
     for (let i = 0; i < starts.length; i++) merged.push({ chrom, start: starts[i]!, end: ends[i]! });

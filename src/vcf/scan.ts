@@ -4,6 +4,8 @@
  */
 import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
 import type { Variant } from "../model.js";
+import { canonicalChrom } from "../normalize/contigs.js";
+import { keep } from "../own.js";
 import type { VcfHeader } from "./header.js";
 import type { LineBatch } from "./lines.js";
 import { type QuickLocus, quickLocus, type RegionSet } from "./prefilter.js";
@@ -39,6 +41,24 @@ export interface ScanOptions {
  * each).
  * @throws MarrowscopeError E_VCF_RECORD (strict mode)
  */
+/**
+ * Distinct contig names a run remembers (for coverage, the contig-order check and finding order
+ * without ##contig lines). Real call sets have a few thousand at most (GRCh38 with alts, decoys
+ * and HLA: ~3,400); a hostile file can name a new one on every line (1M of them: 231 MB), so
+ * past this many only primary chromosomes are added, and those are all a panel gene lies on.
+ */
+export const CONTIGS_KEPT = 65_536;
+
+/** Adds a contig name (a flat copy: the name is a view into its record line, see own.ts). */
+function noteContig(contigs: Set<string>, chrom: string): void {
+  if (contigs.has(chrom)) return;
+  if (contigs.size >= CONTIGS_KEPT && !PRIMARY.test(canonicalChrom(chrom))) return;
+  contigs.add(keep(chrom));
+}
+
+/** Canonical names of the primary chromosomes (canonicalChrom renames only these). */
+const PRIMARY = /^([1-9]|1\d|2[0-2]|X|Y|MT)$/;
+
 export async function* scanBatches(
   batches: AsyncIterable<LineBatch>,
   options: ScanOptions,
@@ -69,7 +89,7 @@ export async function* scanBatches(
   const checkOrder = (chrom: string, pos: number, line: number) => {
     if (chrom !== orderChrom) {
       if (finishedChroms.has(chrom)) spec("order.contiguous", line, "CHROM", `records of ${chrom} are not contiguous`);
-      if (orderChrom) finishedChroms.add(orderChrom);
+      if (orderChrom) noteContig(finishedChroms, orderChrom);
       orderChrom = chrom;
       orderPos = pos;
       near.reset(pos);
@@ -107,7 +127,7 @@ export async function* scanBatches(
           }
           if (quick.chrom !== lastChrom) {
             lastChrom = quick.chrom;
-            stats.contigs.add(lastChrom);
+            noteContig(stats.contigs, lastChrom);
           }
           if (!quick.structural && !filter.overlaps(quick.chrom, quick.pos, quick.end)) continue;
         }
@@ -130,7 +150,7 @@ export async function* scanBatches(
       for (const variant of variants) {
         if (variant.chrom !== lastChrom) {
           lastChrom = variant.chrom;
-          stats.contigs.add(lastChrom);
+          noteContig(stats.contigs, lastChrom);
         }
         // Duplicates (also after trimming, or split out of a multi-allelic record) within a 1 kb
         // window. Index reads come back sorted per region, so this runs there too and both
