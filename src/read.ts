@@ -43,6 +43,7 @@ export interface Resolvers {
   readonly index: IndexResolver;
   /** Faster BGZF inflation where the platform has one (Node: zlib on the thread pool). */
   readonly inflateBgzf?: BgzfInflater;
+  /** Plain gzip read only as fast as it is used, where DecompressionStream reads ahead (Node 20). */
   readonly inflateGzip?: GzipInflater;
   readonly decodeAscii?: AsciiDecoder;
 }

@@ -160,10 +160,7 @@ class SpillStore implements RunStore {
     this.heldWarnings.push(warning);
     if (this.heldWarnings.length >= this.after) {
       this.warningFile ??= this.newFile("warnings");
-      this.writeLines(
-        this.warningFile,
-        this.heldWarnings.map((w) => JSON.stringify(w)),
-      );
+      this.writeLines(this.warningFile, this.heldWarnings, (w) => JSON.stringify(w));
       this.heldWarnings = [];
     }
   }
@@ -220,17 +217,15 @@ class SpillStore implements RunStore {
   }
 
   private writeAll(file: SpillFile, findings: readonly Finding[]): void {
-    this.writeLines(
-      file,
-      findings.map((f) => this.line(f)),
-    );
+    // One line at a time: all 8,192 lines made first were ~8 MB more at the peak.
+    this.writeLines(file, findings, (f) => this.line(f));
   }
 
   /**
    * Appends lines, encoded straight into one reused buffer: a string joined from thousands of
    * lines had to be flattened, then encoded, at twice the time.
    */
-  private writeLines(file: SpillFile, lines: readonly string[]): void {
+  private writeLines<T>(file: SpillFile, items: readonly T[], lineOf: (item: T) => string): void {
     let used = 0;
     const flush = () => {
       try {
@@ -240,8 +235,8 @@ class SpillStore implements RunStore {
       }
       used = 0;
     };
-    for (const text of lines) {
-      const line = `${text}\n`;
+    for (const item of items) {
+      const line = `${lineOf(item)}\n`;
       // A UTF-16 unit is at most 3 UTF-8 bytes.
       if (line.length * 3 > this.buffer.length - used) {
         flush();
