@@ -19,6 +19,7 @@ import type { Panel, PanelGene } from "./panel/schema.js";
 import type { Finding } from "./report/schema.js";
 import { factsOf, type SubjectFacts, withFacts } from "./rules/apply.js";
 import type { FindingSorter } from "./summary.js";
+import { utf8Batches } from "./utf8-batches.js";
 
 /**
  * First-pass findings held in memory, all samples together, before they are written out (~1 KB
@@ -86,7 +87,7 @@ class SpillStore implements RunStore {
   private readonly geneIndex: Map<PanelGene, number>;
   private readonly after: number;
   private readonly runSize: number;
-  private buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+  private readonly buffer = Buffer.allocUnsafe(WRITE_CHUNK);
   private readonly table: object[] = [];
   private readonly ids = new Map<object, number>();
 
@@ -113,14 +114,7 @@ class SpillStore implements RunStore {
   read(sampleIndex: number): Iterable<Finding> {
     const file = this.files.get(sampleIndex);
     const tail = this.held.get(sampleIndex) ?? [];
-    if (!file) return tail;
-    const store = this;
-    return {
-      *[Symbol.iterator]() {
-        for (const line of readLines(file.fd, READ_CHUNK)) yield store.restore(line);
-        yield* tail;
-      },
-    };
+    return file ? writtenThenHeld(file, (line) => this.restore(line), tail) : tail;
   }
 
   sorter(sampleIndex: number): FindingSorter {
@@ -166,14 +160,7 @@ class SpillStore implements RunStore {
   }
 
   warnings(): Iterable<Warning> {
-    const store = this;
-    return {
-      *[Symbol.iterator]() {
-        const file = store.warningFile;
-        if (file) for (const line of readLines(file.fd, READ_CHUNK)) yield JSON.parse(line) as Warning;
-        yield* store.heldWarnings;
-      },
-    };
+    return writtenThenHeld(this.warningFile, (line) => JSON.parse(line) as Warning, this.heldWarnings);
   }
 
   release(sampleIndex: number): void {
@@ -226,25 +213,17 @@ class SpillStore implements RunStore {
    * lines had to be flattened, then encoded, at twice the time.
    */
   private writeLines<T>(file: SpillFile, items: readonly T[], lineOf: (item: T) => string): void {
-    let used = 0;
-    const flush = () => {
-      try {
-        for (let done = 0; done < used; ) done += writeSync(file.fd, this.buffer, done, used - done);
-      } catch (cause) {
-        throw this.fail(`cannot write findings to ${file.path}`, cause);
-      }
-      used = 0;
-    };
-    for (const item of items) {
-      const line = `${lineOf(item)}\n`;
-      // A UTF-16 unit is at most 3 UTF-8 bytes.
-      if (line.length * 3 > this.buffer.length - used) {
-        flush();
-        if (line.length * 3 > this.buffer.length) this.buffer = Buffer.allocUnsafe(line.length * 3);
-      }
-      used += this.buffer.write(line, used, "utf8");
+    function* lines() {
+      for (const item of items) yield `${lineOf(item)}\n`;
     }
-    flush();
+    try {
+      for (const batch of utf8Batches(this.buffer, lines())) {
+        const bytes = typeof batch === "string" ? Buffer.from(batch) : batch;
+        for (let done = 0; done < bytes.length; ) done += writeSync(file.fd, bytes, done, bytes.length - done);
+      }
+    } catch (cause) {
+      throw this.fail(`cannot write findings to ${file.path}`, cause);
+    }
   }
 
   /**
@@ -305,6 +284,16 @@ class SpillStore implements RunStore {
     const code = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
     return new MarrowscopeError("E_INPUT", `${detail}: ${code}`, { file: this.dir ?? this.options.dir ?? tmpdir() }, { cause });
   }
+}
+
+/** What was written to a file, read back, then what is still held; read afresh each time. */
+function writtenThenHeld<T>(file: SpillFile | undefined, restore: (line: string) => T, held: readonly T[]): Iterable<T> {
+  return {
+    *[Symbol.iterator]() {
+      if (file) for (const line of readLines(file.fd, READ_CHUNK)) yield restore(line);
+      yield* held;
+    },
+  };
 }
 
 function* mapIterator<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
