@@ -141,7 +141,7 @@ class SpillStore implements RunStore {
       return {
         *[Symbol.iterator]() {
           const sources = [
-            ...runs.map((run) => mapIterator(readLines(run.fd, RUN_READ_CHUNK), (line) => store.restore(line))),
+            ...runs.map((run) => writtenThenHeld(run, (line) => store.restore(line), [], RUN_READ_CHUNK)[Symbol.iterator]()),
             last[Symbol.iterator](),
           ];
           yield* mergeSorted(sources, compare);
@@ -287,17 +287,18 @@ class SpillStore implements RunStore {
 }
 
 /** What was written to a file, read back, then what is still held; read afresh each time. */
-function writtenThenHeld<T>(file: SpillFile | undefined, restore: (line: string) => T, held: readonly T[]): Iterable<T> {
+function writtenThenHeld<T>(
+  file: SpillFile | undefined,
+  restore: (line: string) => T,
+  held: readonly T[],
+  chunk = READ_CHUNK,
+): Iterable<T> {
   return {
     *[Symbol.iterator]() {
-      if (file) for (const line of readLines(file.fd, READ_CHUNK)) yield restore(line);
+      if (file) for (const line of readLines(file.fd, chunk)) yield restore(line);
       yield* held;
     },
   };
-}
-
-function* mapIterator<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import type { Region } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
-import { BoundedMap } from "../own.js";
+import { BoundedMap, keep } from "../own.js";
 
 /** Contig spellings the region test remembers before starting over (GRCh38 with alts and decoys has ~3,400). */
 const NAME_CACHE_LIMIT = 8192;
@@ -40,7 +40,7 @@ export function regionSet(regions: readonly Region[]): RegionSet {
     }
   }
   // Contig names repeat on every line; resolve each distinct spelling once. Bounded: a file may
-  // name a new contig on every line (1M of them held 269 MB, each key a view into its line).
+  // name a new contig on every line (1M of them held 269 MB, each key then a view into its line).
   const nameCache = new BoundedMap<string, { starts: number[]; ends: number[] } | null>(NAME_CACHE_LIMIT);
   const merged: Region[] = [];
   for (const [chrom, { starts, ends }] of byChrom) {
@@ -52,7 +52,8 @@ export function regionSet(regions: readonly Region[]): RegionSet {
       let entry = nameCache.get(chrom);
       if (entry === undefined) {
         entry = byChrom.get(canonicalChrom(chrom)) ?? null;
-        nameCache.set(chrom, entry);
+        // Keyed by a copy: `chrom` is a view into its record line (see own.ts).
+        nameCache.set(keep(chrom), entry);
       }
       if (entry === null) return false;
       const { starts, ends } = entry;
