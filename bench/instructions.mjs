@@ -67,9 +67,11 @@ function count(dist, input) {
       stderr += chunk;
     });
     child.on("error", fail);
-    child.on("close", () => {
+    child.on("close", (code) => {
       const found = /Collected\s*:\s*(\d+)/.exec(stderr);
-      if (found) done(Number(found[1]));
+      // valgrind passes the program's exit status on: a run that failed counts nothing useful.
+      if (code !== 0) fail(new Error(`${dist} exited with ${code} under valgrind:\n${stderr.slice(-2000)}`));
+      else if (found) done(Number(found[1]));
       else fail(new Error(`no count from valgrind for ${dist}:\n${stderr.slice(-2000)}`));
     });
   });

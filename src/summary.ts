@@ -25,9 +25,15 @@ type Reason = SampleSummary["reasons"][number];
 
 /**
  * Puts findings in report order. It reads `findings` to its end before it returns, and what it
- * returns may be read more than once (a store may sort on disk: src/spill.ts).
+ * returns may be read more than once (a store may sort on disk: src/spill.ts). `again` reads the
+ * same findings afresh, in the same order (without the second pass's tally), so that a sorter
+ * may read them twice instead of keeping them: a sorted VCF's findings come nearly in order.
  */
-export type FindingSorter = (findings: Iterable<Finding>, compare: (a: Finding, b: Finding) => number) => Iterable<Finding>;
+export type FindingSorter = (
+  findings: Iterable<Finding>,
+  compare: (a: Finding, b: Finding) => number,
+  again?: () => Iterable<Finding>,
+) => Iterable<Finding>;
 
 /** In memory: a stable sort of the whole list. */
 export const sortInMemory: FindingSorter = (findings, compare) => [...findings].sort(compare);
@@ -67,7 +73,8 @@ export function secondPass(
     }
     done = true;
   }
-  const findings = sort(updated(), findingOrder(context.contigOrder ?? []));
+  const again = () => twoHitVerdicts(read(), panel, groups);
+  const findings = sort(updated(), findingOrder(context.contigOrder ?? []), again);
   if (!done) throw new Error("internal error: the finding sorter returned before it read every finding");
   return { findings, summary: buildSummary(tally, context, genotypeReasons(groups)) };
 }

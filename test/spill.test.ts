@@ -13,6 +13,7 @@ import { type AnnotateOptions, annotate } from "../src/node.js";
 import { nodeResolvers } from "../src/node-resolvers.js";
 import { builtinPanel } from "../src/panel/index.js";
 import { jsonChunks, ndjsonChunks, toJSON, tsvChunks } from "../src/report/emit.js";
+import type { Finding } from "../src/report/schema.js";
 import { subjectOf } from "../src/rules/apply.js";
 import { spillingStore } from "../src/spill.js";
 import { fixture, runCli, SHARED, tempDir } from "./helpers.js";
@@ -28,9 +29,9 @@ function filesUnder(dir: string): string[] {
 }
 
 /** A run through the spilling store, keeping the store so a test can look at it. */
-async function spilled(input: unknown, options: AnnotateOptions, after: number, dir: string) {
+async function spilled(input: unknown, options: AnnotateOptions, after: number, dir: string, window?: number) {
   const stores: RunStore[] = [];
-  const make = spillingStore({ after, dir });
+  const make = spillingStore({ after, dir, ...(window ? { window } : {}) });
   const report = await annotateStreamWith(input, options, nodeResolvers, (panel) => {
     const store = make(panel);
     stores.push(store);
@@ -186,6 +187,81 @@ describe("spilling finding store", () => {
     store.close();
     expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
+
+  it("sorts a sorted file's findings through a window (no runs on disk), an unsorted file's in runs", async () => {
+    const lines = dense.trimEnd().split("\n");
+    const header = lines.filter((l) => l.startsWith("#"));
+    // The records in a fixed scrambled order (a scan reads an unsorted file, with a warning).
+    const records = lines.filter((l) => !l.startsWith("#"));
+    const scrambled = records.map((_, i) => records[(i * 7919) % records.length]!);
+    const unsorted = `${[...header, ...scrambled].join("\n")}\n`;
+    for (const [input, window, runsWritten] of [
+      [dense, undefined, false],
+      [dense, 64, false],
+      [unsorted, 8, true],
+    ] as const) {
+      const options = { name: "dense.vcf", strategy: "scan", strict: false } as const;
+      const inMemory = toJSON(await annotate({ text: input }, options));
+      const dir = tempDir();
+      const { report, close } = await spilled({ text: input }, options, 40, dir, window);
+      // Look at the files while the report is written: runs live only while their sample is.
+      const seen = new Set<string>();
+      let written = "";
+      let n = 0;
+      for (const chunk of jsonChunks(report)) {
+        written += chunk;
+        if (n++ % 25 === 0) for (const f of filesUnder(dir)) seen.add(f.replace(/^marrowscope-[^/]+\//, ""));
+      }
+      close();
+      const which = `${input === dense ? "sorted" : "unsorted"}, window ${window ?? "default"}`;
+      expect(written, which).toBe(inMemory);
+      expect(seen.has("sample-0.ndjson"), which).toBe(true);
+      // A sorted file's findings are out of order only among one record's ALTs and genes, or
+      // where an allele normalises a few bases on.
+      expect(
+        [...seen].some((f) => f.includes("-run-")),
+        which,
+      ).toBe(runsWritten);
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  }, 60_000);
+
+  it("sorts findings through a window as a stable sort would, or in runs past the window", () => {
+    const make = (pos: number, tag: number) => ({ sample: "S", variant: { pos }, tag }) as unknown as Finding;
+    // Positions with ties, each stretch of `k` reversed: every finding within k places of its
+    // sorted place.
+    const k = 7;
+    const input: Finding[] = [];
+    for (let block = 0; block < 60; block++) {
+      const part = Array.from({ length: k }, (_, i) => make(Math.floor((block * k + i) / 3), block * k + i));
+      input.push(...part.reverse());
+    }
+    const byPos = (a: Finding, b: Finding) => a.variant.pos - b.variant.pos;
+    const expected = [...input].sort(byPos).map((f) => (f as unknown as { tag: number }).tag);
+    for (const [window, runsWritten] of [
+      [k, false],
+      [64, false],
+      [k - 2, true],
+      [1, true],
+    ] as const) {
+      const dir = tempDir();
+      const store = spillingStore({ after: 50, dir, window })(builtinPanel);
+      const sorted = store.sorter(0)(input, byPos, () => input);
+      expect(
+        filesUnder(dir).some((f) => f.includes("-run-")),
+        `window ${window}`,
+      ).toBe(runsWritten);
+      expect(
+        [...sorted].map((f) => (f as unknown as { tag: number }).tag),
+        `window ${window}`,
+      ).toEqual(expected);
+      expect(
+        [...sorted].map((f) => (f as unknown as { tag: number }).tag),
+        `window ${window}, read again`,
+      ).toEqual(expected);
+      store.close();
+    }
+  });
 
   it("keeps a one-sample run on disk too, past the budget", async () => {
     const options = { name: "dense.vcf", strategy: "scan" } as const;
