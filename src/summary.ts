@@ -73,6 +73,8 @@ export function secondPass(
     }
     done = true;
   }
+  // Read again, the verdicts come out the same; the two-hit rules they note again are the
+  // ones the summary below already took.
   const again = () => twoHitVerdicts(read(), panel, groups);
   const findings = sort(updated(), findingOrder(context.contigOrder ?? []), again);
   if (!done) throw new Error("internal error: the finding sorter returned before it read every finding");
