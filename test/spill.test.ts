@@ -4,8 +4,9 @@
  * byte the one made with every finding in memory (order, two-hit verdicts from the remembered
  * facts, shared parts), and the files must be gone afterwards, also when the run fails.
  */
-import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { annotateStreamWith, type RunStore } from "../src/annotate.js";
@@ -16,7 +17,7 @@ import { jsonChunks, ndjsonChunks, toJSON, tsvChunks } from "../src/report/emit.
 import type { Finding } from "../src/report/schema.js";
 import { subjectOf } from "../src/rules/apply.js";
 import { spillingStore } from "../src/spill.js";
-import { fixture, runCli, SHARED, tempDir } from "./helpers.js";
+import { CLI, fixture, runCli, SHARED, tempDir } from "./helpers.js";
 
 const text = (chunks: Iterable<string>) => [...chunks].join("");
 
@@ -347,4 +348,50 @@ describe("marrowscope annotate on a many-sample file", () => {
     expect(cli.code).toBe(0);
     expect(cli.stdout).toBe(toJSON(inMemory));
   }, 120_000);
+});
+
+describe("marrowscope annotate when it is stopped by a signal", () => {
+  let dir: string;
+  let vcf: string;
+  beforeAll(() => {
+    dir = tempDir();
+    vcf = join(dir, "dense.vcf");
+    // ~10,000 findings: past SPILL_AFTER (8,192), so findings wait on disk for a while.
+    execFileSync(
+      "bash",
+      [
+        "-c",
+        `'${process.execPath}' '${join(SHARED, "bench", "make-vcf.mjs")}' --records 90000 --samples 1 --panel-density 1 --csq-fraction 1 > '${vcf}'`,
+      ],
+      { stdio: "ignore" },
+    );
+  }, 60_000);
+
+  it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)(
+    "removes its temporary files on %s, then dies of it",
+    async (signal) => {
+      const tmp = join(dir, `tmp-${signal}`);
+      mkdirSync(tmp);
+      const child = spawn(process.execPath, [CLI, "annotate", vcf, "-q", "-o", join(dir, "report.json")], {
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: "ignore",
+      });
+      const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+      let ended = false;
+      void exited.then(() => {
+        ended = true;
+      });
+      // Signal once the findings file is there (the run is then well under way).
+      const spilledFile = () => filesUnder(tmp).some((f) => f.endsWith("sample-0.ndjson"));
+      const deadline = Date.now() + 60_000;
+      while (!spilledFile() && !ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(ended, "the run ended before its findings went to disk").toBe(false);
+      expect(spilledFile()).toBe(true);
+      child.kill(signal);
+      const [code, killedBy] = await exited;
+      expect({ code, killedBy }).toEqual({ code: null, killedBy: signal });
+      expect(readdirSync(tmp)).toEqual([]);
+    },
+    90_000,
+  );
 });

@@ -20,6 +20,9 @@ import { VERSION } from "../version.js";
 
 const MAX_WARNINGS_SHOWN = 50;
 
+/** Signals on which `annotate` removes its temporary files before it dies (src/spill.ts). */
+const CLEANUP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
 class CliState {
   debug = false;
   quiet = false;
@@ -228,6 +231,14 @@ export function buildProgram(state: CliState): Command {
       // a budget wait on disk meanwhile (src/spill.ts), so memory does not grow with them.
       let store: RunStore | undefined;
       const makeStore = spillingStore();
+      // A scheduler's SIGTERM, a hang-up or Ctrl-C must not leave the temporary files behind:
+      // remove them, then die of the same signal, so the exit status still says what happened.
+      const onSignal = (signal: NodeJS.Signals) => {
+        store?.close();
+        for (const s of CLEANUP_SIGNALS) process.removeListener(s, onSignal);
+        process.kill(process.pid, signal);
+      };
+      for (const s of CLEANUP_SIGNALS) process.on(s, onSignal);
       try {
         const report = await annotateStreamWith(vcf, bar ? { ...options, onProgress: bar.update } : options, nodeResolvers, (panel) => {
           store = makeStore(panel);
@@ -240,6 +251,7 @@ export function buildProgram(state: CliState): Command {
       } finally {
         bar?.stop();
         store?.close();
+        for (const s of CLEANUP_SIGNALS) process.removeListener(s, onSignal);
       }
     });
 
