@@ -55,6 +55,9 @@ describe("jsonChunks", () => {
       samples: [{ findings: [undefined, { x: [1, { y: "line\nbreak" }] }, null], empty: [], gone: undefined }],
       d: "é\u2028",
       e: [undefined, () => 1],
+      // Written whole (not member by member): the same text.
+      warnings: [{ code: "W", location: { line: undefined, field: [1, undefined, { z: {} }] } }, {}],
+      tool: { name: "m", nested: { deeper: [[], [{}], { k: null }] } },
     } as unknown as Report;
     expect(join0(jsonChunks(odd))).toBe(`${JSON.stringify(odd, null, 2)}\n`);
   });

@@ -21,16 +21,25 @@ export function* jsonChunks(report: Report | ReportStream): Generator<string> {
   yield "\n";
 }
 
-// Down to the findings (report → samples → sample → findings → finding), objects and arrays are
-// written member by member; below that JSON.stringify writes each value whole (`indented`).
+// Only the way down to the findings (report → samples → sample → findings) and iterables (which
+// stand for arrays that may come from disk, like the warnings) are written member by member;
+// every other value, a finding or a warning too, JSON.stringify writes whole (`indented`). A
+// lenient run's million warnings written member by member took 19 s against 11 s for NDJSON.
 const STREAM_DEPTH = 4;
+
+/** Whether a value is written member by member: the report, arrays down to the findings, samples, iterables. */
+function streamed(value: object, depth: number): boolean {
+  if (depth === 0 || (!Array.isArray(value) && Symbol.iterator in value)) return true;
+  if (depth >= STREAM_DEPTH) return false;
+  return Array.isArray(value) || "findings" in value;
+}
 
 function* pretty(value: unknown, depth: number): Generator<string> {
   if (value === null || typeof value !== "object") {
     yield JSON.stringify(value) ?? "null";
     return;
   }
-  if (depth >= STREAM_DEPTH) {
+  if (!streamed(value, depth)) {
     yield indented(value, depth);
     return;
   }
