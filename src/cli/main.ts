@@ -234,6 +234,7 @@ export function buildProgram(state: CliState): Command {
       // A scheduler's SIGTERM, a hang-up or Ctrl-C must not leave the temporary files behind:
       // remove them, then die of the same signal, so the exit status still says what happened.
       const onSignal = (signal: NodeJS.Signals) => {
+        bar?.stop();
         store?.close();
         for (const s of CLEANUP_SIGNALS) process.removeListener(s, onSignal);
         process.kill(process.pid, signal);
