@@ -10,7 +10,7 @@ import { carriesAllele } from "./normalize/calls.js";
 import { type AssemblyDecision, canonicalChrom, inferAssembly } from "./normalize/contigs.js";
 import { type AnnotateOptions, AnnotateOptionsSchema, type ParsedAnnotateOptions, parseOptions } from "./options.js";
 import { builtinPanel, type Panel } from "./panel/index.js";
-import { chooseSamples, enrich, type Resolvers } from "./read.js";
+import { chooseSamples, enrich, openWith, type Resolvers } from "./read.js";
 import { buildReportStream, type ReportStream, type SampleStream, toReport } from "./report/build.js";
 import type { Coverage, Finding, Report } from "./report/schema.js";
 import { applyRules, type RuleContext, type SampleRole } from "./rules/index.js";
@@ -19,7 +19,6 @@ import type { VcfHeader } from "./vcf/header.js";
 import type { IndexSource, VcfSource } from "./vcf/input.js";
 import type { LineBatch } from "./vcf/lines.js";
 import { regionSet } from "./vcf/prefilter.js";
-import { openVcf } from "./vcf/reader.js";
 import { createRecordParser } from "./vcf/records.js";
 import { afterEachBatch, type ScanStats, scanBatches } from "./vcf/scan.js";
 
@@ -158,15 +157,7 @@ async function* run(
     strategy = "index";
     contigsWithData = new Set(indexed.contigsWithData);
   } else {
-    const opened = await openVcf(source, {
-      inflateBgzf: resolvers.inflateBgzf,
-      inflateGzip: resolvers.inflateGzip,
-      decodeAscii: resolvers.decodeAscii,
-      strict: options.strict,
-      maxLineLength: options.maxLineLength,
-      signal: options.signal,
-      onWarning: warn,
-    });
+    const opened = await openWith(source, resolvers, { ...options, onWarning: warn });
     header = opened.header;
     batches = () => opened.batches;
     strategy = "scan";

@@ -11,7 +11,7 @@ import type { BgzfInflater, GzipInflater } from "./vcf/decompress.js";
 import type { VcfHeader } from "./vcf/header.js";
 import { type Filehandle, type IndexSource, toSource, type VcfInput, type VcfSource } from "./vcf/input.js";
 import type { AsciiDecoder } from "./vcf/lines.js";
-import { openVcf } from "./vcf/reader.js";
+import { type OpenOptions, type OpenVcf, openVcf } from "./vcf/reader.js";
 import { createRecordParser } from "./vcf/records.js";
 import { afterEachBatch, type ScanStats, scanBatches } from "./vcf/scan.js";
 
@@ -46,6 +46,17 @@ export interface Resolvers {
   /** Plain gzip read only as fast as it is used, where DecompressionStream reads ahead (Node 20). */
   readonly inflateGzip?: GzipInflater;
   readonly decodeAscii?: AsciiDecoder;
+}
+
+/** Opens a VCF with the platform's decoders from `resolvers` and a run's reading options. */
+export function openWith(
+  source: VcfSource,
+  resolvers: Resolvers,
+  options: Pick<OpenOptions, "strict" | "maxLineLength" | "signal" | "onWarning">,
+): Promise<OpenVcf> {
+  const { inflateBgzf, inflateGzip, decodeAscii } = resolvers;
+  const { strict, maxLineLength, signal, onWarning } = options;
+  return openVcf(source, { inflateBgzf, inflateGzip, decodeAscii, strict, maxLineLength, signal, onWarning });
 }
 
 export const browserResolvers: Resolvers = {
@@ -87,15 +98,7 @@ export async function* readVariantsWith(input: unknown, options: ReadOptions | u
   const parsed = parseOptions(ReadOptionsSchema, options);
   const source = resolvers.source(input, parsed.name);
   const file = source.name;
-  const opened = await openVcf(source, {
-    inflateBgzf: resolvers.inflateBgzf,
-    inflateGzip: resolvers.inflateGzip,
-    decodeAscii: resolvers.decodeAscii,
-    strict: parsed.strict,
-    maxLineLength: parsed.maxLineLength,
-    signal: parsed.signal,
-    onWarning: parsed.onWarning,
-  });
+  const opened = await openWith(source, resolvers, parsed);
   const sampleIndices = chooseSamples(opened.header, parsed.samples, file);
   const parser = createRecordParser(opened.header, { file, sampleIndices });
   const layout = readAnnotationLayout(opened.header.info);
@@ -147,15 +150,7 @@ export async function validateWith(
     if (keepWarnings) warnings.push(w);
     parsed.onWarning?.(w);
   };
-  const opened = await openVcf(source, {
-    inflateBgzf: resolvers.inflateBgzf,
-    inflateGzip: resolvers.inflateGzip,
-    decodeAscii: resolvers.decodeAscii,
-    strict: parsed.strict,
-    maxLineLength: parsed.maxLineLength,
-    signal: parsed.signal,
-    onWarning: warn,
-  });
+  const opened = await openWith(source, resolvers, { ...parsed, onWarning: warn });
   const parser = createRecordParser(opened.header, { file });
   const layout = readAnnotationLayout(opened.header.info);
   const stats: ScanStats = { records: 0, parsed: 0, skipped: 0, contigs: new Set() };

@@ -131,46 +131,48 @@ class SpillStore implements RunStore {
 
   sorter(sampleIndex: number): FindingSorter {
     return (findings, compare, again) => {
-      // Registered at once, so that release and close find every run even if sorting fails.
-      const runs: SpillFile[] = [];
-      this.runs.set(sampleIndex, runs);
-      if (again) {
-        // A sorted VCF's findings come nearly in order (out of it only among a record's ALTs
-        // and genes, or where an allele normalises a few bases on). When a window sorts them,
-        // nothing is written: they are read again through the same window. Writing sorted runs
-        // and reading them back was ~0.3 s of the main thread's 4.7 s on the 200k-record
-        // panel-dense file. An unsorted file's are read a third time, to be sorted in runs.
-        const size = this.window;
-        let window: SortWindow<Finding> | undefined = new SortWindow(compare, size);
-        for (const finding of findings) if (window?.add(finding) === false) window = undefined;
-        if (window) return { [Symbol.iterator]: () => windowSorted(again(), compare, size) };
-        findings = again();
+      if (!again) return this.sortInRuns(sampleIndex, findings, compare);
+      // A sorted VCF's findings come nearly in order (out of it only among a record's ALTs and
+      // genes, or where an allele normalises a few bases on). When a window sorts them, nothing
+      // is written: they are read again through the same window. Writing sorted runs and
+      // reading them back was ~0.3 s of the main thread's 4.7 s on the 200k-record panel-dense
+      // file. An unsorted file's are read a third time, to be sorted in runs.
+      const size = this.window;
+      let window: SortWindow<Finding> | undefined = new SortWindow(compare, size);
+      for (const finding of findings) if (window?.add(finding) === false) window = undefined;
+      return window ? { [Symbol.iterator]: () => windowSorted(again(), compare, size) } : this.sortInRuns(sampleIndex, again(), compare);
+    };
+  }
+
+  /** Sorted runs of RUN_SIZE written out, read back merged (the last run stays in memory). */
+  private sortInRuns(sampleIndex: number, findings: Iterable<Finding>, compare: (a: Finding, b: Finding) => number): Iterable<Finding> {
+    // Registered at once, so that release and close find every run even if sorting fails.
+    const runs: SpillFile[] = [];
+    this.runs.set(sampleIndex, runs);
+    let chunk: Finding[] = [];
+    for (const finding of findings) {
+      chunk.push(finding);
+      if (chunk.length >= this.runSize) {
+        const run = this.newFile(`sample-${sampleIndex}-run-${runs.length}`);
+        this.writeAll(run, chunk.sort(compare));
+        runs.push(run);
+        chunk = [];
       }
-      let chunk: Finding[] = [];
-      for (const finding of findings) {
-        chunk.push(finding);
-        if (chunk.length >= this.runSize) {
-          const run = this.newFile(`sample-${sampleIndex}-run-${runs.length}`);
-          this.writeAll(run, chunk.sort(compare));
-          runs.push(run);
-          chunk = [];
-        }
-      }
-      chunk.sort(compare);
-      if (runs.length === 0) return chunk;
-      const last = chunk;
-      const store = this;
-      // Runs hold consecutive stretches of the input, so taking the earlier run on a tie keeps
-      // the order of equal findings as a stable sort of the whole would.
-      return {
-        *[Symbol.iterator]() {
-          const sources = [
-            ...runs.map((run) => writtenThenHeld(run, (line) => store.restore(line), [], RUN_READ_CHUNK)[Symbol.iterator]()),
-            last[Symbol.iterator](),
-          ];
-          yield* mergeSorted(sources, compare);
-        },
-      };
+    }
+    chunk.sort(compare);
+    if (runs.length === 0) return chunk;
+    const last = chunk;
+    const store = this;
+    // Runs hold consecutive stretches of the input, so taking the earlier run on a tie keeps
+    // the order of equal findings as a stable sort of the whole would.
+    return {
+      *[Symbol.iterator]() {
+        const sources = [
+          ...runs.map((run) => writtenThenHeld(run, (line) => store.restore(line), [], RUN_READ_CHUNK)[Symbol.iterator]()),
+          last[Symbol.iterator](),
+        ];
+        yield* mergeSorted(sources, compare);
+      },
     };
   }
 

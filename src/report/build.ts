@@ -55,9 +55,8 @@ export function buildReport(parts: ReportParts): Report {
 
 /** The whole report in memory (reads the stream's samples and their findings). */
 export function toReport(stream: ReportStream): Report {
-  const samples = [...stream.samples].map((sample) =>
-    Array.isArray(sample.findings) ? sample : { ...sample, findings: [...sample.findings] },
-  );
+  // Each sample's findings are read before the next sample is made (a store lets a sample go then).
+  const samples = Array.from(stream.samples, (sample) => ({ ...sample, findings: [...sample.findings] }));
   return { ...stream, samples: samples as SampleReport[], warnings: [...stream.warnings] };
 }
 
@@ -99,21 +98,44 @@ function* checkedWarnings(warnings: Iterable<Warning>): Generator<Report["warnin
   }
 }
 
+/**
+ * Samples as the report writes them, each validated without its findings; its findings are
+ * validated as the writer reads them, up to the report's budget. (Read once more just to be
+ * checked, a store's findings came back from disk twice.)
+ */
 function* checked(samples: Iterable<SampleStream>): Generator<SampleStream> {
-  let budget = FINDINGS_VALIDATED;
+  const budget = { left: FINDINGS_VALIDATED };
   let s = 0;
   for (const sample of samples) {
     check(SampleReportSchema.safeParse({ ...sample, findings: [] }), ["samples", s]);
-    let f = 0;
-    for (const finding of sample.findings) {
-      if (budget <= 0) break;
-      check(FindingSchema.safeParse(finding), ["samples", s, "findings", f]);
-      budget--;
-      f++;
-    }
-    yield sample;
+    yield { ...sample, findings: checkedFindings(sample.findings, s, budget) };
     s++;
   }
+}
+
+/**
+ * A sample's findings, the first of them validated as they are read: as many as the budget had
+ * left when they were first read (samples are written one after another), taken from it then.
+ */
+function checkedFindings(findings: Iterable<Finding>, s: number, budget: { left: number }): Iterable<Finding> {
+  let quota: number | undefined;
+  return {
+    *[Symbol.iterator]() {
+      const first = quota === undefined;
+      quota ??= budget.left;
+      const validate = quota;
+      let f = 0;
+      try {
+        for (const finding of findings) {
+          if (f < validate) check(FindingSchema.safeParse(finding), ["samples", s, "findings", f]);
+          f++;
+          yield finding;
+        }
+      } finally {
+        if (first) budget.left -= Math.min(validate, f);
+      }
+    },
+  };
 }
 
 function check(result: { success: boolean; error?: { issues: readonly { path: PropertyKey[]; message: string }[] } }, at: PropertyKey[]) {

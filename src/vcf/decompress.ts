@@ -86,6 +86,33 @@ export interface DecompressOptions {
   readonly inflateGzip?: GzipInflater;
 }
 
+/** The peeked chunks, then the rest of `iterator`, as a stream pulled as it is read; each chunk is shown to `onChunk`. */
+function pulled(
+  chunks: readonly Uint8Array[],
+  done: boolean,
+  iterator: AsyncIterator<Uint8Array>,
+  onChunk: (chunk: Uint8Array) => void,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) {
+        onChunk(chunk);
+        controller.enqueue(chunk);
+      }
+      if (done) controller.close();
+    },
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) {
+        controller.close();
+      } else {
+        onChunk(next.value);
+        controller.enqueue(next.value);
+      }
+    },
+  });
+}
+
 async function* prepend(chunks: readonly Uint8Array[], done: boolean, iterator: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   yield* chunks;
   if (done) return;
@@ -139,24 +166,9 @@ export async function* decompress(raw: AsyncIterable<Uint8Array>, options: Decom
     compression === "gzip" && options.inflateGzip
       ? options.inflateGzip(prepend(chunks, done, iterator))
       : iterateStream(
-          new ReadableStream<Uint8Array>({
-            start(controller) {
-              for (const chunk of chunks) {
-                keepTail(chunk);
-                controller.enqueue(chunk);
-              }
-              if (done) controller.close();
-            },
-            async pull(controller) {
-              const next = await iterator.next();
-              if (next.done) {
-                controller.close();
-              } else {
-                keepTail(next.value);
-                controller.enqueue(next.value);
-              }
-            },
-          }).pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>),
+          pulled(chunks, done, iterator, keepTail).pipeThrough(
+            new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+          ),
         );
   let first = true;
   try {

@@ -34,14 +34,6 @@ export interface ScanOptions {
 }
 
 /**
- * Hands the variants of each candidate record to `onVariant`, in order, and yields after each
- * batch of lines. A callback rather than a generator of variants: the caller's work on a
- * variant (and the warnings it gives) still comes right after that record's own, and a
- * panel-dense file no longer pays an async-generator step per variant (~0.5 KB and a promise
- * each).
- * @throws MarrowscopeError E_VCF_RECORD (strict mode)
- */
-/**
  * Distinct contig names a run remembers (for coverage, the contig-order check and finding order
  * without ##contig lines). Real call sets have a few thousand at most (GRCh38 with alts, decoys
  * and HLA: ~3,400); a hostile file can name a new one on every line (1M of them: 231 MB), so
@@ -59,6 +51,14 @@ function noteContig(contigs: Set<string>, chrom: string): void {
 /** Canonical names of the primary chromosomes (canonicalChrom renames only these). */
 const PRIMARY = /^([1-9]|1\d|2[0-2]|X|Y|MT)$/;
 
+/**
+ * Hands the variants of each candidate record to `onVariant`, in order, and yields after each
+ * batch of lines. A callback rather than a generator of variants: the caller's work on a
+ * variant (and the warnings it gives) still comes right after that record's own, and a
+ * panel-dense file no longer pays an async-generator step per variant (~0.5 KB and a promise
+ * each).
+ * @throws MarrowscopeError E_VCF_RECORD (strict mode)
+ */
 export async function* scanBatches(
   batches: AsyncIterable<LineBatch>,
   options: ScanOptions,
