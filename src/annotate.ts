@@ -2,17 +2,21 @@
  * The only place that chains the steps: input → header → variants → hits → findings → report.
  * Everything it calls is pure, except the readers at the start.
  */
+import { assessCoverage, type CalledRegions, type CoverageScope, type IntervalSet } from "./coverage.js";
 import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
 import { indexPanel, matchVariant, type PanelIndex } from "./match.js";
 import type { Variant } from "./model.js";
 import { readAnnotationLayout } from "./normalize/annotations.js";
 import { carriesAllele } from "./normalize/calls.js";
-import { type AssemblyDecision, canonicalChrom, inferAssembly } from "./normalize/contigs.js";
+import { type AssemblyDecision, inferAssembly } from "./normalize/contigs.js";
 import { type AnnotateOptions, AnnotateOptionsSchema, type ParsedAnnotateOptions, parseOptions } from "./options.js";
 import { builtinPanel, type Panel } from "./panel/index.js";
 import { chooseSamples, enrich, openWith, type Resolvers } from "./read.js";
 import { buildReportStream, type ReportStream, type SampleStream, toReport } from "./report/build.js";
-import type { Coverage, Finding, Report } from "./report/schema.js";
+import { armEvents, copyNumberEvent } from "./arms/index.js";
+import { keep } from "./own.js";
+import { applyEventRules, armFraction } from "./rules/events.js";
+import type { Coverage, Finding, NotJudged, Report } from "./report/schema.js";
 import { applyRules, type RuleContext, type SampleRole } from "./rules/index.js";
 import { type FindingSorter, secondPass, sortInMemory, TwoHitCount } from "./summary.js";
 import type { VcfHeader } from "./vcf/header.js";
@@ -36,6 +40,12 @@ interface RunContext {
   readonly contigsWithData: ReadonlySet<string>;
   /** Panel genes any record of the input touched (a blind-spot gene with variants is assessed). */
   readonly genesHit: Set<string>;
+  /** Per sample, the panel-gene variants no rule could read (never silently dropped). */
+  readonly notJudged: NotJudgedTally[];
+  /** What says a region was called (src/coverage.ts): the target BED, the gVCF's reference blocks, the declared scope. */
+  readonly targets?: IntervalSet;
+  readonly called?: CalledRegions;
+  readonly scope?: CoverageScope;
 }
 
 async function* countBytes(chunks: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
@@ -75,8 +85,34 @@ function rolesFor(header: VcfHeader, names: readonly string[], given: ParsedAnno
   });
 }
 
+/** Not-judged variants listed per sample; `count` and `byGene` count every one. */
+const NOT_JUDGED_LISTED = 1000;
+
+/** Variants in panel genes that no rule could read because their consequence is unknown. */
+class NotJudgedTally {
+  private count = 0;
+  private readonly byGene = new Map<string, number>();
+  private readonly variants: { gene: string; key: string; why: string }[] = [];
+
+  add(gene: string, key: string, why: string = NOT_JUDGED_WHY): void {
+    this.count++;
+    this.byGene.set(gene, (this.byGene.get(gene) ?? 0) + 1);
+    if (this.variants.length < NOT_JUDGED_LISTED) this.variants.push({ gene, key: keep(key), why });
+  }
+
+  result(): NotJudged | undefined {
+    if (this.count === 0) return undefined;
+    const byGene = [...this.byGene.entries()].map(([symbol, count]) => ({ symbol, count })).sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
+    return { count: this.count, byGene, variants: this.variants, nextStep: NOT_JUDGED_NEXT };
+  }
+}
+
+const NOT_JUDGED_WHY =
+  "consequence unknown: the file has no VEP/SnpEff/BCSQ/ANNOVAR annotation for this allele, and by coordinates alone only the panel's hotspots, exact alleles, regions and structural rules can be read";
+const NOT_JUDGED_NEXT = "annotate the VCF with VEP or SnpEff (or bcftools csq), then run marrowscope again";
+
 /** INFO keys annotation reads as values (annotations come from the raw INFO text). */
-const INFO_KEYS_USED: ReadonlySet<string> = new Set(["END", "SVLEN", "LEN", "SVTYPE", "SOMATIC"]);
+const INFO_KEYS_USED: ReadonlySet<string> = new Set(["END", "SVLEN", "LEN", "SVTYPE", "SOMATIC", "CN", "LOH", "CNLOH"]);
 
 const SOMATIC_CALLER = /mutect|strelka.*somatic|somatic|varscan.*somatic|vardict.*paired/i;
 
@@ -170,6 +206,8 @@ async function* run(
   const roles = header.samples.length === 0 ? (["unknown"] as SampleRole[]) : rolesFor(header, sampleNames, options.roles, file);
   const normalIndex = roles.indexOf("normal");
   const genesHit = new Set<string>();
+  const notJudged = sampleNames.map(() => new NotJudgedTally());
+  const sex = options.context?.sex ?? options.sex;
   const somaticCaller = header.sources.some((s) => SOMATIC_CALLER.test(s)) || header.tumorSample !== undefined;
   context.current = {
     source,
@@ -183,6 +221,7 @@ async function* run(
     stats,
     contigsWithData,
     genesHit,
+    notJudged,
   };
 
   // Rule contexts per sample, made once (somatic-caller or not); only a tumor's matched normal
@@ -193,7 +232,8 @@ async function* run(
     role: roles[s]!,
     ...(options.origin ? { declaredOrigin: options.origin } : {}),
     somaticCaller: somatic,
-    ...(options.sex ? { sex: options.sex } : {}),
+    ...(sex ? { sex } : {}),
+    ...(options.context ? { context: options.context } : {}),
   });
   const slots = Math.max(sampleNames.length, 1);
   const contexts = Array.from({ length: slots }, (_, s) => contextFor(s, somaticCaller));
@@ -227,7 +267,11 @@ async function* run(
       const ruleContext = roles[s] === "tumor" && normalIndex !== -1 ? { ...base, normalCall: variant.calls[normalIndex] } : base;
       for (const hit of hits) {
         const finding = applyRules(hit, call, ruleContext);
-        if (!finding) continue;
+        if (!finding) {
+          // No rule could read it because nothing says what it does to the gene: listed, not lost.
+          if (hit.consequence === undefined && variant.kind !== "sv") notJudged[s]?.add(hit.gene.symbol, variant.key);
+          continue;
+        }
         // Reports name the input by its base name: no absolute paths in output. Set in place so
         // the Finding keeps its identity (the summary looks up the facts it was built from).
         (finding.source as { file: string }).file = reportName;
@@ -235,6 +279,35 @@ async function* run(
       }
     }
   };
+  // Copy-number records over chromosome arms, wherever they lie (monosomy 7 touches no gene rule).
+  const minArmFraction = armFraction(panel);
+  const onStructural = (variant: Variant) => {
+    if (minArmFraction === undefined) return;
+    // A multi-ALT record split into variants may give one event per ALT: kept once per record.
+    const record = `${variant.chrom}\u0000${variant.source.line ?? variant.pos}`;
+    if (record !== armRecord) {
+      armRecord = record;
+      armSeen.clear();
+    }
+    const calls = header.samples.length === 0 ? [{ sample: file }] : variant.calls;
+    for (let s = 0; s < calls.length; s++) {
+      const call = calls[s]!;
+      if (call.zygosity === "hom-ref") continue;
+      const change = copyNumberEvent(variant, { gt: call.genotype, cn: call.copyNumber }, sex);
+      if (!change) continue;
+      for (const event of armEvents(change, assembly.assembly, minArmFraction)) {
+        const seen = `${s}\u0000${event.label}`;
+        if (armSeen.has(seen)) continue;
+        armSeen.add(seen);
+        const base = contexts[s]!;
+        const finding = applyEventRules(event, variant, call, base, reportName);
+        if (finding) found.push({ sampleIndex: s, finding });
+        else notJudged[s]?.add(event.label, variant.key, `arm-level event ${event.label}: the panel has no event rule for it`);
+      }
+    }
+  };
+  const armSeen = new Set<string>();
+  let armRecord = "";
   const scan = scanBatches(
     batches(panelIndex),
     {
@@ -245,6 +318,7 @@ async function* run(
       strict: options.strict,
       onWarning: warn,
       stats,
+      onStructural,
       onBatch: options.onProgress
         ? () => options.onProgress?.({ records: stats.records, parsed: stats.parsed, bytesRead, ...(totalBytes ? { totalBytes } : {}) })
         : undefined,
@@ -269,32 +343,15 @@ export async function* streamFindingsWith(
   for await (const { finding } of run(input, parsed, resolvers, {}, () => {})) yield finding;
 }
 
+/** Which panel genes the input can speak for, from the evidence the run collected (src/coverage.ts). */
 function coverageOf(ctx: RunContext): Coverage {
-  const seen = new Set([...ctx.contigsWithData].map(canonicalChrom));
-  const notAssessed: { symbol: string; reason: string }[] = [...ctx.panelIndex.unplaced];
-  const assessed: string[] = [];
-  const unplaced = new Set(ctx.panelIndex.unplaced.map((u) => u.symbol));
-  const chromsOf = new Map<string, Set<string>>();
-  for (const span of ctx.panelIndex.spans) {
-    const set = chromsOf.get(span.gene.symbol) ?? new Set<string>();
-    set.add(span.chrom);
-    chromsOf.set(span.gene.symbol, set);
-  }
-  for (const gene of ctx.panel.genes) {
-    if (unplaced.has(gene.symbol)) continue;
-    const blindSpot = gene.blindSpots?.find((b) => b.assembly === ctx.assembly.assembly);
-    if (blindSpot && !ctx.genesHit.has(gene.symbol)) {
-      notAssessed.push({ symbol: gene.symbol, reason: blindSpot.statement });
-      continue;
-    }
-    const chroms = [...(chromsOf.get(gene.symbol) ?? [])];
-    if (chroms.some((c) => seen.has(c))) assessed.push(gene.symbol);
-    else notAssessed.push({ symbol: gene.symbol, reason: `the input has no records on chromosome ${chroms.join("/")}` });
-  }
-  return {
-    assessed: assessed.sort(),
-    notAssessed: notAssessed.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)),
-  };
+  return assessCoverage({
+    panelIndex: ctx.panelIndex,
+    genesHit: ctx.genesHit,
+    targets: ctx.targets,
+    called: ctx.called,
+    scope: ctx.scope,
+  });
 }
 
 /**
@@ -387,11 +444,20 @@ export async function annotateStreamWith(
   function* samples(): Generator<SampleStream> {
     try {
       for (const [s, name] of ctx.sampleNames.entries()) {
-        const context = { panel: ctx.panel, coverage, contigOrder };
-        const count = counts.get(s) ?? new TwoHitCount(ctx.panel);
+        const context = { panel: ctx.panel, coverage, contigOrder, ...(parsed.context ? { patient: parsed.context } : {}) };
+        const count = counts.get(s) ?? new TwoHitCount(ctx.panel, parsed.context);
         counts.delete(s);
         const { findings, summary } = secondPass(() => held.read(s), held.sorter(s), context, count);
-        yield { name, role: ctx.roles[s]!, findings, summary, coverage };
+        const notJudged = ctx.notJudged[s]?.result();
+        yield {
+          name,
+          role: ctx.roles[s]!,
+          findings,
+          summary,
+          coverage,
+          ...(notJudged ? { notJudged } : {}),
+          ...(parsed.context ? { context: parsed.context } : {}),
+        };
         held.release(s);
       }
     } finally {

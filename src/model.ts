@@ -26,6 +26,8 @@ export interface SampleCall {
   readonly depth?: number;
   readonly depthSource?: string;
   readonly altDepth?: number;
+  /** FORMAT/CN, for copy-number records only (GATK gCNV, CNVkit, Canvas): arm-level events read it. */
+  readonly copyNumber?: number;
 }
 
 export type VariantKind = "snv" | "mnv" | "insertion" | "deletion" | "indel" | "sv" | "breakend";

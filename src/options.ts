@@ -3,6 +3,7 @@
  * (`{ stict: false }`) is an E_OPTIONS error rather than a silently ignored key.
  */
 import { z } from "zod";
+import { PatientContextSchema } from "./context.js";
 import { MarrowscopeError, type Warning } from "./errors.js";
 import type { Panel } from "./panel/index.js";
 import type { Filehandle, VcfInput } from "./vcf/input.js";
@@ -45,7 +46,38 @@ export const AnnotateOptionsSchema = ReadOptionsSchema.extend({
     .custom<Filehandle | URL | Blob | string>((v) => v !== null && v !== undefined)
     .optional()
     .meta({ description: "The .tbi/.csi index, when it is not beside the input" }),
+  context: PatientContextSchema.optional().meta({
+    description: "Patient context (age, sex, telomere length, PNH clone, prior therapy, donor)",
+  }),
+  targets: z
+    .custom<TargetsInput>(isTargetsInput, { message: "targets must be a BED file path (Node), { text }, a Blob or a URL" })
+    .optional()
+    .meta({ description: "BED of the regions the input was called over (what coverage counts as assessed)" }),
+  scope: z
+    .enum(["genome", "exome"])
+    .optional()
+    .meta({ description: "Declares the input a whole genome or an exome (used for coverage when there are no targets or gVCF blocks)" }),
+}).superRefine((options, ctx) => {
+  // The context's sex replaces options.sex; two different answers are a mistake, not a choice.
+  const fromContext = options.context?.sex;
+  if (fromContext !== undefined && options.sex !== undefined && fromContext !== options.sex) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["context", "sex"],
+      message: `the patient context says ${JSON.stringify(fromContext)} but options.sex is ${JSON.stringify(options.sex)}`,
+    });
+  }
 });
+
+/** A target BED: a path (Node build only), `{ text }`, a Blob or a URL. */
+export type TargetsInput = string | URL | Blob | { readonly text: string; readonly name?: string };
+
+function isTargetsInput(value: unknown): value is TargetsInput {
+  if (typeof value === "string") return value.length > 0;
+  if (value instanceof URL) return true;
+  if (typeof Blob !== "undefined" && value instanceof Blob) return true;
+  return typeof value === "object" && value !== null && typeof (value as { text?: unknown }).text === "string";
+}
 
 export type ReadOptions = z.input<typeof ReadOptionsSchema>;
 export type AnnotateOptions = z.input<typeof AnnotateOptionsSchema>;

@@ -4,13 +4,15 @@
  * citations behind it. Pure and synchronous; findings come back sorted deterministically.
  */
 
+import type { PatientContext } from "./context.js";
 import { alleleKind } from "./normalize/alleles.js";
-import type { Panel, PanelRule, SummaryRule, SummaryWhen } from "./panel/schema.js";
+import type { Panel, PanelRule, SummaryPrecedence, SummaryRule, SummaryWhen } from "./panel/schema.js";
 import { type Coverage, type Finding, ImplicationCodeSchema, type SampleSummary } from "./report/schema.js";
 import { panelGene, remember, subjectFrom, subjectOf } from "./rules/apply.js";
-import { type Band, inBand, resolveBound } from "./rules/bounds.js";
-import { classify, withVerdict } from "./rules/classify.js";
-import { alleleCopies, type MatchedRule, matchingRules, type Subject, svTypeOf } from "./rules/evaluate.js";
+import { type Band, formatBand, inBand, resolveBound } from "./rules/bounds.js";
+import { withVerdict } from "./rules/classify.js";
+import { alleleCopies, contextHolds, type MatchedRule, type Subject, svTypeOf } from "./rules/evaluate.js";
+import { judge, qualifies } from "./rules/readings.js";
 import { findingOrder } from "./rules/order.js";
 
 export interface SummarizeContext {
@@ -19,6 +21,8 @@ export interface SummarizeContext {
   readonly coverage?: Coverage;
   /** Contig order of the input (header `##contig` order); unknown contigs sort after, naturally. */
   readonly contigOrder?: readonly string[];
+  /** Patient context given with the run (summary rules and rules with `context` conditions read it). */
+  readonly patient?: PatientContext;
 }
 
 type Reason = SampleSummary["reasons"][number];
@@ -63,11 +67,11 @@ export function secondPass(
   counted?: TwoHitCount,
 ): { findings: Iterable<Finding>; summary: SampleSummary } {
   const { panel } = context;
-  const groups = counted ?? countTwoHits(read(), panel);
-  const tally = new SummaryTally(panel);
+  const groups = counted ?? countTwoHits(read(), panel, context.patient);
+  const tally = new SummaryTally(panel, context.patient);
   let done = false;
   function* updated(): Generator<Finding> {
-    for (const finding of twoHitVerdicts(read(), panel, groups)) {
+    for (const finding of twoHitVerdicts(read(), panel, groups, context.patient)) {
       tally.add(finding);
       yield finding;
     }
@@ -75,7 +79,7 @@ export function secondPass(
   }
   // Read again, the verdicts come out the same; the two-hit rules they note again are the
   // ones the summary below already took.
-  const again = () => twoHitVerdicts(read(), panel, groups);
+  const again = () => twoHitVerdicts(read(), panel, groups, context.patient);
   const findings = sort(updated(), findingOrder(context.contigOrder ?? []), again);
   if (!done) throw new Error("internal error: the finding sorter returned before it read every finding");
   return { findings, summary: buildSummary(tally, context, genotypeReasons(groups)) };
@@ -84,9 +88,9 @@ export function secondPass(
 // ---- two hits -----------------------------------------------------------------------------------
 
 /** A Finding's Subject: the one applyRules recorded, or rebuilt from the Finding's own fields. */
-function subjectFor(finding: Finding, panel: Panel): Subject | undefined {
+function subjectFor(finding: Finding, panel: Panel, patient: PatientContext | undefined): Subject | undefined {
   const known = subjectOf(finding);
-  if (known) return known;
+  if (known) return patient ? { ...known, context: patient } : known;
   const gene = panelGene(panel, finding.gene.symbol);
   if (!gene) return undefined;
   const { pos, ref, alt } = finding.variant;
@@ -99,7 +103,7 @@ function subjectFor(finding: Finding, panel: Panel): Subject | undefined {
     const all = match.kind === "any-of" ? match.matches : [match];
     return all.flatMap((m) => (m.kind === "hotspot" ? m.labels : []));
   });
-  return subjectFrom(finding, {
+  const rebuilt = subjectFrom(finding, {
     gene,
     end: kind === "sv" ? pos : pos + ref.length - 1,
     kind,
@@ -111,6 +115,7 @@ function subjectFor(finding: Finding, panel: Panel): Subject | undefined {
     vaf: finding.call.vaf,
     origin: finding.origin.call,
   });
+  return patient ? { ...rebuilt, context: patient } : rebuilt;
 }
 
 /**
@@ -173,7 +178,10 @@ export class TwoHitCount {
   readonly bySeq: { readonly seq: number; readonly group: TwoHitGroup }[] = [];
   private seq = 0;
 
-  constructor(private readonly panel: Panel) {}
+  constructor(
+    private readonly panel: Panel,
+    private readonly patient?: PatientContext,
+  ) {}
 
   add(finding: Finding): void {
     const key = groupKey(finding);
@@ -182,8 +190,8 @@ export class TwoHitCount {
       group = { qualifying: [], keys: new Set(), copies: 0, twoRules: new Map() };
       this.groups.set(key, group);
     }
-    const subject = subjectFor(finding, this.panel);
-    if (subject && !group.keys.has(finding.variant.key) && matchingRules(this.panel, subject, undefined).length > 0) {
+    const subject = finding.event ? undefined : subjectFor(finding, this.panel, this.patient);
+    if (subject && !group.keys.has(finding.variant.key) && qualifies(this.panel, subject)) {
       group.keys.add(finding.variant.key);
       group.qualifying.push({
         seq: this.seq,
@@ -199,8 +207,8 @@ export class TwoHitCount {
   }
 }
 
-function countTwoHits(findings: Iterable<Finding>, panel: Panel): TwoHitCount {
-  const count = new TwoHitCount(panel);
+function countTwoHits(findings: Iterable<Finding>, panel: Panel, patient: PatientContext | undefined): TwoHitCount {
+  const count = new TwoHitCount(panel, patient);
   for (const finding of findings) count.add(finding);
   return count;
 }
@@ -209,7 +217,12 @@ function countTwoHits(findings: Iterable<Finding>, panel: Panel): TwoHitCount {
  * Second pass: each qualifying allele judged again with its gene's copy count. A gene whose panel
  * entry has no rule for that count keeps the first-pass finding.
  */
-function* twoHitVerdicts(findings: Iterable<Finding>, panel: Panel, { bySeq }: TwoHitCount): Generator<Finding> {
+function* twoHitVerdicts(
+  findings: Iterable<Finding>,
+  panel: Panel,
+  { bySeq }: TwoHitCount,
+  patient: PatientContext | undefined,
+): Generator<Finding> {
   let seq = 0;
   let next = 0;
   for (const finding of findings) {
@@ -222,14 +235,18 @@ function* twoHitVerdicts(findings: Iterable<Finding>, panel: Panel, { bySeq }: T
     next++;
     seq++;
     const { group } = qualifying;
-    const subject = subjectFor(finding, panel) as Subject;
-    const matched = matchingRules(panel, subject, group.copies);
-    if (matched.length === 0) {
+    const subject = subjectFor(finding, panel, patient) as Subject;
+    const verdict = judge(panel, subject, group.copies);
+    if (!verdict) {
       yield finding;
       continue;
     }
-    for (const m of matched) if (m.rule.conditions?.hits === "two") group.twoRules.set(m.rule.id, m);
-    yield remember(withVerdict(finding, classify(panel, subject, matched)), subject);
+    const byId = rulesById(panel);
+    for (const id of verdict.ruleIds) {
+      const rule = byId.get(id);
+      if (rule?.conditions?.hits === "two") group.twoRules.set(id, { rule, tier: verdict.matchBasis });
+    }
+    yield remember(withVerdict(finding, verdict), subject);
   }
   if (next !== bySeq.length) throw new Error("internal error: the findings changed between the two-hit passes");
 }
@@ -282,6 +299,7 @@ function findingMeets(finding: Finding, when: SummaryWhen, band: Band | undefine
   if (when.categories && !when.categories.includes(finding.category)) return false;
   if (when.classifications && !when.classifications.includes(classification)) return false;
   if (when.origins && !when.origins.includes(finding.origin.call)) return false;
+  if (when.genes && !when.genes.includes(finding.gene.symbol)) return false;
   if (when.codes) {
     let coded = false;
     for (const implication of finding.implications) {
@@ -316,33 +334,61 @@ interface RuleTally {
   readonly citations: Set<string>;
 }
 
+/** Findings named in a reason about a code no summary rule took (bounded: a sample may have thousands). */
+const CARRIERS_NAMED = 5;
+
+/** Who carries an implication code, for the reason that explains a code no summary rule took. */
+interface Carriers {
+  count: number;
+  readonly named: string[];
+  readonly classifications: Set<string>;
+}
+
 /**
  * What the summary needs of a sample's findings, gathered one finding at a time and in any order
  * (a reason's rule ids and citations are sorted sets), so the findings need not be held.
  */
 class SummaryTally {
   private readonly rules: RuleTally[];
-  private readonly codes = new Set<string>();
+  private readonly codes = new Map<string, Carriers>();
+  /** Codes some triggered rule took from a finding that carries them. */
+  private readonly taken = new Set<string>();
 
-  constructor(panel: Panel) {
-    this.rules = panel.summaryRules.map((rule) => ({
-      rule,
-      band: rule.when.vaf ? resolveBound(panel, rule.when.vaf) : undefined,
-      triggered: false,
-      findingRules: new Set<string>(),
-      citations: new Set<string>(rule.evidence.map((e) => e.citation)),
-    }));
+  constructor(
+    private readonly panel: Panel,
+    private readonly patient: PatientContext | undefined,
+  ) {
+    this.rules = panel.summaryRules
+      .filter((rule) => !rule.when.context || contextHolds(rule.when.context, patient, panel))
+      .map((rule) => ({
+        rule,
+        band: rule.when.vaf ? resolveBound(panel, rule.when.vaf) : undefined,
+        triggered: rule.when.always === true,
+        findingRules: new Set<string>(),
+        citations: new Set<string>(rule.evidence.map((e) => e.citation)),
+      }));
   }
 
   add(finding: Finding): void {
-    for (const { code } of finding.implications) this.codes.add(code);
+    for (const { code } of finding.implications) {
+      let carriers = this.codes.get(code);
+      if (!carriers) {
+        carriers = { count: 0, named: [], classifications: new Set() };
+        this.codes.set(code, carriers);
+      }
+      carriers.count++;
+      carriers.classifications.add(finding.classification);
+      const name = `${finding.gene.symbol} ${finding.variant.key} (${finding.classification}, origin ${finding.origin.call})`;
+      if (carriers.named.length < CARRIERS_NAMED && !carriers.named.includes(name)) carriers.named.push(name);
+    }
     for (const tally of this.rules) {
-      if (!findingMeets(finding, tally.rule.when, tally.band)) continue;
+      if (tally.rule.when.always || !findingMeets(finding, tally.rule.when, tally.band)) continue;
       tally.triggered = true;
       for (const id of finding.ruleIds) tally.findingRules.add(id);
       const codes = tally.rule.when.codes;
       for (const i of finding.implications) {
         if (codes && !codes.includes(i.code)) continue;
+        this.taken.add(i.code);
         for (const e of i.evidence) tally.citations.add(e.citation);
       }
     }
@@ -354,41 +400,87 @@ class SummaryTally {
       ({ rule, triggered }) => triggered && (!rule.when.withCodes || rule.when.withCodes.every((code) => this.codes.has(code))),
     );
   }
+
+  /**
+   * Codes findings carry that no summary rule took from them, with who carries them and what the
+   * panel's rules for that code ask: the summary must say why it does not conclude from them.
+   */
+  untaken(considered: ReadonlySet<string>): Reason[] {
+    const reasons: Reason[] = [];
+    const order = ImplicationCodeSchema.options as readonly string[];
+    const codes = [...this.codes.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    for (const code of codes) {
+      if (this.taken.has(code) || considered.has(code)) continue;
+      const carriers = this.codes.get(code) as Carriers;
+      const rules = this.panel.summaryRules.filter((r) => (r.when.codes as readonly string[] | undefined)?.includes(code));
+      const needs = rules.length === 0 ? "no summary rule reads this code" : `the summary rules for it ask for ${describeWhen(rules)}`;
+      const more = carriers.count > carriers.named.length ? ` and ${carriers.count - carriers.named.length} more` : "";
+      reasons.push({
+        statement: `${code} is carried by ${carriers.named.join("; ")}${more}, but the summary does not conclude from it: ${needs}.`,
+        ruleIds: rules.map((r) => r.id).sort(),
+        citations: [],
+      });
+    }
+    return reasons;
+  }
+}
+
+/** What a set of summary rules asks of a finding, in words (from the panel's own conditions). */
+function describeWhen(rules: readonly SummaryRule[]): string {
+  const parts = new Set<string>();
+  for (const { when } of rules) {
+    const bits: string[] = [];
+    if (when.classifications) bits.push(`classification ${when.classifications.join("/")}`);
+    if (when.origins) bits.push(`origin ${when.origins.join("/")}`);
+    if (when.categories) bits.push(`category ${when.categories.join("/")}`);
+    if (when.vaf) bits.push(when.vaf.threshold ? `VAF in threshold ${when.vaf.threshold}` : `VAF ${formatBand(when.vaf)}`);
+    if (when.context) bits.push(`patient context ${Object.keys(when.context).join(", ")}`);
+    parts.add(bits.length > 0 ? bits.join(", ") : "nothing more");
+  }
+  return [...parts].join(" or ");
 }
 
 function reasonOf({ rule, findingRules, citations }: Fired): Reason {
   return { statement: rule.statement, ruleIds: [rule.id, ...[...findingRules].sort()], citations: [...citations].sort() };
 }
 
-/** When rules of equal priority disagree, the more cautious value wins (or "mixed" for IST). */
-const TIE_ORDER: Readonly<Record<string, readonly string[]>> = {
-  istResponse: ["mixed", "unfavorable", "favorable"],
-  clonalEvolutionRisk: ["high", "elevated"],
-  inheritedDisorder: ["suspected", "carrier-only"],
+/**
+ * When rules of equal priority disagree and the panel says nothing: the more cautious value wins
+ * (and favourable against unfavourable is "mixed"). The builtin panel states its own.
+ */
+const DEFAULT_PRECEDENCE: Readonly<Record<SummaryField, SummaryPrecedence>> = {
+  istResponse: {
+    order: ["inherited-disorder-first", "mixed", "unfavorable", "favorable"],
+    conflicts: [{ values: ["favorable", "unfavorable"], value: "mixed" }],
+  },
+  clonalEvolutionRisk: { order: ["high", "elevated"] },
+  inheritedDisorder: { order: ["suspected", "carrier-only"] },
 };
 
-function decide(
-  field: "istResponse" | "clonalEvolutionRisk" | "inheritedDisorder",
-  fired: readonly Fired[],
-): { value?: string; winners: Fired[] } {
+type SummaryField = "istResponse" | "clonalEvolutionRisk" | "inheritedDisorder";
+
+function decide(field: SummaryField, fired: readonly Fired[], panel: Panel): { value?: string; winners: Fired[] } {
   const mine = fired.filter((f) => f.rule.field === field);
   if (mine.length === 0) return { winners: [] };
+  const precedence = panel.summaryPrecedence?.[field] ?? DEFAULT_PRECEDENCE[field];
   const top = Math.max(...mine.map((f) => f.rule.priority));
   const atTop = mine.filter((f) => f.rule.priority === top);
   const values = new Set(atTop.map((f) => f.rule.value as string));
-  let value: string;
-  if (field === "istResponse" && values.has("favorable") && values.has("unfavorable")) value = "mixed";
-  else value = (TIE_ORDER[field] ?? []).find((v) => values.has(v)) ?? (atTop[0] as Fired).rule.value;
-  const winners = value === "mixed" && !values.has("mixed") ? atTop : atTop.filter((f) => f.rule.value === value);
-  return { value, winners };
+  const conflict = precedence.conflicts?.find((c) => c.values.every((v) => values.has(v)));
+  if (conflict) {
+    const winners = values.has(conflict.value) ? atTop.filter((f) => f.rule.value === conflict.value) : atTop;
+    return { value: conflict.value, winners };
+  }
+  const value = precedence.order.find((v) => values.has(v)) ?? (atTop[0] as Fired).rule.value;
+  return { value, winners: atTop.filter((f) => f.rule.value === value) };
 }
 
 function buildSummary(tally: SummaryTally, context: SummarizeContext, genotypeReasons: readonly Reason[]): SampleSummary {
-  const { coverage } = context;
+  const { coverage, panel } = context;
   const fired = tally.fired();
-  const ist = decide("istResponse", fired);
-  const clonal = decide("clonalEvolutionRisk", fired);
-  const inherited = decide("inheritedDisorder", fired);
+  const ist = decide("istResponse", fired, panel);
+  const clonal = decide("clonalEvolutionRisk", fired, panel);
+  const inherited = decide("inheritedDisorder", fired, panel);
   const codeOrder = ImplicationCodeSchema.options as readonly string[];
   const considerationRules = fired
     .filter((f) => f.rule.field === "considerations")
@@ -398,17 +490,27 @@ function buildSummary(tally: SummaryTally, context: SummarizeContext, genotypeRe
   const reasons: Reason[] = [
     ...[...ist.winners, ...clonal.winners, ...inherited.winners, ...considerationRules].map(reasonOf),
     ...genotypeReasons,
+    ...tally.untaken(new Set(considerations)),
   ];
-  if (fired.length === 0) {
+  if (!fired.some((f) => !f.rule.when.always)) {
     const scope = coverage ? ` in the ${coverage.assessed.length} assessed panel genes` : "";
     reasons.push({ statement: `No finding met a summary rule${scope}.`, ruleIds: [], citations: [] });
   }
   if (coverage && coverage.notAssessed.length > 0) {
-    const list = [...coverage.notAssessed]
-      .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0))
-      .map((g) => `${g.symbol} (${g.reason})`)
-      .join("; ");
-    reasons.push({ statement: `Not assessed, so "no-evidence" does not speak for: ${list}`, ruleIds: [], citations: [] });
+    if (coverage.assessed.length === 0) {
+      const why = coverage.notAssessed[0]?.reason ?? "";
+      reasons.push({
+        statement: `No panel gene could be assessed, so "no-evidence" does not speak for any of them (${coverage.notAssessed.length} genes; ${why}).`,
+        ruleIds: [],
+        citations: [],
+      });
+    } else {
+      const list = [...coverage.notAssessed]
+        .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0))
+        .map((g) => `${g.symbol} (${g.reason})`)
+        .join("; ");
+      reasons.push({ statement: `Not assessed, so "no-evidence" does not speak for: ${list}`, ruleIds: [], citations: [] });
+    }
   }
   return {
     istResponse: (ist.value ?? "no-evidence") as SampleSummary["istResponse"],

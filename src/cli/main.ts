@@ -6,6 +6,7 @@
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { annotateStreamWith, type RunStore } from "../annotate.js";
+import { type PatientContext, parseContext } from "../context.js";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
 import { type AnnotateOptions, loadPanel, panelJsonSchema, reportJsonSchema } from "../node.js";
 import { nodeResolvers } from "../node-resolvers.js";
@@ -90,6 +91,65 @@ async function readPanelFile(path: string): Promise<Panel> {
     }
   }
   return loadPanel(json, { name: path });
+}
+
+/** Line (1-based) of character `offset` in `text`. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+/**
+ * Reads `--context FILE`: JSON, or YAML for `.yaml`/`.yml` (the `yaml` package, loaded on demand
+ * as for panels). Every problem is a usage error (exit 2) naming the file, and the line where
+ * the parser knows it.
+ */
+async function readContextFile(path: string): Promise<PatientContext> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new MarrowscopeError(
+      "E_OPTIONS",
+      `cannot read context file: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
+      { file: path, field: "--context" },
+      { cause },
+    );
+  }
+  if (/\.ya?ml$/i.test(path)) {
+    const { LineCounter, parseDocument } = await import("yaml");
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0]?.line;
+      throw new MarrowscopeError(
+        "E_OPTIONS",
+        `not valid YAML: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`,
+        { file: path, ...(line ? { line } : {}) },
+      );
+    }
+    // A field's line: its value's node, else (a path into nothing) the document's start.
+    const lineOf = (fieldPath: readonly PropertyKey[]) => {
+      const node = doc.getIn(fieldPath as unknown[], true) as { range?: [number, number, number] } | undefined;
+      const offset = node?.range?.[0] ?? (doc.contents as { range?: [number, number, number] } | null)?.range?.[0];
+      return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+    };
+    return parseContext(doc.toJS(), path, lineOf);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    const message = (cause as Error).message;
+    // V8 says "at position N" (Node 20) or "(line L column C)" (later versions).
+    const byLine = /line (\d+) column \d+/.exec(message);
+    const byPosition = /at position (\d+)/.exec(message);
+    const line = byLine ? Number(byLine[1]) : byPosition ? lineAt(text, Number(byPosition[1])) : undefined;
+    throw new MarrowscopeError("E_OPTIONS", `not valid JSON: ${message}`, { file: path, ...(line ? { line } : {}) }, { cause });
+  }
+  return parseContext(json, path);
 }
 
 function cannotWrite(output: string, cause: unknown): MarrowscopeError {
@@ -209,6 +269,17 @@ export function buildProgram(state: CliState): Command {
     .addOption(new Option("--sex <sex>", "sample sex, for X-linked genes").choices(["male", "female"]))
     .option("--min-vaf <fraction>", "ignore calls below this allele fraction", parseVaf)
     .option("--lenient", "skip bad records with a warning instead of stopping")
+    .option("--targets <bed>", "BED of the regions the input was called over (plain or gzip): what coverage counts as assessed")
+    .addOption(
+      new Option("--scope <scope>", "declare the input a whole genome or an exome (coverage, when no --targets or gVCF blocks)").choices([
+        "genome",
+        "exome",
+      ]),
+    )
+    .option(
+      "--context <file>",
+      "patient context, JSON or YAML (age, sex, telomereLengthPercentile, pnhCloneSize, priorTherapy, plannedDonor)",
+    )
     .action(async (vcf: string, opts) => {
       const roles: Record<string, "tumor" | "normal"> = {};
       if (opts.tumor) roles[opts.tumor] = "tumor";
@@ -225,6 +296,9 @@ export function buildProgram(state: CliState): Command {
         ...(opts.origin ? { origin: opts.origin } : {}),
         ...(opts.sex ? { sex: opts.sex } : {}),
         ...(opts.minVaf !== undefined ? { minVaf: opts.minVaf } : {}),
+        ...(opts.targets ? { targets: opts.targets } : {}),
+        ...(opts.scope ? { scope: opts.scope } : {}),
+        ...(opts.context ? { context: await readContextFile(opts.context) } : {}),
       };
       const bar = await progressBar(state);
       // Samples are made one at a time as the writer reaches them; findings and warnings past

@@ -427,6 +427,14 @@ export function hotspotsOverlapping(assembly: Assembly, chrom: string, start: nu
   return found ?? NO_HOTSPOTS;
 }
 
+let kindsByLabel: ReadonlyMap<string, string> | undefined;
+
+/** The kind (`codon`, `interval`, `position`) of a hotspot label from the table, if it is one. */
+export function hotspotKind(label: string): string | undefined {
+  kindsByLabel ??= new Map(HOTSPOTS.map((row) => [row[2], row[3]]));
+  return kindsByLabel.get(label);
+}
+
 const NO_HOTSPOTS: readonly Hotspot[] = Object.freeze([]);
 let lastHotspotChrom = "";
 let lastHotspotAssembly = "";

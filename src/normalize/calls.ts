@@ -21,6 +21,8 @@ export interface CallContext {
   /** The ALT allele text (Strelka SNV counts are per base: AU/CU/GU/TU). */
   readonly alt: string;
   readonly ref: string;
+  /** A symbolic ALT (`<DEL>`, `<CNV>` …): only then is FORMAT/CN read. */
+  readonly symbolic?: boolean;
 }
 
 /** Strips a percent sign, literal (`48.7%`) or percent-encoded (`48.74%25`, VCF 4.3 §1.2). */
@@ -316,6 +318,11 @@ export function readCall(sample: string, sampleFields: SampleFields, context: Ca
     call.depthSource = counts.depthSource;
   }
   if (counts.altDepth !== undefined) call.altDepth = counts.altDepth;
+  // Only a symbolic allele can carry a copy number (reading CN costs nothing on other records).
+  if (context.symbolic) {
+    const cn = fields.get("CN");
+    if (cn !== undefined && /^\d+$/.test(cn)) call.copyNumber = Number(cn);
+  }
   return call;
 }
 

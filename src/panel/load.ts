@@ -10,6 +10,8 @@ import { panelSha256 } from "./canonical.js";
 import { builtinPanelJson } from "./data.js";
 import {
   type Bound,
+  type ContextCondition,
+  type EventRule,
   type Evidence,
   type Panel,
   type PanelData,
@@ -18,6 +20,7 @@ import {
   type RuleMatch,
   type SingleMatch,
   type SummaryRule,
+  type Threshold,
 } from "./schema.js";
 
 export interface LoadPanelOptions {
@@ -112,6 +115,9 @@ function mergePanels(base: Panel, own: PanelData): PanelData {
     genes: overlay(baseData.genes, own.genes, (gene) => gene.symbol),
     rules: overlay(baseData.rules, own.rules, (rule) => rule.id),
     summaryRules: overlay(baseData.summaryRules, own.summaryRules, (rule) => rule.id),
+    eventRules: overlay(baseData.eventRules ?? [], own.eventRules ?? [], (rule) => rule.id),
+    summaryPrecedence: { ...baseData.summaryPrecedence, ...own.summaryPrecedence },
+    ...(own.unknownOrigin ?? baseData.unknownOrigin ? { unknownOrigin: own.unknownOrigin ?? baseData.unknownOrigin } : {}),
   };
 }
 
@@ -143,7 +149,7 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
       used.add(evidence.citation);
     });
   };
-  const checkBound = (bound: Bound | undefined, kind: "vaf" | "population-af", path: PathPart[]): void => {
+  const checkBound = (bound: Bound | undefined, kind: Threshold["kind"], path: PathPart[]): void => {
     if (!bound) return;
     if (bound.threshold !== undefined) {
       if (bound.min !== undefined || bound.max !== undefined || bound.evidence !== undefined) {
@@ -183,6 +189,11 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
       fail(name, ["thresholds", key, "min"], `min ${threshold.min} is greater than max ${threshold.max}`);
     }
     checkEvidence(threshold.evidence, ["thresholds", key, "evidence"]);
+  }
+
+  function checkContext(condition: ContextCondition | undefined, path: PathPart[]): void {
+    checkBound(condition?.age, "age-years", [...path, "age"]);
+    checkBound(condition?.telomereLengthPercentile, "percentile", [...path, "telomereLengthPercentile"]);
   }
 
   function checkMatch(match: RuleMatch | SingleMatch, path: PathPart[]): void {
@@ -249,6 +260,7 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
     });
     checkBound(rule.conditions?.vaf, "vaf", at("conditions", "vaf"));
     checkBound(rule.conditions?.populationAf, "population-af", at("conditions", "populationAf"));
+    checkContext(rule.conditions?.context, at("conditions", "context"));
     checkEvidence(rule.evidence, at("evidence"));
     rule.implications.forEach((implication, i) => {
       checkEvidence(implication.evidence, at("implications", i, "evidence"));
@@ -272,8 +284,27 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
     if (summaryIds.has(rule.id)) fail(name, ["summaryRules", s, "id"], `duplicate summary rule id ${quote(rule.id)}`);
     summaryIds.add(rule.id);
     checkBound(rule.when.vaf, "vaf", ["summaryRules", s, "when", "vaf"]);
+    checkContext(rule.when.context, ["summaryRules", s, "when", "context"]);
     checkEvidence(rule.evidence, ["summaryRules", s, "evidence"]);
   });
+
+  const eventIds = new Set<string>();
+  panel.eventRules?.forEach((rule: EventRule, e) => {
+    if (eventIds.has(rule.id)) fail(name, ["eventRules", e, "id"], `duplicate event rule id ${quote(rule.id)}`);
+    eventIds.add(rule.id);
+    checkEvidence(rule.evidence, ["eventRules", e, "evidence"]);
+    rule.implications.forEach((implication, i) => {
+      checkEvidence(implication.evidence, ["eventRules", e, "implications", i, "evidence"]);
+    });
+  });
+  panel.unknownOrigin?.implications.forEach((implication, i) => {
+    checkEvidence(implication.evidence, ["unknownOrigin", "implications", i, "evidence"]);
+  });
+  for (const [field, precedence] of Object.entries(panel.summaryPrecedence ?? {})) {
+    if (precedence && new Set(precedence.order).size !== precedence.order.length) {
+      fail(name, ["summaryPrecedence", field, "order"], "a value is listed twice");
+    }
+  }
 
   for (const key of ownCitationKeys) {
     if (!used.has(key)) fail(name, ["citations", key], `citation ${quote(key)} is never used`);

@@ -115,6 +115,17 @@ export const GeneSchema = z
         description:
           "Assemblies on which standard pipelines cannot call this gene reliably: a file without variants in it is reported as not assessed, never as negative",
       }),
+    populationAf: z
+      .strictObject({
+        ba1: z.number().min(0).max(1).optional().meta({ description: "Stand-alone benign (BA1) from this AF up" }),
+        bs1: z.number().min(0).max(1).optional().meta({ description: "Strong benign (BS1) above this AF" }),
+        evidence: EvidenceListSchema,
+      })
+      .optional()
+      .meta({
+        description:
+          "Gene-specific ACMG/AMP frequency thresholds (e.g. from a ClinGen VCEP); without them the panel thresholds `ba1-population-af` and `common-population-af-max` apply",
+      }),
     evidence: EvidenceListSchema,
     note: z.string().min(1).optional(),
   })
@@ -204,6 +215,25 @@ const BoundSchema = z
   })
   .meta({ description: "Either `threshold`, or `min`/`max` with `evidence`" });
 
+/** A bound on a patient-context value (age in years, a percentile): by threshold name or inline. */
+const ContextBoundSchema = z
+  .strictObject({
+    threshold: SlugSchema.optional().meta({ description: "Name of an entry in `thresholds` supplying min/max" }),
+    min: z.number().min(0).optional(),
+    max: z.number().min(0).optional(),
+    evidence: EvidenceListSchema.optional(),
+  })
+  .meta({ description: "Either `threshold`, or `min`/`max` with `evidence`; a context value that was not given fails the bound" });
+
+export const ContextConditionSchema = z
+  .strictObject({
+    age: ContextBoundSchema.optional().meta({ description: "Age in years (patient context)" }),
+    telomereLengthPercentile: ContextBoundSchema.optional().meta({
+      description: "Lymphocyte telomere length percentile for age (flow-FISH), 0-100",
+    }),
+  })
+  .meta({ description: "Conditions on the patient context given with the run (options.context, --context)" });
+
 export const ConditionsSchema = z
   .strictObject({
     origin: z
@@ -228,6 +258,7 @@ export const ConditionsSchema = z
       .meta({
         description: "The variant's kind must be one of these (e.g. insertions for FLT3-ITD)",
       }),
+    context: ContextConditionSchema.optional(),
   })
   .meta({ description: "All given conditions must hold" });
 
@@ -260,14 +291,23 @@ export const RuleSchema = z
 
 export const ThresholdSchema = z
   .strictObject({
-    kind: z.enum(["vaf", "population-af"]),
-    min: z.number().min(0).max(1).optional(),
-    max: z.number().min(0).max(1).optional(),
+    kind: z.enum(["vaf", "population-af", "fraction", "age-years", "percentile"]).meta({
+      description: "vaf, population-af and fraction are 0-1; age-years 0-130; percentile 0-100",
+    }),
+    min: z.number().min(0).optional(),
+    max: z.number().min(0).optional(),
     description: z.string().min(1),
     evidence: EvidenceListSchema,
     note: z.string().min(1).optional(),
   })
-  .meta({ description: "A named band (fractions 0..1) with its source" });
+  .superRefine((t, ctx) => {
+    const top = t.kind === "age-years" ? 130 : t.kind === "percentile" ? 100 : 1;
+    for (const key of ["min", "max"] as const) {
+      const value = t[key];
+      if (value !== undefined && value > top) ctx.addIssue({ code: "custom", path: [key], message: `a ${t.kind} threshold is at most ${top}` });
+    }
+  })
+  .meta({ description: "A named band with its source (fractions 0..1, ages in years, percentiles 0..100)" });
 
 export const ConsequenceClassSchema = z.strictObject({
   description: z.string().min(1),
@@ -286,6 +326,11 @@ const SummaryWhenSchema = z
     vaf: BoundSchema.optional(),
     withCodes: z.array(ImplicationCodeSchema).min(1).optional().meta({
       description: "The sample also has findings carrying every one of these codes",
+    }),
+    genes: z.array(z.string().min(1)).min(1).optional().meta({ description: "Finding's gene (or arm-event label) is one of these" }),
+    context: ContextConditionSchema.optional(),
+    always: z.literal(true).optional().meta({
+      description: "Fires for every sample whatever its findings (standing notes); the rule's other conditions are ignored",
     }),
   })
   .meta({
@@ -307,7 +352,7 @@ export const SummaryRuleSchema = z
     z.strictObject({
       ...summaryRuleBase,
       field: z.literal("istResponse"),
-      value: z.enum(["favorable", "unfavorable", "mixed"]),
+      value: z.enum(["favorable", "unfavorable", "mixed", "inherited-disorder-first"]),
     }),
     z.strictObject({
       ...summaryRuleBase,
@@ -329,6 +374,39 @@ export const SummaryRuleSchema = z
     description: "Maps a sample's findings to one SampleSummary field value, with a statement and citations",
   });
 
+const SummaryFieldNameSchema = z.enum(["istResponse", "clonalEvolutionRisk", "inheritedDisorder"]);
+
+export const SummaryPrecedenceSchema = z
+  .strictObject({
+    order: z.array(z.string().min(1)).min(1).meta({
+      description: "Values of the field, the one that wins a tie (rules of equal priority) first",
+    }),
+    conflicts: z
+      .array(
+        z.strictObject({
+          values: z.array(z.string().min(1)).min(2),
+          value: z.string().min(1),
+          statement: z.string().min(1).optional(),
+        }),
+      )
+      .optional()
+      .meta({ description: "When rules of equal priority give all of `values`, the field takes `value` instead" }),
+  })
+  .meta({ description: "How a single-valued summary field is decided among rules of equal priority (higher priority always wins)" });
+
+export const EventRuleSchema = z
+  .strictObject({
+    id: z.string().regex(/^EVENT\.[A-Z0-9][A-Z0-9-.]*$/, "expected an id such as `EVENT.MINUS-7`"),
+    events: z.array(z.string().min(1)).min(1).meta({ description: "Arm-event labels: `-7`, `del(7q)`, `+8`, `del(5q)`, `del(17p)`, `CN-LOH(6p)`" }),
+    description: z.string().min(1),
+    conditions: z.strictObject({ origin: z.array(z.enum(["germline", "somatic", "unknown"])).min(1).optional() }).optional(),
+    classification: ClassificationSchema,
+    implications: z.array(PanelImplicationSchema),
+    evidence: EvidenceListSchema,
+    note: z.string().min(1).optional(),
+  })
+  .meta({ description: "A rule for chromosome-arm events read from SV/CNV records (threshold `arm-event-fraction`)" });
+
 export const PanelSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -346,6 +424,17 @@ export const PanelSchema = z
     genes: z.array(GeneSchema).default([]),
     rules: z.array(RuleSchema).default([]),
     summaryRules: z.array(SummaryRuleSchema).default([]),
+    summaryPrecedence: z.partialRecord(SummaryFieldNameSchema, SummaryPrecedenceSchema).optional().meta({
+      description: "Tie-breaking between summary rules of equal priority, per field (defaults: the most cautious value wins)",
+    }),
+    eventRules: z.array(EventRuleSchema).optional(),
+    unknownOrigin: z
+      .strictObject({ implications: z.array(PanelImplicationSchema).min(1) })
+      .optional()
+      .meta({
+        description:
+          "Added to a finding whose origin is unknown when its germline reading is not benign: what would settle the origin (germline tissue, a paired normal)",
+      }),
     citations: z.record(CitationKeySchema, CitationSchema).default({}),
   })
   .meta({
@@ -371,4 +460,7 @@ export type ConsequenceClass = z.output<typeof ConsequenceClassSchema>;
 export type SummaryRule = z.output<typeof SummaryRuleSchema>;
 export type SummaryWhen = z.output<typeof SummaryWhenSchema>;
 export type GenomicRegion = z.output<typeof GenomicRegionSchema>;
+export type EventRule = z.output<typeof EventRuleSchema>;
+export type ContextCondition = z.output<typeof ContextConditionSchema>;
+export type SummaryPrecedence = z.output<typeof SummaryPrecedenceSchema>;
 export type Inheritance = z.output<typeof InheritanceSchema>;

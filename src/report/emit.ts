@@ -115,6 +115,7 @@ export function* ndjsonChunks(report: Report | ReportStream): Generator<string> 
   yield `${JSON.stringify(head)}\n`;
   for (const sample of report.samples) {
     for (const finding of sample.findings) yield `${JSON.stringify({ type: "finding", ...finding })}\n`;
+    if (sample.notJudged) yield `${JSON.stringify({ type: "notJudged", sample: sample.name, ...sample.notJudged })}\n`;
     yield `${JSON.stringify({ type: "summary", sample: sample.name, role: sample.role, ...sample.summary })}\n`;
   }
   for (const warning of report.warnings) yield `${JSON.stringify({ type: "warning", ...warning })}\n`;
@@ -149,6 +150,9 @@ export const TSV_COLUMNS = [
   "rule_ids",
   "citations",
   "source_line",
+  "origin_confidence",
+  "criteria",
+  "event",
 ] as const;
 
 function cell(value: unknown): string {
@@ -187,6 +191,9 @@ function row(f: Finding): string[] {
     f.ruleIds.join(","),
     citations.join(","),
     f.source.line,
+    f.origin.confidence,
+    f.readings?.map((r) => `${r.origin}:${r.criteria.map((c) => c.code).join("+") || "-"}`).join(";"),
+    f.event?.label,
   ].map(cell);
 }
 
@@ -203,5 +210,13 @@ export function* tsvChunks(report: Report | ReportStream): Generator<string> {
     TSV_COLUMNS.join("\t"),
   ];
   for (const line of lines) yield `${line}\n`;
-  for (const sample of report.samples) for (const finding of sample.findings) yield `${row(finding).join("\t")}\n`;
+  for (const sample of report.samples) {
+    for (const finding of sample.findings) yield `${row(finding).join("\t")}\n`;
+    // Not a finding row: what no rule could read is still said, as a comment a TSV reader skips.
+    const notJudged = sample.notJudged;
+    if (notJudged) {
+      const genes = notJudged.byGene.map((g) => `${g.symbol} ${g.count}`).join(", ");
+      yield `${cell(`# not judged in ${sample.name}: ${notJudged.count} panel-gene variant(s) (${genes}); ${notJudged.nextStep}`)}\n`;
+    }
+  }
 }

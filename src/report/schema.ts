@@ -3,6 +3,7 @@
  * The same schema validates, types and (through z.toJSONSchema) documents the output.
  */
 import { z } from "zod";
+import { PatientContextSchema } from "../context.js";
 
 export const DISCLAIMER = "Research use only; not a diagnosis.";
 
@@ -28,6 +29,10 @@ export const ImplicationCodeSchema = z
     "ANDROGEN_OPTION",
     "GERMLINE_CONFIRMATION",
     "GVHD_RISK",
+    "HIGH_RISK_CLONE",
+    "ADVERSE_PROGNOSIS",
+    "AGE_RELATED_CH",
+    "CYTOGENETICS_NEEDED",
   ])
   .meta({ description: "Stable implication/consideration code; new codes may be added, none renamed" });
 
@@ -35,7 +40,7 @@ export const ApplicabilitySchema = z
   .enum(["aa-direct", "bmf-cohort", "extrapolated", "unverified"])
   .meta({ description: "How directly the cited evidence speaks to aplastic anemia" });
 
-export const CategorySchema = z.enum(["telomere", "inherited-bmf", "aa-clonal", "myeloid-driver", "hla-immune"]);
+export const CategorySchema = z.enum(["telomere", "inherited-bmf", "aa-clonal", "myeloid-driver", "hla-immune", "chromosomal"]);
 
 export const ClassificationSchema = z.enum([
   "pathogenic",
@@ -48,6 +53,44 @@ export const ClassificationSchema = z.enum([
 ]);
 
 export const OriginSchema = z.enum(["germline", "somatic", "unknown"]);
+
+/** How firmly the origin call stands (engine v2; docs/rules.md "Origin"). */
+export const OriginConfidenceSchema = z.enum(["high", "moderate", "low"]).meta({
+  description:
+    "high: declared, matched normal, common population AF or a germline/normal sample; moderate: somatic-caller hint, chrX in a male, VAF below the germline band; low: VAF band alone or nothing to go on",
+});
+
+export const CriterionSchema = z
+  .strictObject({
+    code: z.string().meta({ description: "ACMG/AMP (PVS1, PM2 …), ClinGen/CGC/VICC (OVS1, OS3 …) or `ClinVar`" }),
+    strength: z.enum(["stand-alone", "very-strong", "strong", "moderate", "supporting"]),
+    direction: z.enum(["pathogenic", "benign", "neutral"]).meta({ description: "neutral: listed, not counted (e.g. conflicting ClinVar)" }),
+    basis: z.string().meta({ description: "What in the input (or the panel) made it apply" }),
+  })
+  .meta({ description: "One evidence criterion of the standard a reading follows" });
+
+export const ReadingSchema = z
+  .strictObject({
+    origin: z.enum(["germline", "somatic"]),
+    standard: z.string().meta({ description: "The interpretation standard this reading follows" }),
+    classification: ClassificationSchema,
+    term: z.string().meta({ description: "The classification in the standard's own words (e.g. `Likely oncogenic`)" }),
+    criteria: z.array(CriterionSchema),
+    codes: z.array(ImplicationCodeSchema).meta({ description: "Implication codes this reading carries" }),
+    ruleIds: z.array(z.string()),
+  })
+  .meta({ description: "What the finding would mean if its origin were this one (engine v2)" });
+
+export const ArmEventSchema = z
+  .strictObject({
+    kind: z.literal("arm"),
+    chrom: z.string(),
+    arms: z.array(z.string()),
+    change: z.enum(["loss", "gain", "cn-loh"]),
+    label: z.string().meta({ description: "ISCN-like label: `-7`, `del(7q)`, `+8`, `del(17p)`, `CN-LOH(6p)`" }),
+    fraction: z.record(z.string(), z.number().min(0).max(1)).meta({ description: "Fraction of each arm the record covers" }),
+  })
+  .meta({ description: "A chromosome-arm event read from an SV/CNV record" });
 
 export const EvidenceRefSchema = z.strictObject({
   citation: z.string().meta({ description: "PMID:n, DOI:…, or a citation registry key" }),
@@ -106,17 +149,26 @@ export const FindingSchema = z.strictObject({
   }),
   populationAf: z.strictObject({ value: z.number(), source: z.string() }).optional(),
   clinvar: z.strictObject({ significance: z.string(), reviewStatus: z.string().optional() }).optional(),
-  origin: z.strictObject({ call: OriginSchema, reasons: z.array(z.string()) }),
-  classification: ClassificationSchema,
+  origin: z.strictObject({ call: OriginSchema, reasons: z.array(z.string()), confidence: OriginConfidenceSchema.optional() }),
+  classification: ClassificationSchema.meta({
+    description: "Headline: the reading of the origin that applies; for an unknown origin, the more severe reading",
+  }),
   implications: z.array(ImplicationSchema),
   ruleIds: z.array(z.string()),
+  readings: z.array(ReadingSchema).optional().meta({
+    description: "One per origin reading: a known origin has one, an unknown origin two (germline and somatic)",
+  }),
+  event: ArmEventSchema.optional().meta({ description: "Arm-level findings only; their gene.symbol is the event label and hgncId is empty" }),
   source: z
     .strictObject({ file: z.string(), line: z.number().int().positive().optional() })
     .meta({ description: "Record location; line is absent for index (tabix) reads, which have no line numbers" }),
 });
 
 export const SampleSummarySchema = z.strictObject({
-  istResponse: z.enum(["favorable", "unfavorable", "mixed", "no-evidence"]),
+  istResponse: z.enum(["favorable", "unfavorable", "mixed", "no-evidence", "inherited-disorder-first"]).meta({
+    description:
+      "Not a response prediction: what the findings' published associations with immunosuppression say; `inherited-disorder-first` when a suspected inherited disorder outranks clones",
+  }),
   clonalEvolutionRisk: z.enum(["high", "elevated", "no-evidence"]),
   inheritedDisorder: z.enum(["suspected", "carrier-only", "no-evidence"]),
   considerations: z.array(ImplicationCodeSchema),
@@ -133,6 +185,14 @@ export const CoverageSchema = z
   .strictObject({
     assessed: z.array(z.string()).meta({ description: "Panel genes the input can speak for" }),
     notAssessed: z.array(z.strictObject({ symbol: z.string(), reason: z.string() })),
+    basis: z
+      .enum(["targets", "gvcf", "declared-genome", "declared-exome", "none"])
+      .optional()
+      .meta({ description: "What says a region was called: a target BED, gVCF reference blocks, a declared genome/exome, or nothing" }),
+    calledFraction: z
+      .record(z.string(), z.number().min(0).max(1))
+      .optional()
+      .meta({ description: "Per panel gene, the fraction of its span the targets or gVCF blocks cover" }),
   })
   .meta({ description: "Which panel genes the input covers; 'no-evidence' only speaks for assessed genes" });
 
@@ -142,6 +202,17 @@ export const WarningSchema = z.strictObject({
   location: LocationSchema,
 });
 
+export const NotJudgedSchema = z
+  .strictObject({
+    count: z.number().int().nonnegative(),
+    byGene: z.array(z.strictObject({ symbol: z.string(), count: z.number().int().positive() })),
+    variants: z
+      .array(z.strictObject({ gene: z.string(), key: z.string(), why: z.string() }))
+      .meta({ description: "The first 1,000; `count` and `byGene` count them all" }),
+    nextStep: z.string(),
+  })
+  .meta({ description: "Variants in panel genes that no rule could read (e.g. consequence unknown): never silently dropped" });
+
 /** One sample's part of a report (also checked on its own when samples are made one at a time). */
 export const SampleReportSchema = z.strictObject({
   name: z.string(),
@@ -149,6 +220,8 @@ export const SampleReportSchema = z.strictObject({
   findings: z.array(FindingSchema),
   summary: SampleSummarySchema,
   coverage: CoverageSchema.optional(),
+  notJudged: NotJudgedSchema.optional(),
+  context: PatientContextSchema.optional().meta({ description: "The patient context the run was given, as given" }),
 });
 
 export const ReportSchema = z
@@ -183,3 +256,8 @@ export type Category = z.output<typeof CategorySchema>;
 export type Classification = z.output<typeof ClassificationSchema>;
 export type Applicability = z.output<typeof ApplicabilitySchema>;
 export type Coverage = z.output<typeof CoverageSchema>;
+export type Reading = z.output<typeof ReadingSchema>;
+export type Criterion = z.output<typeof CriterionSchema>;
+export type ArmEvent = z.output<typeof ArmEventSchema>;
+export type NotJudged = z.output<typeof NotJudgedSchema>;
+export type OriginConfidence = z.output<typeof OriginConfidenceSchema>;

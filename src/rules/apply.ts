@@ -11,9 +11,10 @@ import { variantClass } from "../normalize/variant-class.js";
 import { BoundedMap, intern, internList, keep } from "../own.js";
 import type { Panel, PanelGene } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
-import { classify } from "./classify.js";
-import { alleleCopies, matchingRules, type Subject, svTypeOf } from "./evaluate.js";
+import type { PatientContext } from "../context.js";
+import { alleleCopies, type Subject, svTypeOf } from "./evaluate.js";
 import { inferOrigin, inferOriginCall, type OriginInput } from "./origin.js";
+import { judge } from "./readings.js";
 
 export type SampleRole = "germline" | "tumor" | "normal" | "unknown";
 
@@ -28,6 +29,8 @@ export interface RuleContext {
   /** Caller hints from the header/record: INFO SOMATIC flag, Mutect2/Strelka somatic headers. */
   readonly somaticCaller?: boolean;
   readonly sex?: "male" | "female";
+  /** Patient context given with the run (age, telomere length …), for rules that name it. */
+  readonly context?: PatientContext;
 }
 
 /**
@@ -245,7 +248,7 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
     somaticCaller: context.somaticCaller,
     sex: context.sex,
   };
-  const originCall = inferOriginCall(originInput);
+  const { call: originCall } = inferOriginCall(originInput);
   const zygosity = context.sex === "male" && onChrX && call.zygosity === "hom-alt" ? "hemi" : call.zygosity;
   const subject: Subject = {
     gene,
@@ -265,15 +268,13 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
     origin: originCall,
     populationAf: variant.populationAf,
     clinvar: variant.clinvar,
+    context: context.context,
   };
-  const matched = matchingRules(panel, subject, alleleCopies(subject));
-  if (matched.length === 0) return undefined;
+  const verdict = judge(panel, subject, alleleCopies(subject));
+  if (!verdict) return undefined;
   const origin = inferOrigin(originInput);
 
   const { consequence, populationAf, clinvar, variant: seen, variantClass } = ownedParts(hit);
-  // Built once, with its verdict (a placeholder Finding rebuilt by withVerdict was a second
-  // 16-member object per finding).
-  const verdict = classify(panel, subject, matched);
   const finding: Finding = {
     sample: call.sample,
     variant: seen,
@@ -286,10 +287,11 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
     call: findingCall(call),
     ...(populationAf ? { populationAf } : {}),
     ...(clinvar ? { clinvar } : {}),
-    origin: { call: origin.call, reasons: origin.reasons },
+    origin: { call: origin.call, reasons: origin.reasons, confidence: origin.confidence },
     classification: verdict.classification,
     implications: verdict.implications,
     ruleIds: verdict.ruleIds,
+    readings: verdict.readings,
     source: { file: variant.source.file, line: variant.source.line },
   };
   return remember(finding, subject);

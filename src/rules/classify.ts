@@ -3,11 +3,11 @@
  * and match basis. Rules decide; ClinVar and population frequency may lower (or, for an
  * `uncertain` call, raise) a classification unless an allele-specific rule spoke for the variant.
  */
-import type { Panel, PanelRule } from "../panel/schema.js";
+import type { Panel, PanelImplication, PanelRule } from "../panel/schema.js";
 import { type Classification, ClassificationSchema, type Finding, type Implication } from "../report/schema.js";
-import { isCommon, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
 import { clinvarClassification, reviewStars } from "./clinvar.js";
 import { type MatchedRule, type Subject, type Tier, tierRank } from "./evaluate.js";
+import { type Frequency, germlineFrequency } from "./standards.js";
 
 /** Most severe first; "hotspot" sits below the germline terms and above low-penetrance. */
 // The report schema lists classifications in this order; one list, not two.
@@ -34,30 +34,41 @@ export interface Classified {
 /**
  * Combine matched rules (at least one, superseded ones already removed) into the finding's
  * verdict: the most specific tier decides the classification, every rule adds implications.
+ *
+ * Under a germline reading (or none) the ACMG/AMP frequency criteria apply: BA1 makes it benign
+ * and BS1 likely benign, unless the panel's own curated allele or hotspot spoke for the variant
+ * (a ClinVar match never bypasses them); a reviewed ClinVar benign assertion lowers it, and a
+ * reviewed pathogenic one lifts an `uncertain`. A somatic reading applies neither: population
+ * frequency says nothing about a clone, and ClinVar classifies germline variants.
  */
-export function classify(panel: Panel, subject: Subject, matched: readonly MatchedRule[]): Classified {
+export function classify(
+  panel: Panel,
+  subject: Subject,
+  matched: readonly MatchedRule[],
+  reading?: "germline" | "somatic",
+  frequency?: Frequency,
+): Classified {
   const top = Math.max(...matched.map((m) => tierRank(m.tier)));
   const topMatches = matched.filter((m) => tierRank(m.tier) === top);
   let classification = topMatches
     .map((m) => ruleClassification(m.rule))
     .reduce((best, next) => (severity(next) < severity(best) ? next : best));
   const matchBasis = (topMatches[0] as MatchedRule).tier;
-  const alleleSpecific = matchBasis === "allele";
 
-  const clinvar = subject.clinvar ? clinvarClassification(subject.clinvar.significance) : undefined;
-  const reviewed = (reviewStars(subject.clinvar?.reviewStatus) ?? 0) >= 1;
-  if (!alleleSpecific) {
-    const common = threshold(panel, ORIGIN_THRESHOLDS.common);
-    const af = subject.populationAf?.value;
-    if (common && af !== undefined && isCommon(af, common)) {
-      classification = "benign";
-    } else if (clinvar && reviewed && BENIGN.has(clinvar)) {
+  if (reading !== "somatic") {
+    const curated = topMatches.some((m) => m.curated);
+    const clinvar = subject.clinvar ? clinvarClassification(subject.clinvar.significance) : undefined;
+    const reviewed = (reviewStars(subject.clinvar?.reviewStatus) ?? 0) >= 1;
+    const freq = frequency ?? germlineFrequency(panel, subject.gene, subject.populationAf);
+    if (!curated) {
+      if (freq.ba1) classification = "benign";
+      else if (freq.bs1) classification = severity(classification) < severity("likely-benign") ? "likely-benign" : classification;
+      else if (clinvar && reviewed && BENIGN.has(clinvar)) classification = clinvar;
+    }
+    // A reviewed ClinVar assertion about this exact allele outweighs a rule's "uncertain".
+    if (classification === "uncertain" && clinvar && reviewed && severity(clinvar) < severity("uncertain") && !freq.ba1 && !freq.bs1) {
       classification = clinvar;
     }
-  }
-  // A reviewed ClinVar assertion about this exact allele outweighs a rule's "uncertain".
-  if (classification === "uncertain" && clinvar && reviewed && severity(clinvar) < severity("uncertain")) {
-    classification = clinvar;
   }
   const dropImplications = BENIGN.has(classification);
 
@@ -65,7 +76,7 @@ export function classify(panel: Panel, subject: Subject, matched: readonly Match
   return { matchBasis, classification, implications: implications as Implication[], ruleIds: ruleIds as string[] };
 }
 
-interface VerdictParts {
+export interface VerdictParts {
   readonly ruleIds: readonly string[];
   readonly implications: readonly Implication[];
 }
@@ -77,10 +88,15 @@ interface VerdictParts {
  */
 const partsCache = new WeakMap<Panel, Map<string, VerdictParts>>();
 
-function verdictParts(panel: Panel, matched: readonly MatchedRule[], dropImplications: boolean): VerdictParts {
+export function verdictParts(
+  panel: Panel,
+  matched: readonly MatchedRule[],
+  dropImplications: boolean,
+  extra?: { readonly key: string; readonly implications: readonly PanelImplication[] },
+): VerdictParts {
   const byId = new Map(matched.map((m) => [m.rule.id, m.rule]));
   const ruleIds = [...byId.keys()].sort();
-  const key = `${dropImplications ? "-" : "+"}${ruleIds.join("\u0000")}`;
+  const key = `${dropImplications ? "-" : "+"}${extra && !dropImplications ? `${extra.key}\u0001` : ""}${ruleIds.join("\u0000")}`;
   let cache = partsCache.get(panel);
   if (!cache) {
     cache = new Map();
@@ -88,7 +104,9 @@ function verdictParts(panel: Panel, matched: readonly MatchedRule[], dropImplica
   }
   let parts = cache.get(key);
   if (!parts) {
-    const implications = dropImplications ? [] : mergeImplications(ruleIds.map((id) => byId.get(id) as PanelRule));
+    const implications = dropImplications
+      ? []
+      : mergeImplications([...ruleIds.map((id) => (byId.get(id) as PanelRule).implications), ...(extra ? [extra.implications] : [])]);
     for (const implication of implications) {
       for (const e of implication.evidence) Object.freeze(e);
       Object.freeze(implication.evidence);
@@ -101,11 +119,11 @@ function verdictParts(panel: Panel, matched: readonly MatchedRule[], dropImplica
 }
 
 /** Rule order (sorted ids), then as written; identical code+statement pairs merge their evidence. */
-function mergeImplications(rules: readonly PanelRule[]): Implication[] {
+function mergeImplications(lists: readonly (readonly PanelImplication[])[]): Implication[] {
   const out: Implication[] = [];
   const seen = new Map<string, Implication>();
-  for (const rule of rules) {
-    for (const implication of rule.implications) {
+  for (const list of lists) {
+    for (const implication of list) {
       const key = `${implication.code}\u0000${implication.statement}`;
       const evidence = implication.evidence.map((e) => ({ citation: e.citation, applicability: e.applicability }));
       const existing = seen.get(key);
@@ -124,7 +142,7 @@ function mergeImplications(rules: readonly PanelRule[]): Implication[] {
 }
 
 /** Rebuild a Finding with a new verdict, keeping the schema's key order. */
-export function withVerdict(base: Finding, verdict: Classified): Finding {
+export function withVerdict(base: Finding, verdict: Classified & { readonly readings?: Finding["readings"] }): Finding {
   return {
     sample: base.sample,
     variant: base.variant,
@@ -141,6 +159,8 @@ export function withVerdict(base: Finding, verdict: Classified): Finding {
     classification: verdict.classification,
     implications: verdict.implications,
     ruleIds: verdict.ruleIds,
+    ...(verdict.readings ? { readings: verdict.readings } : base.readings ? { readings: base.readings } : {}),
+    ...(base.event ? { event: base.event } : {}),
     source: base.source,
   };
 }

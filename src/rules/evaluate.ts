@@ -3,12 +3,14 @@
  * A Subject is built from a Hit (first pass) or rebuilt from a Finding (second pass), so the
  * two-hit logic can re-run the same rules once every allele of a gene is known.
  */
+import type { PatientContext } from "../context.js";
+import { hotspotKind } from "../genes/index.js";
 import type { Assembly, ClinVar, Consequence, PopulationAf, SampleCall, VariantKind, Zygosity } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
-import type { Panel, PanelGene, PanelRule, RuleConditions, RuleMatch } from "../panel/schema.js";
+import type { ContextCondition, Panel, PanelGene, PanelRule, RuleConditions, RuleMatch } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
 import { inBand, resolveBound } from "./bounds.js";
-import { significanceMatches } from "./clinvar.js";
+import { clinvarClassification, normalizeTerm, reviewStars } from "./clinvar.js";
 import type { OriginCall } from "./origin.js";
 
 export interface Subject {
@@ -28,10 +30,33 @@ export interface Subject {
   readonly call: SampleCall | Finding["call"];
   /** Zygosity as rules read it: hom-alt on chrX in a male counts as hemizygous. */
   readonly zygosity?: Zygosity;
+  /** The origin call (evidence, never a gate: see `reading`). */
   readonly origin: OriginCall;
+  /**
+   * The origin reading rules are judged under: the call itself when it is germline or somatic;
+   * each of the two in turn when it is unknown. Undefined: judge by the call alone.
+   */
+  readonly reading?: "germline" | "somatic";
   readonly populationAf?: PopulationAf | Finding["populationAf"];
   readonly clinvar?: ClinVar | Finding["clinvar"];
+  /** The patient context given with the run, for rules with `context` conditions. */
+  readonly context?: PatientContext;
 }
+
+/** The readings an origin call is judged under: both when it is unknown. */
+export function readingsOf(origin: OriginCall): readonly ("germline" | "somatic")[] {
+  return origin === "unknown" ? BOTH_READINGS : origin === "germline" ? GERMLINE_READING : SOMATIC_READING;
+}
+const BOTH_READINGS = Object.freeze(["germline", "somatic"] as const);
+const GERMLINE_READING = Object.freeze(["germline"] as const);
+const SOMATIC_READING = Object.freeze(["somatic"] as const);
+
+/**
+ * Panel consequence class a hotspot match needs when the consequence is known (the engine reads
+ * it by name, like the origin thresholds): a synonymous or intronic change at a hotspot codon is
+ * not a hotspot mutation.
+ */
+export const HOTSPOT_CONSEQUENCE_CLASS = "protein-altering";
 
 /** How many copies of the allele a call carries, as the two-hit logic counts them. */
 export function alleleCopies(subject: Subject): 1 | 2 {
@@ -144,7 +169,7 @@ function singleMatches(match: SingleMatch, subject: Subject, panel: Panel): bool
       return false;
     }
     case "hotspot":
-      return match.labels.some((label) => subject.hotspots.includes(label));
+      return match.labels.some((label) => subject.hotspots.includes(label) && hotspotChangeHolds(label, subject, panel));
     case "allele": {
       const byAllele = match.alleles?.some(
         (a) =>
@@ -170,20 +195,71 @@ function singleMatches(match: SingleMatch, subject: Subject, panel: Panel): bool
       if (subject.kind !== "sv") return false;
       return !match.svTypes || (subject.svType !== undefined && (match.svTypes as readonly string[]).includes(subject.svType));
     case "clinvar":
-      return subject.clinvar !== undefined && significanceMatches(subject.clinvar.significance, match.significance);
+      return clinvarHolds(subject, match.significance);
   }
+}
+
+/**
+ * A rule's ClinVar match reads the aggregate classification, never single tokens: conflicting or
+ * mixed benign + pathogenic assertions match nothing, and an assertion without a review status
+ * (VEP's CLIN_SIG) or with no star is supporting evidence only (listed, never a match).
+ */
+export function clinvarHolds(subject: Pick<Subject, "clinvar">, significance: readonly string[]): boolean {
+  const clinvar = subject.clinvar;
+  if (!clinvar || (reviewStars(clinvar.reviewStatus) ?? 0) < 1) return false;
+  const aggregate = clinvarClassification(clinvar.significance);
+  if (aggregate === undefined) return false;
+  const term = normalizeTerm(aggregate);
+  return significance.some((s) => normalizeTerm(s) === term);
+}
+
+/**
+ * A hotspot (codon or protein interval) needs a protein-altering consequence when the consequence
+ * is known, or the listed residue in its HGVSp; promoter positions (TERT C228T) are themselves the
+ * change. With no annotation the match stands on coordinates, and the finding says so.
+ */
+function hotspotChangeHolds(label: string, subject: Subject, panel: Panel): boolean {
+  if (hotspotKind(label) === "position") return true;
+  const terms = subject.consequence?.terms;
+  if (!terms || terms.length === 0) return true;
+  const hgvsp = subject.consequence?.hgvsp;
+  if (hgvsp !== undefined) {
+    const body = normalizeHgvsp(hgvsp);
+    // p.R882H names the residue; p.R882= (synonymous) does not change it.
+    if (body.startsWith(`p.${label}`) && !body.endsWith("=")) return true;
+  }
+  const altering = termsOfClass(panel, HOTSPOT_CONSEQUENCE_CLASS);
+  if (!altering) return true;
+  for (const term of terms) if (altering.has(term)) return true;
+  return false;
 }
 
 /** The tier at which a rule's match holds for the subject (best alternative of an any-of), or undefined. */
 export function matchTier(match: RuleMatch, subject: Subject, panel: Panel): Tier | undefined {
-  if (match.kind !== "any-of") return singleMatches(match, subject, panel) ? tierOf(match) : undefined;
+  return matchHow(match, subject, panel)?.tier;
+}
+
+/** How a rule's match held: its tier, and which kinds of alternative held. */
+export interface MatchHow {
+  readonly tier: Tier;
+  /** Matched by the panel's own curated allele or hotspot (not by ClinVar alone). */
+  readonly curated: boolean;
+  readonly kinds: readonly SingleMatch["kind"][];
+}
+
+function matchHow(match: RuleMatch, subject: Subject, panel: Panel): MatchHow | undefined {
+  const alternatives = match.kind === "any-of" ? match.matches : [match];
   let best: Tier | undefined;
-  for (const alternative of match.matches) {
+  let curated = false;
+  let kinds: SingleMatch["kind"][] | undefined;
+  for (const alternative of alternatives) {
     if (!singleMatches(alternative, subject, panel)) continue;
     const tier = tierOf(alternative);
     if (best === undefined || TIER_RANK[tier] > TIER_RANK[best]) best = tier;
+    if (alternative.kind === "allele" || alternative.kind === "hotspot") curated = true;
+    (kinds ??= []).push(alternative.kind);
   }
-  return best;
+  return best === undefined ? undefined : { tier: best, curated, kinds: kinds as SingleMatch["kind"][] };
 }
 
 /** Outcome of the `hits` condition: decided by the number of qualifying allele copies in the gene. */
@@ -200,7 +276,8 @@ function hitsHold(hits: RuleConditions["hits"], copies: number): boolean {
  */
 function conditionsHold(conditions: RuleConditions | undefined, subject: Subject, panel: Panel): boolean {
   if (!conditions) return true;
-  if (conditions.origin && !conditions.origin.includes(subject.origin)) return false;
+  if (conditions.origin && !originHolds(conditions.origin, subject)) return false;
+  if (conditions.context && !contextHolds(conditions.context, subject.context, panel)) return false;
   if (conditions.zygosity && (subject.zygosity === undefined || !(conditions.zygosity as readonly string[]).includes(subject.zygosity))) {
     return false;
   }
@@ -218,9 +295,34 @@ function conditionsHold(conditions: RuleConditions | undefined, subject: Subject
   return true;
 }
 
+/**
+ * A rule's origin list names the readings it belongs to. Judged under a reading, it holds when it
+ * names that reading; a rule naming only `unknown` holds under either reading of an unknown call.
+ */
+function originHolds(allowed: readonly OriginCall[], subject: Subject): boolean {
+  const reading = subject.reading;
+  if (reading === undefined) return allowed.includes(subject.origin);
+  if (allowed.includes(reading)) return true;
+  return subject.origin === "unknown" && allowed.includes("unknown") && !allowed.includes("germline") && !allowed.includes("somatic");
+}
+
+/** Every bound holds on a context value that was given; a value not given fails its bound. */
+export function contextHolds(condition: ContextCondition, context: PatientContext | undefined, panel: Panel): boolean {
+  for (const key of ["age", "telomereLengthPercentile"] as const) {
+    const bound = condition[key];
+    if (!bound) continue;
+    const value = context?.[key];
+    const band = resolveBound(panel, bound);
+    if (value === undefined || !band || !inBand(value, band)) return false;
+  }
+  return true;
+}
+
 export interface MatchedRule {
   readonly rule: PanelRule;
   readonly tier: Tier;
+  /** Matched by the panel's curated allele or hotspot, not by ClinVar alone. */
+  readonly curated?: boolean;
 }
 
 /**
@@ -233,8 +335,8 @@ export function matchingRules(panel: Panel, subject: Subject, copies: number | u
   for (const rule of rulesOf(panel, subject.gene.symbol)) {
     if (copies === undefined ? rule.conditions?.hits === undefined : !hitsHold(rule.conditions?.hits, copies)) continue;
     if (!conditionsHold(rule.conditions, subject, panel)) continue;
-    const tier = matchTier(rule.match, subject, panel);
-    if (tier !== undefined) matched.push({ rule, tier });
+    const how = matchHow(rule.match, subject, panel);
+    if (how !== undefined) matched.push({ rule, tier: how.tier, curated: how.curated });
   }
   let superseded: Set<string> | undefined;
   for (const m of matched) {

@@ -12,6 +12,7 @@ import type { RuleContext } from "./apply.js";
 import { type Band, formatBand, formatCommon, inBand, isCommon, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
 
 export type OriginCall = "germline" | "somatic" | "unknown";
+export type OriginConfidence = "high" | "moderate" | "low";
 
 /** What origin inference reads: the rule context's sample facts plus the variant and its call. */
 export interface OriginInput extends Pick<RuleContext, "panel" | "role" | "normalCall" | "declaredOrigin" | "somaticCaller" | "sex"> {
@@ -23,6 +24,27 @@ export interface OriginInput extends Pick<RuleContext, "panel" | "role" | "norma
 export interface Origin {
   readonly call: OriginCall;
   readonly reasons: string[];
+  readonly confidence: OriginConfidence;
+}
+
+/** A call and how firmly it stands; one shared object per combination (made per hit). */
+export interface OriginVerdict {
+  readonly call: OriginCall;
+  readonly confidence: OriginConfidence;
+}
+
+const VERDICTS: Readonly<Record<OriginCall, Readonly<Record<OriginConfidence, OriginVerdict>>>> = Object.freeze({
+  germline: verdicts("germline"),
+  somatic: verdicts("somatic"),
+  unknown: verdicts("unknown"),
+});
+
+function verdicts(call: OriginCall): Readonly<Record<OriginConfidence, OriginVerdict>> {
+  return Object.freeze({
+    high: Object.freeze({ call, confidence: "high" }),
+    moderate: Object.freeze({ call, confidence: "moderate" }),
+    low: Object.freeze({ call, confidence: "low" }),
+  });
 }
 
 const CARRIES: ReadonlySet<Zygosity> = new Set(["het", "hom-alt", "hemi"]);
@@ -34,7 +56,8 @@ function vafText(vaf: number): string {
 /** Infer where a variant arose; never throws, and says "threshold missing" rather than guess. */
 export function inferOrigin(input: OriginInput): Origin {
   const reasons: string[] = [];
-  return { call: decide(input, reasons), reasons };
+  const { call, confidence } = decide(input, reasons);
+  return { call, reasons, confidence };
 }
 
 /**
@@ -42,7 +65,7 @@ export function inferOrigin(input: OriginInput): Origin {
  * hit but the reasons only for the few hits a rule matches; writing them (numbers and bands
  * formatted into sentences) was ~1 µs and ~0.6 KB per record on a panel-dense file.
  */
-export function inferOriginCall(input: OriginInput): OriginCall {
+export function inferOriginCall(input: OriginInput): OriginVerdict {
   return decide(input, undefined);
 }
 
@@ -66,10 +89,10 @@ function named(input: OriginInput, notes: string[] | undefined, name: string): B
  * call is wanted. (Written without closures: the per-call helpers and reason thunks of the
  * first version allocated ~0.5 KB per hit even when no reason was written.)
  */
-function decide(input: OriginInput, notes: string[] | undefined): OriginCall {
+function decide(input: OriginInput, notes: string[] | undefined): OriginVerdict {
   if (input.declaredOrigin) {
     say(notes, notes && `declared ${input.declaredOrigin} by the caller (--origin)`);
-    return input.declaredOrigin;
+    return VERDICTS[input.declaredOrigin].high;
   }
 
   const { call, normalCall } = input;
@@ -87,21 +110,21 @@ function decide(input: OriginInput, notes: string[] | undefined): OriginCall {
         const range = present.map(formatBand).join(" or ");
         if (present.some((b) => inBand(normalCall.vaf as number, b))) {
           say(notes, notes && `${text} is in the germline range ${range}`);
-          return "germline";
+          return VERDICTS.germline.high;
         }
         say(
           notes,
           notes &&
             `${text} is outside the germline range ${range}; a few alt reads in the normal are expected when tumour cells contaminate it`,
         );
-        return "somatic";
+        return VERDICTS.somatic.high;
       }
     } else if (normalCall.zygosity && CARRIES.has(normalCall.zygosity)) {
       say(notes, notes && `${who} genotype ${normalCall.genotype ?? normalCall.zygosity} carries the allele (no VAF)`);
-      return "germline";
+      return VERDICTS.germline.high;
     } else if (normalCall.zygosity === "hom-ref") {
       say(notes, notes && `${who} genotype ${normalCall.genotype ?? "hom-ref"} lacks the allele`);
-      return "somatic";
+      return VERDICTS.somatic.high;
     } else {
       say(notes, notes && `${who} has no genotype or VAF for this allele`);
     }
@@ -112,7 +135,7 @@ function decide(input: OriginInput, notes: string[] | undefined): OriginCall {
     const band = named(input, notes, ORIGIN_THRESHOLDS.common);
     if (band && isCommon(af.value, band)) {
       say(notes, notes && `population AF ${af.value} (${af.source}) is common (${formatCommon(band)})`);
-      return "germline";
+      return VERDICTS.germline.high;
     }
   }
 
@@ -132,53 +155,54 @@ function decide(input: OriginInput, notes: string[] | undefined): OriginCall {
         notes &&
           `${vafNote} is below the germline heterozygous range ${formatBand(het)} in a ${input.role} sample: mosaicism, clonal haematopoiesis or artefact`,
       );
-      return "unknown";
+      return VERDICTS.unknown.low;
     }
     say(notes, notes && `sample role is ${input.role}${vaf !== undefined ? ` (${vafNote})` : ""}`);
-    return "germline";
+    return VERDICTS.germline.high;
   }
 
   if (input.somaticCaller) {
     if ((inHet || inHom) && !male) {
       say(notes, notes && `somatic-caller hint, but ${vafNote} is germline-like; confirm in germline tissue`);
-      return "unknown";
+      return VERDICTS.unknown.low;
     }
     say(notes, "somatic-caller hint (INFO SOMATIC flag or somatic-caller header)");
-    return "somatic";
+    return VERDICTS.somatic.moderate;
   }
 
   if (male && vaf !== undefined) {
     if (inHet && het) {
       say(notes, notes && `${vafNote} on chrX in a male is heterozygous-like ${formatBand(het)}, not a hemizygous germline signature`);
-      return "somatic";
+      return VERDICTS.somatic.moderate;
     }
     if (inHom) {
       say(notes, notes && `${vafNote} on chrX in a male: a hemizygous germline allele or a clone filling the sample`);
-      return "unknown";
+      return VERDICTS.unknown.low;
     }
   }
 
   if (vaf === undefined) {
     say(notes, "no VAF, matched normal or caller hint to infer origin");
-    return "unknown";
+    return VERDICTS.unknown.low;
   }
   if (low && het) {
     say(notes, notes && `${vafNote} is below the germline heterozygous range ${formatBand(het)}: a subclonal event`);
-    return "somatic";
+    return VERDICTS.somatic.moderate;
   }
   if ((inHet && het) || (inHom && hom)) {
     const band = (inHet ? het : hom) as Band;
     const kind = inHet ? "heterozygous" : "homozygous";
-    if (input.role === "tumor") {
-      say(
-        notes,
-        notes && `${vafNote} is germline-like ${kind} ${formatBand(band)} in a tumour without a matched normal; confirm in germline tissue`,
-      );
-      return "unknown";
-    }
-    say(notes, notes && `${vafNote} is in the germline ${kind} range ${formatBand(band)}`);
-    return "germline";
+    // Without a matched normal or a declared origin, a germline-like VAF is not germline: a clone
+    // filling the marrow reads the same (DNMT3A, TP53, a female's X-linked PIGA clone). The finding
+    // then carries both readings and asks for germline tissue.
+    const where = input.role === "tumor" ? "in a tumour without a matched normal" : "with no matched normal or declared origin";
+    say(
+      notes,
+      notes &&
+        `${vafNote} is germline-like ${kind} ${formatBand(band)} ${where}: an inherited variant or a clone filling the sample read the same; confirm in germline tissue (cultured skin fibroblasts) or a paired normal`,
+    );
+    return VERDICTS.unknown.low;
   }
   say(notes, notes && `${vafNote} lies outside the panel's germline VAF ranges`);
-  return "unknown";
+  return VERDICTS.unknown.low;
 }

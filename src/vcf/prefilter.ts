@@ -109,6 +109,7 @@ export function quickLocus(line: string, out: QuickLocus): QuickLocus | undefine
   let columns = 6;
   for (let i = line.indexOf(TAB, t5 + 1); i !== -1; i = line.indexOf(TAB, i + 1)) columns++;
   let structural = false;
+  let end = pos + (t4 - t3 - 1) - 1;
   for (let i = t4 + 1; i < t5; i++) {
     const c = line.charCodeAt(i);
     if (c === 60 || c === 91 || c === 93) {
@@ -117,10 +118,50 @@ export function quickLocus(line: string, out: QuickLocus): QuickLocus | undefine
       break;
     }
   }
+  if (structural && isReferenceBlock(line, t4, t5)) {
+    // A gVCF reference block (`<NON_REF>` or `<*>` alone) yields no variant, only a called
+    // region from POS to INFO/END: it is a candidate only where that region touches the
+    // wanted regions (a whole-genome gVCF is nearly all such lines; parsing them all was
+    // the cost of a full parse per line).
+    structural = false;
+    end = Math.max(end, blockEnd(line, t5) ?? end);
+  }
   out.chrom = line.slice(0, t1);
   out.pos = pos;
-  out.end = pos + (t4 - t3 - 1) - 1;
+  out.end = end;
   out.structural = structural;
   out.columns = columns;
   return out;
+}
+
+/** Is the ALT column (between tabs t4 and t5) exactly `<NON_REF>` or `<*>`? */
+function isReferenceBlock(line: string, t4: number, t5: number): boolean {
+  const length = t5 - t4 - 1;
+  return (length === 9 && line.startsWith("<NON_REF>", t4 + 1)) || (length === 3 && line.startsWith("<*>", t4 + 1));
+}
+
+/** INFO/END of a data line whose ALT column ends at tab `t5`, or undefined. */
+function blockEnd(line: string, t5: number): number | undefined {
+  const t6 = line.indexOf(TAB, t5 + 1);
+  if (t6 === -1) return undefined;
+  const t7 = line.indexOf(TAB, t6 + 1);
+  if (t7 === -1) return undefined;
+  let stop = line.indexOf(TAB, t7 + 1);
+  if (stop === -1) stop = line.length;
+  let at = line.startsWith("END=", t7 + 1) ? t7 + 5 : -1;
+  if (at === -1) {
+    const found = line.indexOf(";END=", t7 + 1);
+    if (found === -1 || found >= stop) return undefined;
+    at = found + 5;
+  }
+  let value = 0;
+  let i = at;
+  for (; i < stop; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 59) break; // ';'
+    const d = c - 48;
+    if (d < 0 || d > 9) return undefined;
+    value = value * 10 + d;
+  }
+  return i > at ? value : undefined;
 }

@@ -32,6 +32,44 @@ export interface RecordParserOptions {
    * skips building lists such as CSQ's, the largest allocation per panel record. Default: all.
    */
   readonly infoKeys?: ReadonlySet<string>;
+  /**
+   * Called for each gVCF reference block: a record whose only ALT is `<NON_REF>` (GATK, DRAGEN)
+   * or `<*>` (bcftools) and whose INFO has END. Such records yield no Variant (their ALT is a
+   * placeholder), so this is how a reader learns which regions were called. `start`/`end` are
+   * POS and END (1-based inclusive); `called` is false when no selected sample called the block:
+   * every genotype missing (`./.`), or a depth of 0 (MIN_DP, else DP). Records without samples
+   * count as called. (For coverage: see src/coverage.ts `CalledRegions`.)
+   */
+  readonly onReferenceBlock?: (chrom: string, start: number, end: number, called: boolean) => void;
+}
+
+/** Does a reference block's sample call say the block was called? (see `onReferenceBlock`) */
+function blockCalled(fields: SampleFields): boolean {
+  const gt = fields.get("GT");
+  if (gt !== undefined && !/[0-9]/.test(gt)) return false;
+  const depth = fields.get("MIN_DP") ?? fields.get("DP");
+  if (depth !== undefined && depth !== "." && Number(depth) === 0) return false;
+  return true;
+}
+
+/** INFO/END of a raw INFO column (a positive integer), or undefined. */
+function infoEnd(infoText: string): number | undefined {
+  let at: number;
+  if (infoText.startsWith("END=")) at = 4;
+  else {
+    const found = infoText.indexOf(";END=");
+    if (found === -1) return undefined;
+    at = found + 5;
+  }
+  let semi = infoText.indexOf(";", at);
+  if (semi === -1) semi = infoText.length;
+  const text = infoText.slice(at, semi);
+  return POS_RE.test(text) ? Number(text) : undefined;
+}
+
+/** `<NON_REF>` (GATK) or `<*>` (bcftools): the ALT of a gVCF reference block. */
+export function isReferenceBlockAlt(alt: string): boolean {
+  return alt === "<NON_REF>" || alt === "<*>";
 }
 
 /** Parses data lines of one file. */
@@ -495,6 +533,13 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
         );
       }
 
+      if (options.onReferenceBlock && altCount === 1 && isReferenceBlockAlt(alts[0]!)) {
+        const end = infoEnd(infoText);
+        if (end !== undefined && end >= pos) {
+          options.onReferenceBlock(chrom, pos, end, sampleFields.length === 0 || sampleFields.some(blockCalled));
+        }
+      }
+
       const variants: Variant[] = [];
       for (let a = 1; a <= altCount; a++) {
         const rawAlt = alts[a - 1]!;
@@ -517,7 +562,7 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
           else if (typeof lenValue === "number" && Number.isFinite(lenValue) && !/^<INS/.test(rawAlt)) end = pos + Math.abs(lenValue);
         }
         const calls: SampleCall[] = new Array(sampleIndices.length);
-        const context = { altIndex: a, altCount, alt: trimmed.alt, ref: trimmed.ref };
+        const context = { altIndex: a, altCount, alt: trimmed.alt, ref: trimmed.ref, symbolic: kind === "sv" };
         for (let i = 0; i < sampleIndices.length; i++) calls[i] = readCall(header.samples[sampleIndices[i]!]!, sampleFields[i]!, context);
         // One literal with every member: spreading the optional ones in (`...(id ? { id } : {})`)
         // sent each later member through a slow generic store, ~10% of this function's time.

@@ -31,6 +31,11 @@ export interface ScanOptions {
   readonly onWarning?: (warning: Warning) => void;
   readonly stats: ScanStats;
   readonly onBatch?: () => void;
+  /**
+   * Every structural (symbolic-ALT) variant, before the panel-region test: a copy-number record
+   * over a chromosome arm matters even where it touches no panel gene (monosomy 7).
+   */
+  readonly onStructural?: (variant: Variant) => void;
 }
 
 /**
@@ -157,6 +162,7 @@ export async function* scanBatches(
         // strategies report the same duplicates (keys carry the contig, so a new contig needs
         // no reset of its own).
         if (near.seen(variant.pos, variant.key)) spec("order.duplicate", lineNo, "ALT", `duplicate variant ${variant.key}`);
+        if (variant.kind === "sv") options.onStructural?.(variant);
         // Trimming and END/SVLEN give the true extent; test again now that it is known.
         if (filter && !filter.overlaps(variant.chrom, variant.pos, variant.end)) continue;
         onVariant(variant);
