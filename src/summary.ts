@@ -341,7 +341,8 @@ const CARRIERS_NAMED = 5;
 interface Carriers {
   count: number;
   readonly named: string[];
-  readonly classifications: Set<string>;
+  /** What the carrying findings cite for this code (a panel's citations: a bounded set). */
+  readonly citations: Set<string>;
 }
 
 /**
@@ -370,14 +371,14 @@ class SummaryTally {
   }
 
   add(finding: Finding): void {
-    for (const { code } of finding.implications) {
+    for (const { code, evidence } of finding.implications) {
       let carriers = this.codes.get(code);
       if (!carriers) {
-        carriers = { count: 0, named: [], classifications: new Set() };
+        carriers = { count: 0, named: [], citations: new Set() };
         this.codes.set(code, carriers);
       }
       carriers.count++;
-      carriers.classifications.add(finding.classification);
+      for (const e of evidence) carriers.citations.add(e.citation);
       const name = `${finding.gene.symbol} ${finding.variant.key} (${finding.classification}, origin ${finding.origin.call})`;
       if (carriers.named.length < CARRIERS_NAMED && !carriers.named.includes(name)) carriers.named.push(name);
     }
@@ -418,7 +419,7 @@ class SummaryTally {
       reasons.push({
         statement: `${code} is carried by ${carriers.named.join("; ")}${more}, but the summary does not conclude from it: ${needs}.`,
         ruleIds: rules.map((r) => r.id).sort(),
-        citations: [],
+        citations: [...carriers.citations].sort(),
       });
     }
     return reasons;

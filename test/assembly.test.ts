@@ -141,6 +141,9 @@ describe("contig naming", () => {
     return report.samples.map((sample) => ({
       ...sample,
       findings: sample.findings.map((f) => ({ ...f, variant: { ...f.variant, chrom: strip(f.variant.chrom), key: strip(f.variant.key) } })),
+      ...(sample.notJudged
+        ? { notJudged: { ...sample.notJudged, variants: sample.notJudged.variants.map((v) => ({ ...v, key: strip(v.key) })) } }
+        : {}),
     }));
   }
 

@@ -37,11 +37,27 @@ describe("builtin panel: istResponse", () => {
     expect(s.summary.considerations).not.toContain("IST_UNFAVORABLE");
   });
 
-  it("a classified unfavourable clone next to a PIGA clone gives mixed, with both rules as reasons", async () => {
+  // Changed in engine v2 (issue 17; panel 0.3.1): DNMT3A/ASXL1 clones carry ADVERSE_PROGNOSIS
+  // (progression and survival, Ogawa 2016 review of Yoshizato 2015), not IST_UNFAVORABLE: RACE
+  // (PMID 34986284) found baseline somatic mutations did not change response. Until 0.3.0 this
+  // pair gave "mixed".
+  it("a DNMT3A clone next to a PIGA clone leaves the PIGA clone's favourable association, with the DNMT3A prognosis beside it", async () => {
     const s = await sample([DNMT3A_R882H, PIGA_CLONE]);
-    expect(s.summary.istResponse).toBe("mixed");
-    const ids = s.summary.reasons.map((r) => r.ruleIds[0]);
-    expect(ids).toContain("SUMMARY.IST.FAVORABLE");
-    expect(ids).toContain("SUMMARY.IST.UNFAVORABLE");
+    expect(s.summary.istResponse).toBe("favorable");
+    const dnmt3a = s.findings.find((f) => f.gene.symbol === "DNMT3A");
+    expect(dnmt3a?.implications.map((i) => i.code)).toEqual(expect.arrayContaining(["ADVERSE_PROGNOSIS", "CLONAL_EVOLUTION_RISK"]));
+    expect(dnmt3a?.implications.map((i) => i.code)).not.toContain("IST_UNFAVORABLE");
+    expect(s.summary.considerations).toEqual(expect.arrayContaining(["IST_FAVORABLE", "ADVERSE_PROGNOSIS"]));
+    expect(s.summary.clonalEvolutionRisk).toBe("elevated");
+  });
+
+  it("a suspected inherited disorder outranks a favourable clone (inherited-disorder-first)", async () => {
+    const TERT_FRAMESHIFT =
+      "chr5\t1294000\t.\tAG\tA\t60\tPASS\tCSQ=-|frameshift_variant|HIGH|TERT|ENSG00000164362|ENST00000310581.10|protein_coding|||YES|NM_198253.3|HGNC:11730||\tGT:AD:DP\t0/1:32,30:62";
+    const s = await sample([TERT_FRAMESHIFT, PIGA_CLONE]);
+    expect(s.summary.istResponse).toBe("inherited-disorder-first");
+    expect(s.summary.reasons.map((r) => r.ruleIds[0])).toContain("SUMMARY.IST.INHERITED-FIRST");
+    // The favourable clone is still said, not lost.
+    expect(s.summary.considerations).toContain("IST_FAVORABLE");
   });
 });

@@ -38,7 +38,8 @@ describe("a panel-dense report", () => {
     expect(join0(jsonChunks(report))).toBe(`${JSON.stringify(report, null, 2)}\n`);
     const lines = toNDJSON(report).trimEnd().split("\n");
     const findings = report.samples.reduce((n, s) => n + s.findings.length, 0);
-    expect(lines.length).toBe(1 + findings + report.samples.length + report.warnings.length);
+    const notJudged = report.samples.filter((s) => s.notJudged).length;
+    expect(lines.length).toBe(1 + findings + notJudged + report.samples.length + report.warnings.length);
     expect(join0(ndjsonChunks(report))).toBe(toNDJSON(report));
     expect(join0(tsvChunks(report))).toBe(toTSV(report));
   });

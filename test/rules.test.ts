@@ -81,7 +81,11 @@ describe("origin", () => {
   });
 
   it("reads VAF bands by sample role", () => {
-    expect(finding(tertStop(), makeCall("S", "0/1", 0.5)).origin.call).toBe("germline");
+    // Engine v2 (issue 17): without a matched normal or a declared origin, a germline-band VAF is
+    // "unknown", not germline: a clone filling the marrow reads the same (AMP/ASCO/CAP 2017,
+    // PMID 27993330: tumour-only results need confirmation on normal tissue).
+    expect(finding(tertStop(), makeCall("S", "0/1", 0.5)).origin.call).toBe("unknown");
+    expect(finding(tertStop(), makeCall("S", "0/1", 0.5), ctx({ role: "germline" })).origin.call).toBe("germline");
     expect(finding(tertStop(), makeCall("S", "0/1", 0.5), ctx({ role: "tumor" })).origin.call).toBe("unknown");
     expect(finding(piga(), makeCall("S", "0/1", 0.05)).origin.call).toBe("somatic");
     expect(finding(tertStop(), makeCall("S", "0/1", 0.05), ctx({ role: "germline" })).origin.call).toBe("unknown");
@@ -169,12 +173,28 @@ describe("classification and implications", () => {
       ref: "A",
       alt: "G",
       terms: ["missense_variant"],
-      clinvar: { significance: "Pathogenic/Likely pathogenic" },
+      clinvar: { significance: "Pathogenic/Likely pathogenic", reviewStatus: "criteria provided, single submitter" },
     });
     const f = finding(hit, makeCall("S", "0/1", 0.5));
     expect(f.matchBasis).toBe("allele");
     expect(f.classification).toBe("likely-pathogenic");
     expect(f.ruleIds).toEqual(["TERT.ANY", "TERT.LOF", "TERT.MISSENSE"]);
+  });
+
+  it("a ClinVar match needs a review star and an unmixed aggregate (VEP's CLIN_SIG is supporting only)", () => {
+    const base = { ...TERT, pos: 1280000, ref: "A", alt: "G", terms: ["missense_variant"] };
+    const unreviewed = finding(makeHit({ ...base, clinvar: { significance: "pathogenic" } }), makeCall("S", "0/1", 0.5));
+    expect(unreviewed.ruleIds).not.toContain("TERT.LOF");
+    const clinvarCriterion = unreviewed.readings?.flatMap((r) => r.criteria).find((c) => c.code === "ClinVar");
+    expect(clinvarCriterion).toMatchObject({ strength: "supporting", direction: "pathogenic" });
+    // Token reading once made this pathogenic (clinical-review-2 problem 4).
+    const mixed = makeHit({
+      ...base,
+      clinvar: { significance: "likely_benign&uncertain_significance&pathogenic", reviewStatus: "criteria provided, single submitter" },
+    });
+    const m = finding(mixed, makeCall("S", "0/1", 0.5));
+    expect(m.ruleIds).not.toContain("TERT.LOF");
+    expect(m.readings?.flatMap((r) => r.criteria).find((c) => c.code === "ClinVar")?.direction).toBe("neutral");
   });
 
   it("an unverified-only rule never lifts a finding above uncertain", () => {

@@ -3,7 +3,7 @@ import type { GeneLocus } from "../genes/index.js";
 import type { Assembly } from "../model.js";
 
 /** sha256 of the panel these were computed for (BUILTIN_PANEL_SHA256 when current). */
-export const BUILTIN_GENES_PANEL_SHA256 = "8d0cc020e01648537b1ea672cfc0a0c49b884ae2e2d7e5b4fa540cc8ea70d562";
+export const BUILTIN_GENES_PANEL_SHA256 = "9bf88559c22194943e873bdbd04a2eccdaf511f203c1d9e7f29d3908d6065d72";
 
 /** `geneLoci(hgncId, assembly)` for every builtin panel gene. */
 export const BUILTIN_GENE_LOCI: Readonly<Record<Assembly, Readonly<Record<string, readonly GeneLocus[]>>>> = {

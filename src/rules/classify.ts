@@ -55,10 +55,10 @@ export function classify(
     .reduce((best, next) => (severity(next) < severity(best) ? next : best));
   const matchBasis = (topMatches[0] as MatchedRule).tier;
 
+  const curated = topMatches.some((m) => m.curated);
+  const clinvar = subject.clinvar ? clinvarClassification(subject.clinvar.significance) : undefined;
+  const reviewed = (reviewStars(subject.clinvar?.reviewStatus) ?? 0) >= 1;
   if (reading !== "somatic") {
-    const curated = topMatches.some((m) => m.curated);
-    const clinvar = subject.clinvar ? clinvarClassification(subject.clinvar.significance) : undefined;
-    const reviewed = (reviewStars(subject.clinvar?.reviewStatus) ?? 0) >= 1;
     const freq = frequency ?? germlineFrequency(panel, subject.gene, subject.populationAf);
     if (!curated) {
       if (freq.ba1) classification = "benign";
@@ -69,6 +69,10 @@ export function classify(
     if (classification === "uncertain" && clinvar && reviewed && severity(clinvar) < severity("uncertain") && !freq.ba1 && !freq.bs1) {
       classification = clinvar;
     }
+  } else if (!curated && clinvar && reviewed && BENIGN.has(clinvar)) {
+    // A reviewed benign ClinVar classification says the allele itself is a harmless polymorphism,
+    // which holds whatever the cells that carry it.
+    classification = clinvar;
   }
   const dropImplications = BENIGN.has(classification);
 

@@ -219,6 +219,8 @@ export function clinvarHolds(subject: Pick<Subject, "clinvar">, significance: re
  * change. With no annotation the match stands on coordinates, and the finding says so.
  */
 function hotspotChangeHolds(label: string, subject: Subject, panel: Panel): boolean {
+  // A deletion of megabases overlaps every codon in it; that is a copy-number change, not a hotspot.
+  if (subject.kind === "sv" || subject.kind === "breakend") return false;
   if (hotspotKind(label) === "position") return true;
   const terms = subject.consequence?.terms;
   if (!terms || terms.length === 0) return true;

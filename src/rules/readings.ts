@@ -53,10 +53,9 @@ export function judge(panel: Panel, subject: Subject, copies: number): Verdict |
   }
   if (judged.length === 0) return undefined;
   const readings = judged.map((j) => readingOf(j, subject));
-  // An unknown origin whose germline reading is not benign asks for germline tissue (panel data).
-  const germline = judged.find((j) => j.reading === "germline");
+  // An unknown origin asks for germline tissue (panel data) unless every reading is benign.
   const confirm =
-    subject.origin === "unknown" && germline && !BENIGN.has(germline.classified.classification) ? panel.unknownOrigin : undefined;
+    subject.origin === "unknown" && judged.some((j) => !BENIGN.has(j.classified.classification)) ? panel.unknownOrigin : undefined;
   if (judged.length === 1 && !confirm) return { ...(judged[0] as Judged).classified, readings };
 
   // The headline is the more severe reading, with what every reading would mean.
