@@ -58,6 +58,7 @@ interface WrittenFinding {
   variantClass?: unknown;
   implications: unknown;
   ruleIds: unknown;
+  readings?: unknown;
 }
 
 /** Facts as written: the panel gene by its place in the panel (the facts hold the object). */
@@ -274,6 +275,7 @@ class SpillStore implements RunStore {
       ...(variantClass ? { variantClass: this.share(variantClass) } : {}),
       implications: this.share(finding.implications),
       ruleIds: this.share(finding.ruleIds),
+      ...(finding.readings ? { readings: this.share(finding.readings) } : {}),
     };
     return JSON.stringify([line, written]);
   }
@@ -287,6 +289,7 @@ class SpillStore implements RunStore {
     if (finding.variantClass !== undefined) finding.variantClass = this.shared(finding.variantClass);
     finding.implications = this.shared(finding.implications);
     finding.ruleIds = this.shared(finding.ruleIds);
+    if (finding.readings !== undefined) finding.readings = this.shared(finding.readings);
     const restored = finding as unknown as Finding;
     return written ? withFacts(restored, { ...written, gene: this.panel.genes[written.gene]! }) : restored;
   }

@@ -378,9 +378,10 @@ class SummaryTally {
         this.codes.set(code, carriers);
       }
       carriers.count++;
+      if (carriers.count > CARRIERS_NAMED) continue;
       for (const e of evidence) carriers.citations.add(e.citation);
       const name = `${finding.gene.symbol} ${finding.variant.key} (${finding.classification}, origin ${finding.origin.call})`;
-      if (carriers.named.length < CARRIERS_NAMED && !carriers.named.includes(name)) carriers.named.push(name);
+      if (!carriers.named.includes(name)) carriers.named.push(name);
     }
     for (const tally of this.rules) {
       if (tally.rule.when.always || !findingMeets(finding, tally.rule.when, tally.band)) continue;

@@ -139,7 +139,9 @@ describe("options.context", () => {
 
   it("a context sex reads chrX calls as options.sex does", async () => {
     // The demo's PIGA stop, made homozygous: in a male, origin reads it as hemizygous.
-    const text = gunzipSync(readFileSync(fixture("demo.vcf.gz"))).toString("utf8").replace("0/1:141,9:150:0.06", "1/1:2,148:150:0.99");
+    const text = gunzipSync(readFileSync(fixture("demo.vcf.gz")))
+      .toString("utf8")
+      .replace("0/1:141,9:150:0.06", "1/1:2,148:150:0.99");
     const piga = (report: Awaited<ReturnType<typeof annotate>>) => report.samples[0]!.findings.filter((f) => f.gene.symbol === "PIGA");
     const unknownSex = piga(await annotate({ text }));
     const bySex = piga(await annotate({ text }, { sex: "male" }));
@@ -167,7 +169,10 @@ describe("marrowscope annotate --context", () => {
 
   it("reads a YAML and a JSON context (exit 0)", async () => {
     const yaml = write("ctx.yaml", "age: 34\nsex: male\npriorTherapy:\n  - hatg\n  - cyclosporine\nplannedDonor: matched-sibling\n");
-    const json = write("ctx.json", JSON.stringify({ age: 34, sex: "male", priorTherapy: ["hatg", "cyclosporine"], plannedDonor: "matched-sibling" }));
+    const json = write(
+      "ctx.json",
+      JSON.stringify({ age: 34, sex: "male", priorTherapy: ["hatg", "cyclosporine"], plannedDonor: "matched-sibling" }),
+    );
     const [a, b, bySex] = await Promise.all([
       runCli(["annotate", vcf, "--context", yaml]),
       runCli(["annotate", vcf, "--context", json]),

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CalledRegions, IntervalBuilder, parseBed, readTargets } from "../src/coverage.js";
+import { CalledRegions, type CoverageResult, IntervalBuilder, parseBed, readTargets } from "../src/coverage.js";
 import { isMarrowscopeError, type MarrowscopeError } from "../src/errors.js";
 import { indexPanel } from "../src/match.js";
 import type { Region } from "../src/model.js";
@@ -71,7 +71,10 @@ describe("parseBed", () => {
   });
 
   it("merges overlapping and touching intervals, in any order, across contig spellings", () => {
-    const set = parseBed(["chr2\t500\t600", "2\t0\t100", "chr2\t100\t200", "CHR2\t150\t300", "chrX\t5\t6", "chr2\t700\t800"].join("\n"), "t.bed");
+    const set = parseBed(
+      ["chr2\t500\t600", "2\t0\t100", "chr2\t100\t200", "CHR2\t150\t300", "chrX\t5\t6", "chr2\t700\t800"].join("\n"),
+      "t.bed",
+    );
     expect([...set.regions()]).toEqual([
       { chrom: "2", start: 1, end: 300 },
       { chrom: "2", start: 501, end: 600 },
@@ -207,7 +210,9 @@ describe("reference blocks in the record parser", () => {
       expect(expected.length).toBeGreaterThan(0);
       expect(seen).toEqual(expected);
       // Blocks are not variants; the file's real variant sites still are (raw.g.vcf.gz has none).
-      const alleles = data.flatMap((line) => (line.split("\t")[4] ?? "").split(",")).filter((a) => !["<NON_REF>", "<*>", "*", "."].includes(a));
+      const alleles = data
+        .flatMap((line) => (line.split("\t")[4] ?? "").split(","))
+        .filter((a) => !["<NON_REF>", "<*>", "*", "."].includes(a));
       expect(variants).toBe(alleles.length);
       if (name === "raw.g.vcf.gz") expect(seen.filter((b) => !b[3]).length).toBeGreaterThan(0);
     });
@@ -304,7 +309,8 @@ const VCF = vcfText([DNMT3A_R882H]);
 const placed = builtinPanel.genes.map((g) => g.symbol).filter((s) => !GRCH38.unplaced.some((u) => u.symbol === s));
 
 function coverage(report: Report) {
-  const c = report.samples[0]!.coverage!;
+  // Typed as src/coverage.ts makes it (`notes` included, whether or not the report schema has it yet).
+  const c = report.samples[0]!.coverage! as CoverageResult;
   return { ...c, reasons: new Map(c.notAssessed.map((n) => [n.symbol, n.reason])) };
 }
 
@@ -333,7 +339,9 @@ describe("coverage: no evidence", () => {
     expect(c.notAssessed.map((n) => n.symbol).sort()).toEqual([...builtinPanel.genes.map((g) => g.symbol)].sort());
     for (const symbol of placed) {
       if (symbol === "U2AF1") continue; // its GRCh38 blind-spot statement
-      expect(c.reasons.get(symbol)).toMatch(/^not evaluable: nothing says which regions the input called.*--targets BED.*gVCF.*--scope genome\|exome/);
+      expect(c.reasons.get(symbol)).toMatch(
+        /^not evaluable: nothing says which regions the input called.*--targets BED.*gVCF.*--scope genome\|exome/,
+      );
     }
     // A variant in a gene shows where it was, not that the rest was called.
     expect(c.reasons.get("DNMT3A")).toMatch(/variants were seen in it/);
@@ -402,7 +410,9 @@ describe("coverage: targets", () => {
     const c = coverage(await annotate({ text: VCF }, { targets: { text: bed }, panel: CALLED_FRACTION_PANEL }));
     expect(c.assessed).toEqual(["DNMT3A"]);
     expect(c.notes).toBeUndefined();
-    expect(c.reasons.get("TP53")).toMatch(/^not evaluable: the targets cover 5\d\.\d% of its span \([\d,]+ of [\d,]+ bp, 17:.*below the panel's called-fraction of 0\.9/);
+    expect(c.reasons.get("TP53")).toMatch(
+      /^not evaluable: the targets cover 5\d\.\d% of its span \([\d,]+ of [\d,]+ bp, 17:.*below the panel's called-fraction of 0\.9/,
+    );
   });
 
   it("a bad BED stops the run (E_INPUT naming file and line)", async () => {
@@ -474,7 +484,9 @@ describe("coverage: gVCF reference blocks", () => {
     expect(c.calledFraction?.DNMT3A).toBe(0.9999);
     expect(c.calledFraction?.TP53).toBeCloseTo(1 / 3, 2);
     expect(c.calledFraction?.TERT).toBe(0);
-    expect(c.reasons.get("TP53")).toMatch(/^not evaluable: the gVCF's reference blocks cover 3\d\.\d% of its span .*below the panel's called-fraction of 0\.9; reference blocks over it/);
+    expect(c.reasons.get("TP53")).toMatch(
+      /^not evaluable: the gVCF's reference blocks cover 3\d\.\d% of its span .*below the panel's called-fraction of 0\.9; reference blocks over it/,
+    );
     expect(c.reasons.get("TERT")).toMatch(/^not evaluable: the gVCF's reference blocks cover none of its span/);
     expect(c.notes).toEqual([expect.stringMatching(/^\d+ reference block\(s\) near panel genes had no called genotype or a depth of 0/)]);
     // The variant site is still a finding.

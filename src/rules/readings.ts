@@ -5,6 +5,7 @@
  * applies (or, for an unknown origin, the more severe one, carrying what both would mean).
  * Pure and synchronous; every rule, threshold and sentence comes from the panel.
  */
+import { BoundedMap } from "../own.js";
 import type { Panel } from "../panel/schema.js";
 import { ClassificationSchema, type Criterion, type Implication, type ImplicationCode, type Reading } from "../report/schema.js";
 import { type Classified, classify, verdictParts } from "./classify.js";
@@ -41,18 +42,22 @@ const BENIGN = new Set(["benign", "likely-benign"]);
  */
 export function judge(panel: Panel, subject: Subject, copies: number): Verdict | undefined {
   const judged: Judged[] = [];
+  // One copy of the subject, its reading set in turn (a copy per reading was most of this
+  // function's allocation on a panel-dense file).
+  const under: { -readonly [K in keyof Subject]: Subject[K] } = { ...subject };
   for (const reading of readingsOf(subject.origin)) {
-    const under: Subject = { ...subject, reading };
+    under.reading = reading;
     const matched = matchingRules(panel, under, copies);
     if (matched.length === 0) continue;
     const frequency: Frequency | undefined = reading === "germline" ? germlineFrequency(panel, subject.gene, subject.populationAf) : undefined;
     const classified = classify(panel, under, matched, reading, frequency);
-    const criteria =
-      reading === "germline" ? germlineCriteria(panel, under, matched, frequency as Frequency) : somaticCriteria(panel, under, matched);
+    const criteria = sharedCriteria(
+      reading === "germline" ? germlineCriteria(panel, under, matched, frequency as Frequency) : somaticCriteria(panel, under, matched),
+    );
     judged.push({ reading, matched, classified, criteria });
   }
   if (judged.length === 0) return undefined;
-  const readings = judged.map((j) => readingOf(j, subject));
+  const readings = sharedReadings(judged.map((j) => readingOf(j, subject)));
   // An unknown origin asks for germline tissue (panel data) unless every reading is benign.
   const confirm =
     subject.origin === "unknown" && judged.some((j) => !BENIGN.has(j.classified.classification)) ? panel.unknownOrigin : undefined;
@@ -81,18 +86,57 @@ export function judge(panel: Panel, subject: Subject, copies: number): Verdict |
   };
 }
 
+/**
+ * Readings are shared, frozen objects: findings of a file repeat a few dozen distinct ones (the
+ * criteria say what kind of evidence held, from a small vocabulary), and each finding holding
+ * its own copies doubled a panel-dense run's findings in memory and on disk. Bounded, as every
+ * cache of what a file can vary.
+ */
+const criteriaCache = new BoundedMap<string, readonly Criterion[]>(4096);
+const readingCache = new BoundedMap<string, Reading>(4096);
+const readingListCache = new BoundedMap<string, readonly Reading[]>(4096);
+const readingKeys = new WeakMap<Reading, string>();
+
+function sharedReadings(list: readonly Reading[]): Reading[] {
+  const key = list.map((r) => readingKeys.get(r)).join("\u0001");
+  let known = readingListCache.get(key);
+  if (!known) {
+    known = Object.freeze([...list]);
+    readingListCache.set(key, known);
+  }
+  return known as Reading[];
+}
+
+function sharedCriteria(criteria: readonly Criterion[]): Criterion[] {
+  const key = JSON.stringify(criteria);
+  let known = criteriaCache.get(key);
+  if (!known) {
+    known = Object.freeze(criteria.map((c) => Object.freeze(c)));
+    criteriaCache.set(key, known);
+  }
+  return known as Criterion[];
+}
+
 function readingOf({ reading, classified, criteria }: Judged, subject: Subject): Reading {
   const codes: ImplicationCode[] = [];
   for (const i of classified.implications) if (!codes.includes(i.code)) codes.push(i.code);
-  return {
-    origin: reading,
-    standard: reading === "germline" ? GERMLINE_STANDARD : SOMATIC_STANDARD,
-    classification: classified.classification,
-    term: termOf(reading, classified.classification, subject.gene.category, codes),
-    criteria,
-    codes,
-    ruleIds: classified.ruleIds,
-  };
+  const term = termOf(reading, classified.classification, subject.gene.category, codes);
+  const key = `${reading}\u0000${classified.classification}\u0000${term}\u0000${codes.join(",")}\u0000${classified.ruleIds.join(",")}\u0000${JSON.stringify(criteria)}`;
+  let known = readingCache.get(key);
+  if (!known) {
+    known = Object.freeze({
+      origin: reading,
+      standard: reading === "germline" ? GERMLINE_STANDARD : SOMATIC_STANDARD,
+      classification: classified.classification,
+      term,
+      criteria,
+      codes: Object.freeze(codes) as ImplicationCode[],
+      ruleIds: classified.ruleIds,
+    });
+    readingCache.set(key, known);
+    readingKeys.set(known, key);
+  }
+  return known;
 }
 
 /** Does any reading's rule hold for the allele, ignoring `hits` (the two-hit count's question)? */
