@@ -47,6 +47,7 @@ const describeConditions = (c = {}) => {
     if (b)
       parts.push(`${key} ${b.threshold ?? [b.min !== undefined ? `≥${b.min}` : "", b.max !== undefined ? `≤${b.max}` : ""].join(" ")}`);
   }
+  for (const [key, b] of Object.entries(c.context ?? {})) parts.push(`context ${key} ${b.threshold ?? `${b.min ?? ""}-${b.max ?? ""}`}`);
   return parts.join("; ");
 };
 
@@ -120,10 +121,43 @@ for (const s of panel.summaryRules) {
     w.origins && `origin ${w.origins.join("/")}`,
     w.vaf && `vaf ${w.vaf.threshold ?? `${w.vaf.min ?? ""}-${w.vaf.max ?? ""}`}`,
     w.withCodes && `with ${w.withCodes.join("+")}`,
+    w.genes && `genes ${w.genes.join("/")}`,
+    w.context &&
+      `context ${Object.entries(w.context)
+        .map(([k, b]) => `${k} ${b.threshold ?? `${b.min ?? ""}-${b.max ?? ""}`}`)
+        .join(", ")}`,
+    w.always && "always",
   ]
     .filter(Boolean)
     .join("; ");
   out(`| \`${s.id}\` | ${s.field} | ${s.value} | ${s.priority ?? 0} | ${cell(when)} | ${cell(s.statement)} | ${cell(cite(s.evidence))} |`);
+}
+if (panel.summaryPrecedence) {
+  out(
+    "",
+    "## Summary precedence",
+    "",
+    "Higher priority wins; at equal priority, a listed conflict first, then the order (first wins).",
+    "",
+  );
+  for (const [field, p] of Object.entries(panel.summaryPrecedence)) {
+    const conflicts = (p.conflicts ?? []).map((c) => `; ${c.values.join(" + ")} → ${c.value}`).join("");
+    out(`- \`${field}\`: ${p.order.join(" > ")}${conflicts}`);
+  }
+}
+if (panel.unknownOrigin) {
+  out("", "## Unknown origin", "", "Added to every non-benign finding whose origin is unknown:", "");
+  for (const i of panel.unknownOrigin.implications) out(`- \`${i.code}\`: ${i.statement} [${cite(i.evidence)}]`);
+}
+if (panel.eventRules?.length) {
+  out("", "## Chromosome-arm event rules", "");
+  for (const r of panel.eventRules) {
+    out(
+      `- **\`${r.id}\`** — ${r.description}. Events: ${r.events.map((e) => `\`${e}\``).join(", ")}. Classification: \`${r.classification}\`. Evidence: ${cite(r.evidence)}.`,
+    );
+    for (const i of r.implications) out(`  - \`${i.code}\`: ${i.statement} [${cite(i.evidence)}]`);
+    if (r.note) out(`  - Note: ${r.note}`);
+  }
 }
 out("", "## References", "");
 for (const [key, c] of Object.entries(citations)) {

@@ -2,7 +2,9 @@
  * The only place that chains the steps: input → header → variants → hits → findings → report.
  * Everything it calls is pure, except the readers at the start.
  */
-import { assessCoverage, type CalledRegions, type CoverageScope, type IntervalSet } from "./coverage.js";
+
+import { armEvents, copyNumberEvent } from "./arms/index.js";
+import { assessCoverage, CalledRegions, type CoverageScope, type IntervalSet, readTargets } from "./coverage.js";
 import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
 import { indexPanel, matchVariant, type PanelIndex } from "./match.js";
 import type { Variant } from "./model.js";
@@ -10,13 +12,12 @@ import { readAnnotationLayout } from "./normalize/annotations.js";
 import { carriesAllele } from "./normalize/calls.js";
 import { type AssemblyDecision, inferAssembly } from "./normalize/contigs.js";
 import { type AnnotateOptions, AnnotateOptionsSchema, type ParsedAnnotateOptions, parseOptions } from "./options.js";
+import { keep } from "./own.js";
 import { builtinPanel, type Panel } from "./panel/index.js";
 import { chooseSamples, enrich, openWith, type Resolvers } from "./read.js";
 import { buildReportStream, type ReportStream, type SampleStream, toReport } from "./report/build.js";
-import { armEvents, copyNumberEvent } from "./arms/index.js";
-import { keep } from "./own.js";
-import { applyEventRules, armFraction } from "./rules/events.js";
 import type { Coverage, Finding, NotJudged, Report } from "./report/schema.js";
+import { applyEventRules, armFraction } from "./rules/events.js";
 import { applyRules, type RuleContext, type SampleRole } from "./rules/index.js";
 import { type FindingSorter, secondPass, sortInMemory, TwoHitCount } from "./summary.js";
 import type { VcfHeader } from "./vcf/header.js";
@@ -201,6 +202,12 @@ async function* run(
 
   const assembly = inferAssembly(header, options.assembly, file);
   const panelIndex = indexPanel(panel, assembly.assembly);
+  // Coverage evidence (src/coverage.ts): the target BED (only what touches the panel's regions), and the gVCF's reference blocks as they are read.
+  const targets =
+    options.targets === undefined
+      ? undefined
+      : await readTargets(options.targets, resolvers, { keep: panelIndex.readRegions, signal: options.signal });
+  const called = new CalledRegions(panelIndex.readRegions);
   const sampleIndices = chooseSamples(header, options.samples, file);
   const sampleNames = header.samples.length === 0 ? [file] : sampleIndices.map((i) => header.samples[i]!);
   const roles = header.samples.length === 0 ? (["unknown"] as SampleRole[]) : rolesFor(header, sampleNames, options.roles, file);
@@ -221,6 +228,9 @@ async function* run(
     stats,
     contigsWithData,
     genesHit,
+    targets,
+    called,
+    scope: options.scope,
     notJudged,
   };
 
@@ -238,7 +248,7 @@ async function* run(
   const slots = Math.max(sampleNames.length, 1);
   const contexts = Array.from({ length: slots }, (_, s) => contextFor(s, somaticCaller));
   const somaticContexts = Array.from({ length: slots }, (_, s) => contextFor(s, true));
-  const parser = createRecordParser(header, { file, sampleIndices, infoKeys: INFO_KEYS_USED });
+  const parser = createRecordParser(header, { file, sampleIndices, infoKeys: INFO_KEYS_USED, onReferenceBlock: called.onReferenceBlock });
   const layout = readAnnotationLayout(header.info);
   const reportName = baseName(file);
   const filter = regionSet(panelIndex.readRegions);

@@ -12,8 +12,8 @@ import { panelGene, remember, subjectFrom, subjectOf } from "./rules/apply.js";
 import { type Band, formatBand, inBand, resolveBound } from "./rules/bounds.js";
 import { withVerdict } from "./rules/classify.js";
 import { alleleCopies, contextHolds, type MatchedRule, type Subject, svTypeOf } from "./rules/evaluate.js";
-import { judge, qualifies } from "./rules/readings.js";
 import { findingOrder } from "./rules/order.js";
+import { judge, qualifies } from "./rules/readings.js";
 
 export interface SummarizeContext {
   readonly panel: Panel;
@@ -357,7 +357,7 @@ class SummaryTally {
 
   constructor(
     private readonly panel: Panel,
-    private readonly patient: PatientContext | undefined,
+    patient: PatientContext | undefined,
   ) {
     this.rules = panel.summaryRules
       .filter((rule) => !rule.when.context || contextHolds(rule.when.context, patient, panel))

@@ -132,16 +132,24 @@ describe("annotation and coordinates agree (scout VEP demo, GRCh37)", () => {
 });
 
 describe("coverage", () => {
-  it("U2AF1 is not assessed on GRCh38 without U2AF1 variants (blind spot), and genes on absent chromosomes are listed", async () => {
+  it("U2AF1 is not assessed on GRCh38 without U2AF1 variants (blind spot), even in a declared genome", async () => {
     const { annotateWith } = await import("../src/annotate.js");
-    const report = await annotateWith(fixture("demo.vcf.gz"), { strategy: "scan" }, resolvers);
+    const report = await annotateWith(fixture("demo.vcf.gz"), { strategy: "scan", scope: "genome" }, resolvers);
     const coverage = report.samples[0]!.coverage!;
     const u2af1 = coverage.notAssessed.find((g) => g.symbol === "U2AF1");
     expect(u2af1?.reason).toMatch(/GRCh38 blind spot/);
     expect(coverage.assessed).toContain("TERT");
+    expect(coverage.assessed).toContain("FANCA");
     expect(coverage.assessed).not.toContain("U2AF1");
-    // The demo has no chr16 records: FANCA cannot be spoken for.
-    expect(coverage.notAssessed.find((g) => g.symbol === "FANCA")?.reason).toMatch(/no records on chromosome 16/);
+  });
+
+  it("without evidence of what was called, no gene is assessed (engine v2: records on a chromosome are not coverage)", async () => {
+    const { annotateWith } = await import("../src/annotate.js");
+    const report = await annotateWith(fixture("demo.vcf.gz"), { strategy: "scan" }, resolvers);
+    const coverage = report.samples[0]!.coverage!;
+    expect(coverage.basis).toBe("none");
+    expect(coverage.assessed).toEqual([]);
+    expect(coverage.notAssessed.find((g) => g.symbol === "TERT")?.reason).toMatch(/^not evaluable/);
   });
 });
 

@@ -85,7 +85,8 @@ function checkFinding(sample: SampleReport, expected: ExpectedFinding, where: st
   if (!finding) return;
   const at = `${where} ${expected.gene} ${finding.variant.key}`;
   if (expected.origin !== undefined) expect(list(expected.origin), `${at} origin`).toContain(finding.origin.call);
-  if (expected.classification !== undefined) expect(list(expected.classification), `${at} classification`).toContain(finding.classification);
+  if (expected.classification !== undefined)
+    expect(list(expected.classification), `${at} classification`).toContain(finding.classification);
   const codes = finding.implications.map((i) => i.code);
   for (const code of expected.codes ?? []) expect(codes, `${at} codes`).toContain(code);
   for (const code of expected.notCodes ?? []) expect(codes, `${at} codes`).not.toContain(code);
@@ -118,7 +119,8 @@ function checkSample(sample: SampleReport, expected: ExpectedSample, where: stri
       if (want !== undefined) expect(list(want), `${where}: ${field}`).toContain(sample.summary[field]);
     }
     for (const code of summary.considerations ?? []) expect(sample.summary.considerations, `${where}: considerations`).toContain(code);
-    for (const code of summary.notConsiderations ?? []) expect(sample.summary.considerations, `${where}: considerations`).not.toContain(code);
+    for (const code of summary.notConsiderations ?? [])
+      expect(sample.summary.considerations, `${where}: considerations`).not.toContain(code);
   }
   for (const n of expected.notJudged ?? []) {
     const variants = sample.notJudged?.variants ?? [];

@@ -3,7 +3,7 @@ import type { GeneLocus } from "../genes/index.js";
 import type { Assembly } from "../model.js";
 
 /** sha256 of the panel these were computed for (BUILTIN_PANEL_SHA256 when current). */
-export const BUILTIN_GENES_PANEL_SHA256 = "9bf88559c22194943e873bdbd04a2eccdaf511f203c1d9e7f29d3908d6065d72";
+export const BUILTIN_GENES_PANEL_SHA256 = "c613638d378061f1b72ed084e608cacfb95ee6981ff941cfd5f75aa9139a52cd";
 
 /** `geneLoci(hgncId, assembly)` for every builtin panel gene. */
 export const BUILTIN_GENE_LOCI: Readonly<Record<Assembly, Readonly<Record<string, readonly GeneLocus[]>>>> = {

@@ -117,7 +117,7 @@ function mergePanels(base: Panel, own: PanelData): PanelData {
     summaryRules: overlay(baseData.summaryRules, own.summaryRules, (rule) => rule.id),
     eventRules: overlay(baseData.eventRules ?? [], own.eventRules ?? [], (rule) => rule.id),
     summaryPrecedence: { ...baseData.summaryPrecedence, ...own.summaryPrecedence },
-    ...(own.unknownOrigin ?? baseData.unknownOrigin ? { unknownOrigin: own.unknownOrigin ?? baseData.unknownOrigin } : {}),
+    ...((own.unknownOrigin ?? baseData.unknownOrigin) ? { unknownOrigin: own.unknownOrigin ?? baseData.unknownOrigin } : {}),
   };
 }
 

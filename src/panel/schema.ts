@@ -304,7 +304,8 @@ export const ThresholdSchema = z
     const top = t.kind === "age-years" ? 130 : t.kind === "percentile" ? 100 : 1;
     for (const key of ["min", "max"] as const) {
       const value = t[key];
-      if (value !== undefined && value > top) ctx.addIssue({ code: "custom", path: [key], message: `a ${t.kind} threshold is at most ${top}` });
+      if (value !== undefined && value > top)
+        ctx.addIssue({ code: "custom", path: [key], message: `a ${t.kind} threshold is at most ${top}` });
     }
   })
   .meta({ description: "A named band with its source (fractions 0..1, ages in years, percentiles 0..100)" });
@@ -397,9 +398,19 @@ export const SummaryPrecedenceSchema = z
 export const EventRuleSchema = z
   .strictObject({
     id: z.string().regex(/^EVENT\.[A-Z0-9][A-Z0-9-.]*$/, "expected an id such as `EVENT.MINUS-7`"),
-    events: z.array(z.string().min(1)).min(1).meta({ description: "Arm-event labels: `-7`, `del(7q)`, `+8`, `del(5q)`, `del(17p)`, `CN-LOH(6p)`" }),
+    events: z
+      .array(z.string().min(1))
+      .min(1)
+      .meta({ description: "Arm-event labels: `-7`, `del(7q)`, `+8`, `del(5q)`, `del(17p)`, `CN-LOH(6p)`" }),
     description: z.string().min(1),
-    conditions: z.strictObject({ origin: z.array(z.enum(["germline", "somatic", "unknown"])).min(1).optional() }).optional(),
+    conditions: z
+      .strictObject({
+        origin: z
+          .array(z.enum(["germline", "somatic", "unknown"]))
+          .min(1)
+          .optional(),
+      })
+      .optional(),
     classification: ClassificationSchema,
     implications: z.array(PanelImplicationSchema),
     evidence: EvidenceListSchema,

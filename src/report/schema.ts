@@ -158,7 +158,9 @@ export const FindingSchema = z.strictObject({
   readings: z.array(ReadingSchema).optional().meta({
     description: "One per origin reading: a known origin has one, an unknown origin two (germline and somatic)",
   }),
-  event: ArmEventSchema.optional().meta({ description: "Arm-level findings only; their gene.symbol is the event label and hgncId is empty" }),
+  event: ArmEventSchema.optional().meta({
+    description: "Arm-level findings only; their gene.symbol is the event label and hgncId is empty",
+  }),
   source: z
     .strictObject({ file: z.string(), line: z.number().int().positive().optional() })
     .meta({ description: "Record location; line is absent for index (tabix) reads, which have no line numbers" }),
@@ -193,6 +195,10 @@ export const CoverageSchema = z
       .record(z.string(), z.number().min(0).max(1))
       .optional()
       .meta({ description: "Per panel gene, the fraction of its span the targets or gVCF blocks cover" }),
+    notes: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "How the basis was applied: no called-fraction threshold in the panel, what a declared exome leaves out" }),
   })
   .meta({ description: "Which panel genes the input covers; 'no-evidence' only speaks for assessed genes" });
 

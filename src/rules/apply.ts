@@ -3,6 +3,8 @@
  * rules. Pure and synchronous; all clinical content (rules, thresholds, statements) comes from the
  * panel. The second pass (two-hit logic and the sample summary) is `summarizeSample` in summary.ts.
  */
+
+import type { PatientContext } from "../context.js";
 import { geneRef } from "../match.js";
 import type { Assembly, Hit, Mutable, SampleCall, Variant } from "../model.js";
 import { carriesAllele } from "../normalize/calls.js";
@@ -11,7 +13,6 @@ import { variantClass } from "../normalize/variant-class.js";
 import { BoundedMap, intern, internList, keep } from "../own.js";
 import type { Panel, PanelGene } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
-import type { PatientContext } from "../context.js";
 import { alleleCopies, type Subject, svTypeOf } from "./evaluate.js";
 import { inferOrigin, inferOriginCall, type OriginInput } from "./origin.js";
 import { judge } from "./readings.js";

@@ -241,27 +241,24 @@ export function matchTier(match: RuleMatch, subject: Subject, panel: Panel): Tie
   return matchHow(match, subject, panel)?.tier;
 }
 
-/** How a rule's match held: its tier, and which kinds of alternative held. */
+/** How a rule's match held: its tier, and whether a curated alternative held. */
 export interface MatchHow {
   readonly tier: Tier;
   /** Matched by the panel's own curated allele or hotspot (not by ClinVar alone). */
   readonly curated: boolean;
-  readonly kinds: readonly SingleMatch["kind"][];
 }
 
 function matchHow(match: RuleMatch, subject: Subject, panel: Panel): MatchHow | undefined {
   const alternatives = match.kind === "any-of" ? match.matches : [match];
   let best: Tier | undefined;
   let curated = false;
-  let kinds: SingleMatch["kind"][] | undefined;
   for (const alternative of alternatives) {
     if (!singleMatches(alternative, subject, panel)) continue;
     const tier = tierOf(alternative);
     if (best === undefined || TIER_RANK[tier] > TIER_RANK[best]) best = tier;
     if (alternative.kind === "allele" || alternative.kind === "hotspot") curated = true;
-    (kinds ??= []).push(alternative.kind);
   }
-  return best === undefined ? undefined : { tier: best, curated, kinds: kinds as SingleMatch["kind"][] };
+  return best === undefined ? undefined : { tier: best, curated };
 }
 
 /** Outcome of the `hits` condition: decided by the number of qualifying allele copies in the gene. */

@@ -8,9 +8,9 @@ import type { ArmEvent } from "../arms/index.js";
 import type { Mutable, SampleCall, Variant } from "../model.js";
 import type { EventRule, Panel } from "../panel/schema.js";
 import type { Finding, Implication } from "../report/schema.js";
+import type { RuleContext } from "./apply.js";
 import { threshold } from "./bounds.js";
 import { classify, verdictParts } from "./classify.js";
-import type { RuleContext } from "./apply.js";
 import { inferOrigin } from "./origin.js";
 import { SOMATIC_STANDARD, termOf } from "./standards.js";
 
@@ -31,7 +31,13 @@ export function eventRulesFor(panel: Panel, label: string): EventRule[] {
  * One sample's finding for one arm event, or undefined when no event rule of the panel names it
  * (or its origin conditions exclude the sample's call).
  */
-export function applyEventRules(event: ArmEvent, variant: Variant, call: SampleCall, context: RuleContext, file: string): Finding | undefined {
+export function applyEventRules(
+  event: ArmEvent,
+  variant: Variant,
+  call: SampleCall,
+  context: RuleContext,
+  file: string,
+): Finding | undefined {
   const { panel } = context;
   const origin = inferOrigin({
     panel,
@@ -44,11 +50,16 @@ export function applyEventRules(event: ArmEvent, variant: Variant, call: SampleC
     somaticCaller: context.somaticCaller,
     sex: context.sex,
   });
-  const rules = eventRulesFor(panel, event.label).filter((rule) => !rule.conditions?.origin || rule.conditions.origin.includes(origin.call));
+  const rules = eventRulesFor(panel, event.label).filter(
+    (rule) => !rule.conditions?.origin || rule.conditions.origin.includes(origin.call),
+  );
   if (rules.length === 0) return undefined;
   // Event rules carry the same verdict parts as gene rules: the classification of the most
   // severe rule, implications merged in rule-id order.
-  const matched = rules.map((rule) => ({ rule: { ...rule, gene: event.label, match: { kind: "region" as const } }, tier: "region" as const }));
+  const matched = rules.map((rule) => ({
+    rule: { ...rule, gene: event.label, match: { kind: "region" as const } },
+    tier: "region" as const,
+  }));
   const severest = classify(panel, { origin: origin.call } as Parameters<typeof classify>[1], matched, "somatic");
   const { implications, ruleIds } = verdictParts(panel, matched, false);
   const codes = [...new Set(implications.map((i) => i.code))];

@@ -49,9 +49,10 @@ export function judge(panel: Panel, subject: Subject, copies: number): Verdict |
     under.reading = reading;
     const matched = matchingRules(panel, under, copies);
     if (matched.length === 0) continue;
-    const frequency: Frequency | undefined = reading === "germline" ? germlineFrequency(panel, subject.gene, subject.populationAf) : undefined;
+    const frequency: Frequency | undefined =
+      reading === "germline" ? germlineFrequency(panel, subject.gene, subject.populationAf) : undefined;
     const classified = classify(panel, under, matched, reading, frequency);
-    const criteria = sharedCriteria(
+    const criteria = criteriaFor(reading, under, matched, () =>
       reading === "germline" ? germlineCriteria(panel, under, matched, frequency as Frequency) : somaticCriteria(panel, under, matched),
     );
     judged.push({ reading, matched, classified, criteria });
@@ -107,11 +108,24 @@ function sharedReadings(list: readonly Reading[]): Reading[] {
   return known as Reading[];
 }
 
-function sharedCriteria(criteria: readonly Criterion[]): Criterion[] {
-  const key = JSON.stringify(criteria);
+/** Numbers for the shared criteria lists, so a reading's key names its list without spelling it out. */
+const criteriaIds = new WeakMap<readonly Criterion[], number>();
+let nextCriteriaId = 0;
+
+/**
+ * The criteria of a reading, made only when these inputs were not met before: what the criteria
+ * read of the subject (consequence, hotspots, frequency, ClinVar) and of the matched rules.
+ */
+function criteriaFor(reading: string, subject: Subject, matched: readonly MatchedRule[], make: () => Criterion[]): Criterion[] {
+  const af = subject.populationAf;
+  const clinvar = subject.clinvar;
+  let key = `${reading}\u0000${subject.consequence?.source ?? ""}\u0000${subject.consequence?.terms.join("&") ?? ""}\u0000${subject.hotspots.join(",")}`;
+  key += `\u0000${af ? `${af.value}/${af.source}` : ""}\u0000${clinvar ? `${clinvar.significance}/${clinvar.reviewStatus ?? ""}` : ""}`;
+  for (const m of matched) key += `\u0000${m.rule.id}${m.curated ? "+" : ""}${m.tier}`;
   let known = criteriaCache.get(key);
   if (!known) {
-    known = Object.freeze(criteria.map((c) => Object.freeze(c)));
+    known = Object.freeze(make().map((c) => Object.freeze(c)));
+    criteriaIds.set(known, nextCriteriaId++);
     criteriaCache.set(key, known);
   }
   return known as Criterion[];
@@ -121,7 +135,7 @@ function readingOf({ reading, classified, criteria }: Judged, subject: Subject):
   const codes: ImplicationCode[] = [];
   for (const i of classified.implications) if (!codes.includes(i.code)) codes.push(i.code);
   const term = termOf(reading, classified.classification, subject.gene.category, codes);
-  const key = `${reading}\u0000${classified.classification}\u0000${term}\u0000${codes.join(",")}\u0000${classified.ruleIds.join(",")}\u0000${JSON.stringify(criteria)}`;
+  const key = `${reading}\u0000${classified.classification}\u0000${term}\u0000${codes.join(",")}\u0000${classified.ruleIds.join(",")}\u0000${criteriaIds.get(criteria)}`;
   let known = readingCache.get(key);
   if (!known) {
     known = Object.freeze({

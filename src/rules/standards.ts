@@ -45,7 +45,8 @@ const NO_FREQUENCY: Frequency = Object.freeze({ ba1: false, bs1: false, criteria
  */
 export function germlineFrequency(panel: Panel, gene: PanelGene, af: Subject["populationAf"]): Frequency {
   if (!af) return NO_FREQUENCY;
-  const ba1: Band | undefined = gene.populationAf?.ba1 !== undefined ? { min: gene.populationAf.ba1 } : threshold(panel, STANDARD_THRESHOLDS.ba1);
+  const ba1: Band | undefined =
+    gene.populationAf?.ba1 !== undefined ? { min: gene.populationAf.ba1 } : threshold(panel, STANDARD_THRESHOLDS.ba1);
   const bs1: Band | undefined =
     gene.populationAf?.bs1 !== undefined ? { max: gene.populationAf.bs1 } : threshold(panel, ORIGIN_THRESHOLDS.common);
   const whose = gene.populationAf ? `${gene.symbol}'s own threshold` : "the panel's threshold";
@@ -158,7 +159,8 @@ function clinvarCriterion(subject: Subject): Criterion | undefined {
   if (!clinvar) return undefined;
   const stars = reviewStars(clinvar.reviewStatus);
   const aggregate = clinvarClassification(clinvar.significance);
-  const review = clinvar.reviewStatus === undefined ? "no review status" : `${clinvar.reviewStatus}, ${stars} star${stars === 1 ? "" : "s"}`;
+  const review =
+    clinvar.reviewStatus === undefined ? "no review status" : `${clinvar.reviewStatus}, ${stars} star${stars === 1 ? "" : "s"}`;
   const direction: Criterion["direction"] =
     aggregate === undefined ? "neutral" : aggregate === "benign" || aggregate === "likely-benign" ? "benign" : "pathogenic";
   const note =
