@@ -235,6 +235,12 @@ function* twoHitVerdicts(
     next++;
     seq++;
     const { group } = qualifying;
+    // A lone heterozygous allele was judged on one copy already: the same verdict again, and no
+    // two-hit rule to note (on a panel-dense file most qualifying alleles are such).
+    if (group.copies === 1) {
+      yield finding;
+      continue;
+    }
     const subject = subjectFor(finding, panel, patient) as Subject;
     const verdict = judge(panel, subject, group.copies);
     if (!verdict) {

@@ -267,6 +267,8 @@ export function applyRules(hit: Hit, call: SampleCall, context: RuleContext): Fi
     call,
     zygosity,
     origin: originCall,
+    // The first reading judge() reads under (both, in turn, for an unknown origin).
+    reading: originCall === "somatic" ? "somatic" : "germline",
     populationAf: variant.populationAf,
     clinvar: variant.clinvar,
     context: context.context,

@@ -249,17 +249,29 @@ export interface MatchHow {
 }
 
 function matchHow(match: RuleMatch, subject: Subject, panel: Panel): MatchHow | undefined {
-  const alternatives = match.kind === "any-of" ? match.matches : [match];
+  // No list made for a single match: this runs for every rule of the gene of every hit.
+  if (match.kind !== "any-of") return singleMatches(match, subject, panel) ? HOW[tierOf(match)][curatedKind(match) ? 1 : 0] : undefined;
   let best: Tier | undefined;
   let curated = false;
-  for (const alternative of alternatives) {
+  for (const alternative of match.matches) {
     if (!singleMatches(alternative, subject, panel)) continue;
     const tier = tierOf(alternative);
     if (best === undefined || TIER_RANK[tier] > TIER_RANK[best]) best = tier;
-    if (alternative.kind === "allele" || alternative.kind === "hotspot") curated = true;
+    if (curatedKind(alternative)) curated = true;
   }
-  return best === undefined ? undefined : { tier: best, curated };
+  return best === undefined ? undefined : HOW[best][curated ? 1 : 0];
 }
+
+function curatedKind(match: SingleMatch): boolean {
+  return match.kind === "allele" || match.kind === "hotspot";
+}
+
+/** The six possible answers, shared. */
+const HOW: Readonly<Record<Tier, readonly [MatchHow, MatchHow]>> = {
+  allele: [Object.freeze({ tier: "allele", curated: false }), Object.freeze({ tier: "allele", curated: true })],
+  consequence: [Object.freeze({ tier: "consequence", curated: false }), Object.freeze({ tier: "consequence", curated: true })],
+  region: [Object.freeze({ tier: "region", curated: false }), Object.freeze({ tier: "region", curated: true })],
+};
 
 /** Outcome of the `hits` condition: decided by the number of qualifying allele copies in the gene. */
 function hitsHold(hits: RuleConditions["hits"], copies: number): boolean {

@@ -195,12 +195,8 @@ function decide(input: OriginInput, notes: string[] | undefined): OriginVerdict 
     // Without a matched normal or a declared origin, a germline-like VAF is not germline: a clone
     // filling the marrow reads the same (DNMT3A, TP53, a female's X-linked PIGA clone). The finding
     // then carries both readings and asks for germline tissue.
-    const where = input.role === "tumor" ? "in a tumour without a matched normal" : "with no matched normal or declared origin";
-    say(
-      notes,
-      notes &&
-        `${vafNote} is germline-like ${kind} ${formatBand(band)} ${where}: an inherited variant or a clone filling the sample read the same; confirm in germline tissue (cultured skin fibroblasts) or a paired normal`,
-    );
+    const where = input.role === "tumor" ? "a tumour without a matched normal" : "no matched normal or declared origin";
+    say(notes, notes && `${vafNote} is germline-like ${kind} ${formatBand(band)}, with ${where}: inherited or a clone filling the sample`);
     return VERDICTS.unknown.low;
   }
   say(notes, notes && `${vafNote} lies outside the panel's germline VAF ranges`);

@@ -42,11 +42,10 @@ const BENIGN = new Set(["benign", "likely-benign"]);
  */
 export function judge(panel: Panel, subject: Subject, copies: number): Verdict | undefined {
   const judged: Judged[] = [];
-  // One copy of the subject, its reading set in turn (a copy per reading was most of this
-  // function's allocation on a panel-dense file).
-  const under: { -readonly [K in keyof Subject]: Subject[K] } = { ...subject };
   for (const reading of readingsOf(subject.origin)) {
-    under.reading = reading;
+    // The subject as given when it already names this reading (applyRules makes it so for the
+    // first); a copy otherwise. A copy for every hit was a third of this step's allocation.
+    const under: Subject = subject.reading === reading ? subject : { ...subject, reading };
     const matched = matchingRules(panel, under, copies);
     if (matched.length === 0) continue;
     const frequency: Frequency | undefined =
@@ -94,12 +93,15 @@ export function judge(panel: Panel, subject: Subject, copies: number): Verdict |
  * cache of what a file can vary.
  */
 const criteriaCache = new BoundedMap<string, readonly Criterion[]>(4096);
-const readingCache = new BoundedMap<string, Reading>(4096);
+/** Readings by the (shared) rule-id list they carry; a file can vary the rest, so each is bounded. */
+const readingsByRules = new WeakMap<readonly string[], Map<string, Reading>>();
+const READINGS_PER_RULE_SET = 1024;
+const readingIds = new WeakMap<Reading, number>();
+let nextReadingId = 0;
 const readingListCache = new BoundedMap<string, readonly Reading[]>(4096);
-const readingKeys = new WeakMap<Reading, string>();
 
 function sharedReadings(list: readonly Reading[]): Reading[] {
-  const key = list.map((r) => readingKeys.get(r)).join("\u0001");
+  const key = list.length === 1 ? String(readingIds.get(list[0] as Reading)) : list.map((r) => readingIds.get(r)).join(",");
   let known = readingListCache.get(key);
   if (!known) {
     known = Object.freeze([...list]);
@@ -117,11 +119,18 @@ let nextCriteriaId = 0;
  * read of the subject (consequence, hotspots, frequency, ClinVar) and of the matched rules.
  */
 function criteriaFor(reading: string, subject: Subject, matched: readonly MatchedRule[], make: () => Criterion[]): Criterion[] {
+  // What the criteria read, in as few characters as tell them apart: the matched rules, the
+  // consequence (its terms only where a hotspot's basis names them), hotspots, frequency and
+  // ClinVar. Made per finding, so kept short.
   const af = subject.populationAf;
   const clinvar = subject.clinvar;
-  let key = `${reading}\u0000${subject.consequence?.source ?? ""}\u0000${subject.consequence?.terms.join("&") ?? ""}\u0000${subject.hotspots.join(",")}`;
-  key += `\u0000${af ? `${af.value}/${af.source}` : ""}\u0000${clinvar ? `${clinvar.significance}/${clinvar.reviewStatus ?? ""}` : ""}`;
+  const consequence = subject.consequence;
+  let key = reading;
   for (const m of matched) key += `\u0000${m.rule.id}${m.curated ? "+" : ""}${m.tier}`;
+  key += `\u0001${consequence ? (subject.hotspots.length > 0 ? `${consequence.source}:${consequence.terms.join("&")}` : `${consequence.source}:${consequence.terms[0] ?? ""}`) : ""}`;
+  if (subject.hotspots.length > 0) key += `\u0001${subject.hotspots.join(",")}`;
+  if (af) key += `\u0001${af.value}/${af.source}`;
+  if (clinvar) key += `\u0001${clinvar.significance}/${clinvar.reviewStatus ?? ""}`;
   let known = criteriaCache.get(key);
   if (!known) {
     known = Object.freeze(make().map((c) => Object.freeze(c)));
@@ -132,29 +141,44 @@ function criteriaFor(reading: string, subject: Subject, matched: readonly Matche
 }
 
 function readingOf({ reading, classified, criteria }: Judged, subject: Subject): Reading {
-  const codes: ImplicationCode[] = [];
-  for (const i of classified.implications) if (!codes.includes(i.code)) codes.push(i.code);
-  const term = termOf(reading, classified.classification, subject.gene.category, codes);
-  const key = `${reading}\u0000${classified.classification}\u0000${term}\u0000${codes.join(",")}\u0000${classified.ruleIds.join(",")}\u0000${criteriaIds.get(criteria)}`;
-  let known = readingCache.get(key);
+  // Keyed by the shared rule-id list verdictParts made (one per rule set), then by the rest.
+  let byRules = readingsByRules.get(classified.ruleIds);
+  if (!byRules) {
+    byRules = new Map();
+    readingsByRules.set(classified.ruleIds, byRules);
+  }
+  const key = `${reading}\u0000${classified.classification}\u0000${subject.gene.category}\u0000${criteriaIds.get(criteria)}`;
+  let known = byRules.get(key);
   if (!known) {
+    const codes: ImplicationCode[] = [];
+    for (const i of classified.implications) if (!codes.includes(i.code)) codes.push(i.code);
     known = Object.freeze({
       origin: reading,
       standard: reading === "germline" ? GERMLINE_STANDARD : SOMATIC_STANDARD,
       classification: classified.classification,
-      term,
+      term: termOf(reading, classified.classification, subject.gene.category, codes),
       criteria,
       codes: Object.freeze(codes) as ImplicationCode[],
       ruleIds: classified.ruleIds,
     });
-    readingCache.set(key, known);
-    readingKeys.set(known, key);
+    if (byRules.size >= READINGS_PER_RULE_SET) byRules.clear();
+    byRules.set(key, known);
+    readingIds.set(known, nextReadingId++);
   }
   return known;
 }
 
+/** Genes with a rule that counts hits, per panel: only their alleles can qualify. */
+const countingGenes = new WeakMap<Panel, ReadonlySet<string>>();
+
 /** Does any reading's rule hold for the allele, ignoring `hits` (the two-hit count's question)? */
 export function qualifies(panel: Panel, subject: Subject): boolean {
+  let genes = countingGenes.get(panel);
+  if (!genes) {
+    genes = new Set(panel.rules.filter((r) => r.conditions?.hits !== undefined).map((r) => r.gene));
+    countingGenes.set(panel, genes);
+  }
+  if (!genes.has(subject.gene.symbol)) return false;
   for (const reading of readingsOf(subject.origin)) {
     if (matchingRules(panel, { ...subject, reading }, undefined).length > 0) return true;
   }
