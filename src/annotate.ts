@@ -17,7 +17,7 @@ import { builtinPanel, type Panel } from "./panel/index.js";
 import { chooseSamples, enrich, openWith, type Resolvers } from "./read.js";
 import { buildReportStream, type ReportStream, type SampleStream, toReport } from "./report/build.js";
 import type { Coverage, Finding, NotJudged, Report } from "./report/schema.js";
-import { applyEventRules, armFraction } from "./rules/events.js";
+import { applyEventRules, armFraction, eventRuleArms } from "./rules/events.js";
 import { applyRules, type RuleContext, type SampleRole } from "./rules/index.js";
 import { type FindingSorter, secondPass, sortInMemory, TwoHitCount } from "./summary.js";
 import type { VcfHeader } from "./vcf/header.js";
@@ -110,6 +110,8 @@ class NotJudgedTally {
 
 const NOT_JUDGED_WHY =
   "consequence unknown: the file has no VEP/SnpEff/BCSQ/ANNOVAR annotation for this allele, and by coordinates alone only the panel's hotspots, exact alleles, regions and structural rules can be read";
+const NOT_JUDGED_SV =
+  "structural variant in a panel gene that no rule of the gene reads (no sv-overlap rule for it) and that is not an arm-level event";
 const NOT_JUDGED_NEXT = "annotate the VCF with VEP or SnpEff (or bcftools csq), then run marrowscope again";
 
 /** INFO keys annotation reads as values (annotations come from the raw INFO text). */
@@ -279,7 +281,10 @@ async function* run(
         const finding = applyRules(hit, call, ruleContext);
         if (!finding) {
           // No rule could read it because nothing says what it does to the gene: listed, not lost.
-          if (hit.consequence === undefined && variant.kind !== "sv") notJudged[s]?.add(hit.gene.symbol, variant.key);
+          if (variant.kind === "sv") {
+            // A structural record no gene rule reads and no arm event took: listed, not lost.
+            if (!armSamples.has(s)) notJudged[s]?.add(hit.gene.symbol, variant.key, NOT_JUDGED_SV);
+          } else if (hit.consequence === undefined) notJudged[s]?.add(hit.gene.symbol, variant.key);
           continue;
         }
         // Reports name the input by its base name: no absolute paths in output. Set in place so
@@ -291,6 +296,7 @@ async function* run(
   };
   // Copy-number records over chromosome arms, wherever they lie (monosomy 7 touches no gene rule).
   const minArmFraction = armFraction(panel);
+  const ruleArms = eventRuleArms(panel);
   const onStructural = (variant: Variant) => {
     if (minArmFraction === undefined) return;
     // A multi-ALT record split into variants may give one event per ALT: kept once per record.
@@ -298,6 +304,7 @@ async function* run(
     if (record !== armRecord) {
       armRecord = record;
       armSeen.clear();
+      armSamples.clear();
     }
     const calls = header.samples.length === 0 ? [{ sample: file }] : variant.calls;
     for (let s = 0; s < calls.length; s++) {
@@ -305,17 +312,37 @@ async function* run(
       if (call.zygosity === "hom-ref") continue;
       const change = copyNumberEvent(variant, { gt: call.genotype, cn: call.copyNumber }, sex);
       if (!change) continue;
-      for (const event of armEvents(change, assembly.assembly, minArmFraction)) {
+      const events = armEvents(change, assembly.assembly, minArmFraction);
+      if (events.length > 0) armSamples.add(s);
+      for (const event of events) {
         const seen = `${s}\u0000${event.label}`;
         if (armSeen.has(seen)) continue;
         armSeen.add(seen);
         const base = contexts[s]!;
-        const finding = applyEventRules(event, variant, call, base, reportName);
+        const ruleContext = roles[s] === "tumor" && normalIndex !== -1 ? { ...base, normalCall: variant.calls[normalIndex] } : base;
+        const finding = applyEventRules(event, variant, call, ruleContext, reportName);
         if (finding) found.push({ sampleIndex: s, finding });
         else notJudged[s]?.add(event.label, variant.key, `arm-level event ${event.label}: the panel has no event rule for it`);
       }
+      // A loss or gain over part of an arm the panel's event rules read (a terminal del(7q) of
+      // 40%, or -7 called in pieces) is not an arm event by the panel's fraction: said, not lost.
+      if (events.length === 0) {
+        for (const partial of armEvents(change, assembly.assembly, Number.MIN_VALUE)) {
+          const arms = partial.arms.filter((arm) => ruleArms.has(arm));
+          if (arms.length === 0 || armSeen.has(`${s}\u0000partial`)) continue;
+          armSeen.add(`${s}\u0000partial`);
+          armSamples.add(s);
+          const share = arms.map((arm) => `${Math.round((partial.fraction[arm] ?? 0) * 100)}% of ${arm}`).join(", ");
+          notJudged[s]?.add(
+            `${partial.change}(${arms.join(",")})`,
+            variant.key,
+            `copy-number ${partial.change} over ${share}: below the panel's arm-event-fraction (${minArmFraction}), so not read as an arm event; marrow karyotype or SNP array decides`,
+          );
+        }
+      }
     }
   };
+  const armSamples = new Set<number>();
   const armSeen = new Set<string>();
   let armRecord = "";
   const scan = scanBatches(

@@ -13,7 +13,7 @@ import { type Band, formatBand, inBand, resolveBound } from "./rules/bounds.js";
 import { withVerdict } from "./rules/classify.js";
 import { alleleCopies, contextHolds, type MatchedRule, type Subject, svTypeOf } from "./rules/evaluate.js";
 import { findingOrder } from "./rules/order.js";
-import { judge, qualifies } from "./rules/readings.js";
+import { countsHits, judge, qualifies } from "./rules/readings.js";
 
 export interface SummarizeContext {
   readonly panel: Panel;
@@ -190,8 +190,13 @@ export class TwoHitCount {
       group = { qualifying: [], keys: new Set(), copies: 0, twoRules: new Map() };
       this.groups.set(key, group);
     }
-    const subject = finding.event ? undefined : subjectFor(finding, this.panel, this.patient);
-    if (subject && !group.keys.has(finding.variant.key) && qualifies(this.panel, subject)) {
+    // The Subject is made only for an allele of a gene that counts hits (its symbol is the
+    // Finding's): it was made for every finding, and most are of other genes.
+    const subject =
+      finding.event || !countsHits(this.panel, finding.gene.symbol) || group.keys.has(finding.variant.key)
+        ? undefined
+        : subjectFor(finding, this.panel, this.patient);
+    if (subject && qualifies(this.panel, subject)) {
       group.keys.add(finding.variant.key);
       group.qualifying.push({
         seq: this.seq,
@@ -304,7 +309,7 @@ function findingMeets(finding: Finding, when: SummaryWhen, band: Band | undefine
   if (BENIGN.has(classification) && !when.classifications?.includes(classification)) return false;
   if (when.categories && !when.categories.includes(finding.category)) return false;
   if (when.classifications && !when.classifications.includes(classification)) return false;
-  if (when.origins && !when.origins.includes(finding.origin.call)) return false;
+  if (when.origins && !originsMeet(finding, when)) return false;
   if (when.genes && !when.genes.includes(finding.gene.symbol)) return false;
   if (when.codes) {
     let coded = false;
@@ -317,10 +322,26 @@ function findingMeets(finding: Finding, when: SummaryWhen, band: Band | undefine
     if (!coded) return false;
   }
   if (when.vaf) {
+    // A clone of unknown size (a CNV segment, a sites-only call) is not a small clone: it passes
+    // a lower bound and fails an upper one.
     const vaf = finding.call.vaf;
-    if (!band || vaf === undefined || !inBand(vaf, band)) return false;
+    if (!band) return false;
+    if (vaf === undefined ? band.max !== undefined : !inBand(vaf, band)) return false;
   }
   return true;
+}
+
+/**
+ * A summary rule's origins are tested against the reading that carries its codes: an
+ * unknown-origin finding whose only reading with TELOMERE_DISORDER is somatic (a TERT promoter
+ * clone) does not meet a rule for germline or unknown-origin telomere disease.
+ */
+function originsMeet(finding: Finding, when: SummaryWhen): boolean {
+  const origins = when.origins as readonly string[];
+  if (finding.origin.call !== "unknown" || !finding.readings) return origins.includes(finding.origin.call);
+  if (!origins.includes("unknown")) return false;
+  const codes = when.codes as readonly string[] | undefined;
+  return finding.readings.some((r) => origins.includes(r.origin) && (!codes || r.codes.some((c) => codes.includes(c))));
 }
 
 /** A summary rule that some finding triggered, with what its reason will cite. */

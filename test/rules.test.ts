@@ -61,11 +61,22 @@ describe("origin", () => {
     expect(f.origin.call).toBe("somatic");
   });
 
-  it("a common population AF means germline", () => {
+  it("a common population AF means germline when the call looks germline", () => {
     const hit = makeHit({ ...TERT, pos: 1280000, ref: "A", alt: "G", populationAf: 0.2 });
-    const f = finding(hit, makeCall("S", "0/1", 0.08));
+    const f = finding(hit, makeCall("S", "0/1", 0.5));
     expect(f.origin.call).toBe("germline");
     expect(f.origin.reasons[0]).toBe("population AF 0.2 (CSQ/gnomADe_AF) is common (> 0.01)");
+  });
+
+  it("a common population AF does not make a subclonal call germline (frequency never drops a clone)", () => {
+    // Engine v2 (issue 17): ASXL1 c.1934dup (p.G646Wfs*12) is "common" in gnomAD because of its
+    // homopolymer; at a subclonal VAF in a tumour-only sample it is a clone, not germline.
+    const hit = makeHit({ ...TERT, pos: 1280000, ref: "A", alt: "G", populationAf: 0.2 });
+    const f = finding(hit, makeCall("S", "0/1", 0.08));
+    expect(f.origin.call).toBe("somatic");
+    expect(f.origin.reasons[0]).toBe(
+      "population AF 0.2 (CSQ/gnomADe_AF) is common (> 0.01), but VAF 0.08 is subclonal: not read as germline",
+    );
   });
 
   it("a somatic caller hint is somatic unless the VAF looks germline", () => {

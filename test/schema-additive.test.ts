@@ -31,7 +31,8 @@ function losses(prev: unknown, next: unknown, path: string): string[] {
     }
     if (key === "required") {
       const was = new Set(value as string[]);
-      for (const r of n.required as string[]) if (!was.has(r) && r in ((p.properties as Json) ?? {})) out.push(`${path}: ${r} became required`);
+      for (const r of n.required as string[])
+        if (!was.has(r) && r in ((p.properties as Json) ?? {})) out.push(`${path}: ${r} became required`);
       continue;
     }
     out.push(...losses(value, n[key], `${path}.${key}`));

@@ -151,10 +151,18 @@ function checkSample(sample: SampleReport, expected: ExpectedSample, where: stri
  */
 function checkConsistent(sample: SampleReport, where: string): void {
   const statements = sample.summary.reasons.map((r) => r.statement).join("\n");
+  const classified = new Set(["pathogenic", "likely-pathogenic", "hotspot"]);
   for (const finding of sample.findings) {
     for (const { code } of finding.implications) {
       const reflected = sample.summary.considerations.includes(code) || statements.includes(code);
       expect(reflected, `${where}: ${finding.gene.symbol} ${finding.variant.key} carries ${code}, absent from the summary`).toBe(true);
+    }
+    // The headline fields too: a classified clonal-evolution or high-risk finding beside
+    // "no-evidence" must be explained by a reason naming its code (e.g. a clone below 2% VAF).
+    if (!classified.has(finding.classification) || sample.summary.clonalEvolutionRisk !== "no-evidence") continue;
+    for (const code of ["CLONAL_EVOLUTION_RISK", "HIGH_RISK_CLONE"] as const) {
+      if (!finding.implications.some((i) => i.code === code)) continue;
+      expect(statements, `${where}: ${finding.gene.symbol} carries ${code} beside clonalEvolutionRisk no-evidence`).toContain(code);
     }
   }
 }
@@ -179,6 +187,10 @@ describe("clinical validation suite (fixtures/validation, builtin panel)", () =>
 });
 
 describe("finding and summary never contradict (every clinical fixture)", () => {
+  it("demo.vcf.gz", async () => {
+    const report = await annotate(new URL("../fixtures/demo.vcf.gz", import.meta.url).pathname);
+    for (const sample of report.samples) checkConsistent(sample, `demo ${sample.name}`);
+  });
   for (const c of referenceCases) {
     it(c.file, async () => {
       const report = await annotate(new URL(c.file, CASES_DIR).pathname, c.options ?? {});

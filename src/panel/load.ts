@@ -236,6 +236,7 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
       if (region.start > region.end) fail(name, ["genes", g, "regions", r, "start"], "start is after end");
     });
     checkEvidence(gene.evidence, ["genes", g, "evidence"]);
+    checkEvidence(gene.populationAf?.evidence, ["genes", g, "populationAf", "evidence"]);
   });
 
   const ruleIds = new Set<string>();
@@ -300,6 +301,25 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
   panel.unknownOrigin?.implications.forEach((implication, i) => {
     checkEvidence(implication.evidence, ["unknownOrigin", "implications", i, "evidence"]);
   });
+  // What the engine reads by name must be there when the panel relies on it: without them a
+  // synonymous change at a hotspot codon would match, or an arm event would go unread, silently.
+  const hasHotspotRule = panel.rules.some((rule) =>
+    (rule.match.kind === "any-of" ? rule.match.matches : [rule.match]).some((m) => m.kind === "hotspot"),
+  );
+  if (hasHotspotRule && !Object.hasOwn(panel.consequenceClasses, "protein-altering")) {
+    fail(
+      name,
+      ["consequenceClasses"],
+      "hotspot rules need the consequence class `protein-altering` (what a hotspot match requires of a known consequence)",
+    );
+  }
+  if (panel.eventRules?.length) {
+    const fraction = Object.hasOwn(panel.thresholds, "arm-event-fraction") ? panel.thresholds["arm-event-fraction"] : undefined;
+    if (!fraction) fail(name, ["thresholds"], "event rules need the threshold `arm-event-fraction`");
+    if (fraction.kind !== "fraction" || fraction.min === undefined || fraction.min <= 0) {
+      fail(name, ["thresholds", "arm-event-fraction"], "`arm-event-fraction` must be a `fraction` threshold with a `min` above 0");
+    }
+  }
   for (const [field, precedence] of Object.entries(panel.summaryPrecedence ?? {})) {
     if (precedence && new Set(precedence.order).size !== precedence.order.length) {
       fail(name, ["summaryPrecedence", field, "order"], "a value is listed twice");

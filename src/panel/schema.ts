@@ -444,7 +444,7 @@ export const PanelSchema = z
       .optional()
       .meta({
         description:
-          "Added to a finding whose origin is unknown when its germline reading is not benign: what would settle the origin (germline tissue, a paired normal)",
+          "Added to a finding whose origin is unknown unless every reading is benign (and unless a matched rule already carries the same code): what would settle the origin (germline tissue, a paired normal)",
       }),
     citations: z.record(CitationKeySchema, CitationSchema).default({}),
   })

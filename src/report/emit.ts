@@ -210,13 +210,7 @@ export function* tsvChunks(report: Report | ReportStream): Generator<string> {
     TSV_COLUMNS.join("\t"),
   ];
   for (const line of lines) yield `${line}\n`;
-  for (const sample of report.samples) {
-    for (const finding of sample.findings) yield `${row(finding).join("\t")}\n`;
-    // Not a finding row: what no rule could read is still said, as a comment a TSV reader skips.
-    const notJudged = sample.notJudged;
-    if (notJudged) {
-      const genes = notJudged.byGene.map((g) => `${g.symbol} ${g.count}`).join(", ");
-      yield `${cell(`# not judged in ${sample.name}: ${notJudged.count} panel-gene variant(s) (${genes}); ${notJudged.nextStep}`)}\n`;
-    }
-  }
+  // Findings only, every row the same columns (a comment line between rows broke fixed-column
+  // readers); what was not judged is in the JSON and NDJSON reports.
+  for (const sample of report.samples) for (const finding of sample.findings) yield `${row(finding).join("\t")}\n`;
 }

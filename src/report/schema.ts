@@ -33,6 +33,7 @@ export const ImplicationCodeSchema = z
     "ADVERSE_PROGNOSIS",
     "AGE_RELATED_CH",
     "CYTOGENETICS_NEEDED",
+    "IMMUNE_ESCAPE",
   ])
   .meta({ description: "Stable implication/consideration code; new codes may be added, none renamed" });
 
@@ -156,7 +157,8 @@ export const FindingSchema = z.strictObject({
   implications: z.array(ImplicationSchema),
   ruleIds: z.array(z.string()),
   readings: z.array(ReadingSchema).optional().meta({
-    description: "One per origin reading: a known origin has one, an unknown origin two (germline and somatic)",
+    description:
+      "One per origin reading the panel has rules for: a known origin has one, an unknown origin up to two (germline and somatic)",
   }),
   event: ArmEventSchema.optional().meta({
     description: "Arm-level findings only; their gene.symbol is the event label and hgncId is empty",

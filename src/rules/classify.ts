@@ -98,8 +98,9 @@ export function verdictParts(
   dropImplications: boolean,
   extra?: { readonly key: string; readonly implications: readonly PanelImplication[] },
 ): VerdictParts {
-  const byId = new Map(matched.map((m) => [m.rule.id, m.rule]));
-  const ruleIds = [...byId.keys()].sort();
+  // The ids alone, sorted, for the key (a rule's id is unique in a panel, and judge passes each
+  // rule once); the rules by id only when the parts are made.
+  const ruleIds = matched.map((m) => m.rule.id).sort();
   const key = `${dropImplications ? "-" : "+"}${extra && !dropImplications ? `${extra.key}\u0001` : ""}${ruleIds.join("\u0000")}`;
   let cache = partsCache.get(panel);
   if (!cache) {
@@ -108,6 +109,7 @@ export function verdictParts(
   }
   let parts = cache.get(key);
   if (!parts) {
+    const byId = new Map(matched.map((m) => [m.rule.id, m.rule]));
     const implications = dropImplications
       ? []
       : mergeImplications([...ruleIds.map((id) => (byId.get(id) as PanelRule).implications), ...(extra ? [extra.implications] : [])]);

@@ -22,6 +22,25 @@ export function armFraction(panel: Panel): number | undefined {
   return threshold(panel, ARM_FRACTION_THRESHOLD)?.min;
 }
 
+/**
+ * The chromosome arms the panel's event rules name (`-7` → 7p and 7q, `del(7q)` → 7q, `+8` → 8p
+ * and 8q): a partial loss or gain there is worth saying even below the arm fraction.
+ */
+export function eventRuleArms(panel: Panel): ReadonlySet<string> {
+  const arms = new Set<string>();
+  for (const rule of panel.eventRules ?? []) {
+    for (const label of rule.events) {
+      const arm = /([0-9]+|X|Y)([pq])\)?$/.exec(label);
+      if (arm) arms.add(`${arm[1]}${arm[2]}`);
+      else {
+        const whole = /^[-+]([0-9]+|X|Y)$/.exec(label);
+        if (whole) for (const side of ["p", "q"]) arms.add(`${whole[1]}${side}`);
+      }
+    }
+  }
+  return arms;
+}
+
 /** The panel's rules for an event label, in panel order. */
 export function eventRulesFor(panel: Panel, label: string): EventRule[] {
   return (panel.eventRules ?? []).filter((rule) => rule.events.includes(label));

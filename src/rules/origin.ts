@@ -131,15 +131,25 @@ function decide(input: OriginInput, notes: string[] | undefined): OriginVerdict 
   }
 
   const af = input.variant.populationAf;
-  if (af) {
-    const band = named(input, notes, ORIGIN_THRESHOLDS.common);
-    if (band && isCommon(af.value, band)) {
-      say(notes, notes && `population AF ${af.value} (${af.source}) is common (${formatCommon(band)})`);
+  const commonBand = af ? named(input, notes, ORIGIN_THRESHOLDS.common) : undefined;
+  const common = af !== undefined && commonBand !== undefined && isCommon(af.value, commonBand);
+  const het = vaf !== undefined ? named(input, notes, ORIGIN_THRESHOLDS.germlineHet) : undefined;
+  if (common && af && commonBand) {
+    // A common allele is germline when the call looks germline. Below the heterozygous band it
+    // is not: a subclonal call of a "common" allele is a clone or an artefact (ASXL1 c.1934dup
+    // is common in gnomAD because of its homopolymer), and frequency must not drop a clone.
+    const subclonal = vaf !== undefined && het?.min !== undefined && vaf < het.min;
+    if (!subclonal) {
+      say(notes, notes && `population AF ${af.value} (${af.source}) is common (${formatCommon(commonBand)})`);
       return VERDICTS.germline.high;
     }
+    say(
+      notes,
+      notes &&
+        `population AF ${af.value} (${af.source}) is common (${formatCommon(commonBand)}), but VAF ${vafText(vaf as number)} is subclonal: not read as germline`,
+    );
   }
 
-  const het = vaf !== undefined ? named(input, notes, ORIGIN_THRESHOLDS.germlineHet) : undefined;
   const hom = vaf !== undefined ? named(input, notes, ORIGIN_THRESHOLDS.germlineHom) : undefined;
   const inHet = vaf !== undefined && het !== undefined && inBand(vaf, het);
   const inHom = vaf !== undefined && hom !== undefined && inBand(vaf, hom);
