@@ -252,8 +252,8 @@ export function termOf(
 ): string {
   if (reading === "germline") return GERMLINE_TERMS[classification];
   const marker = codes.includes("IST_FAVORABLE") || codes.includes("PNH_CLONE");
-  const escape = category === "hla-immune" || codes.includes("IMMUNE_ESCAPE");
-  if (marker || escape) {
+  const immuneEscape = category === "hla-immune" || codes.includes("IMMUNE_ESCAPE");
+  if (marker || immuneEscape) {
     const what = marker ? "clonal marker of immune aplastic anaemia" : "immune-escape (HLA loss) event";
     if (classification === "pathogenic") return `Established ${what}`;
     if (classification === "likely-pathogenic" || classification === "hotspot") return `Likely ${what}`;
