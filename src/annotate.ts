@@ -4,6 +4,7 @@
  */
 
 import { armEvents, copyNumberEvent } from "./arms/index.js";
+import { effectiveSex } from "./context.js";
 import { assessCoverage, CalledRegions, type CoverageScope, type IntervalSet, readTargets } from "./coverage.js";
 import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
 import { indexPanel, matchVariant, type PanelIndex } from "./match.js";
@@ -216,7 +217,7 @@ async function* run(
   const normalIndex = roles.indexOf("normal");
   const genesHit = new Set<string>();
   const notJudged = sampleNames.map(() => new NotJudgedTally());
-  const sex = options.context?.sex ?? options.sex;
+  const sex = effectiveSex(options.sex, options.context);
   const somaticCaller = header.sources.some((s) => SOMATIC_CALLER.test(s)) || header.tumorSample !== undefined;
   context.current = {
     source,

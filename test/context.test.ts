@@ -3,9 +3,8 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { effectiveSex, PatientContextSchema, parseContext } from "../src/context.js";
-import { isMarrowscopeError, type MarrowscopeError } from "../src/errors.js";
 import { annotate } from "../src/node.js";
-import { fixture, runCli, tempDir, vcfText } from "./helpers.js";
+import { fixture, rejectedWith, runCli, tempDir, thrownBy, vcfText } from "./helpers.js";
 
 const FULL = {
   age: 34,
@@ -16,25 +15,8 @@ const FULL = {
   plannedDonor: "matched-unrelated",
 } as const;
 
-function errorOf(run: () => unknown): MarrowscopeError {
-  try {
-    run();
-  } catch (error) {
-    if (isMarrowscopeError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a MarrowscopeError");
-}
-
-async function rejection(promise: Promise<unknown>): Promise<MarrowscopeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isMarrowscopeError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a MarrowscopeError");
-}
+const errorOf = thrownBy;
+const rejection = rejectedWith;
 
 describe("PatientContextSchema", () => {
   it("takes every field, and none", () => {

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CalledRegions, type CoverageResult, IntervalBuilder, parseBed, readTargets } from "../src/coverage.js";
-import { isMarrowscopeError, type MarrowscopeError } from "../src/errors.js";
 import { indexPanel } from "../src/match.js";
 import type { Region } from "../src/model.js";
 import { annotate } from "../src/node.js";
@@ -16,27 +15,10 @@ import { parseHeader } from "../src/vcf/header.js";
 import { type QuickLocus, quickLocus, regionSet } from "../src/vcf/prefilter.js";
 import { createRecordParser } from "../src/vcf/records.js";
 import { type ScanStats, scanBatches } from "../src/vcf/scan.js";
-import { gz, runCli, SHARED, tempDir, vcfText } from "./helpers.js";
+import { gz, rejectedWith, runCli, SHARED, tempDir, thrownBy, vcfText } from "./helpers.js";
 
-function errorOf(run: () => unknown): MarrowscopeError {
-  try {
-    run();
-  } catch (error) {
-    if (isMarrowscopeError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a MarrowscopeError");
-}
-
-async function rejection(promise: Promise<unknown>): Promise<MarrowscopeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isMarrowscopeError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a MarrowscopeError");
-}
+const errorOf = thrownBy;
+const rejection = rejectedWith;
 
 // ------------------------------------------------------------------ BED
 

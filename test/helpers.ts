@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { isMarrowscopeError, type MarrowscopeError } from "../src/errors.js";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const FIXTURES = join(ROOT, "fixtures");
@@ -58,4 +59,26 @@ export function vcfText(records: readonly string[], options: { samples?: readonl
 
 export function gz(text: string): Uint8Array {
   return gzipSync(Buffer.from(text));
+}
+
+/** The MarrowscopeError `run` throws (any other error is rethrown; none is a test failure). */
+export function thrownBy(run: () => unknown): MarrowscopeError {
+  try {
+    run();
+  } catch (error) {
+    if (isMarrowscopeError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a MarrowscopeError");
+}
+
+/** The MarrowscopeError `promise` rejects with. */
+export async function rejectedWith(promise: Promise<unknown>): Promise<MarrowscopeError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isMarrowscopeError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a MarrowscopeError");
 }
