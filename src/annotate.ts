@@ -87,6 +87,12 @@ function rolesFor(header: VcfHeader, names: readonly string[], given: ParsedAnno
   });
 }
 
+/** Does the header declare symbolic copy-number ALTs (`<DEL>`, `<DUP>`, `<CNV>`, `<CN0>` …)? */
+function declaresCopyNumber(header: VcfHeader): boolean {
+  for (const id of header.alts.keys()) if (/^(DEL|DUP|CNV|CN\d+|LOH)(:|$)/.test(id)) return true;
+  return header.info.has("SVTYPE");
+}
+
 /** Not-judged variants listed per sample; `count` and `byGene` count every one. */
 const NOT_JUDGED_LISTED = 1000;
 
@@ -204,6 +210,15 @@ async function* run(
   }
 
   const assembly = inferAssembly(header, options.assembly, file);
+  if (strategy === "index" && (panel.eventRules?.length ?? 0) > 0 && declaresCopyNumber(header)) {
+    // An index read sees only the panel's regions: a +8 or a del(5q) away from panel genes is
+    // never read there (a scan reads every structural record).
+    warn({
+      code: "W_INDEX_EVENTS",
+      message: `${file}: the header declares copy-number ALTs, but an index read covers only the panel's regions: chromosome-arm events away from panel genes (e.g. +8) are not read; use --strategy scan for SV/CNV files`,
+      location: { file, field: "ALT" },
+    });
+  }
   const panelIndex = indexPanel(panel, assembly.assembly);
   // Coverage evidence (src/coverage.ts): the target BED (only what touches the panel's regions), and the gVCF's reference blocks as they are read.
   const targets =

@@ -474,24 +474,17 @@ function reasonOf({ rule, findingRules, citations }: Fired): Reason {
 }
 
 /**
- * When rules of equal priority disagree and the panel says nothing: the more cautious value wins
- * (and favourable against unfavourable is "mixed"). The builtin panel states its own.
+ * A panel without `summaryPrecedence` for a field: no conflict value, and the first of the tied
+ * rules in panel order wins (no clinical order lives in the code; the builtin panel states its own).
  */
-const DEFAULT_PRECEDENCE: Readonly<Record<SummaryField, SummaryPrecedence>> = {
-  istResponse: {
-    order: ["inherited-disorder-first", "mixed", "unfavorable", "favorable"],
-    conflicts: [{ values: ["favorable", "unfavorable"], value: "mixed" }],
-  },
-  clonalEvolutionRisk: { order: ["high", "elevated"] },
-  inheritedDisorder: { order: ["suspected", "carrier-only"] },
-};
+const NO_PRECEDENCE: SummaryPrecedence = { order: [] };
 
 type SummaryField = "istResponse" | "clonalEvolutionRisk" | "inheritedDisorder";
 
 function decide(field: SummaryField, fired: readonly Fired[], panel: Panel): { value?: string; winners: Fired[] } {
   const mine = fired.filter((f) => f.rule.field === field);
   if (mine.length === 0) return { winners: [] };
-  const precedence = panel.summaryPrecedence?.[field] ?? DEFAULT_PRECEDENCE[field];
+  const precedence = panel.summaryPrecedence?.[field] ?? NO_PRECEDENCE;
   const top = Math.max(...mine.map((f) => f.rule.priority));
   const atTop = mine.filter((f) => f.rule.priority === top);
   const values = new Set(atTop.map((f) => f.rule.value as string));

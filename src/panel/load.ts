@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { MarrowscopeError, quote } from "../errors.js";
+import { SampleSummarySchema } from "../report/schema.js";
 import { BUILTIN_PANEL_SHA256 } from "./builtin-sha256.js";
 import { panelSha256 } from "./canonical.js";
 import { builtinPanelJson } from "./data.js";
@@ -321,9 +322,20 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
     }
   }
   for (const [field, precedence] of Object.entries(panel.summaryPrecedence ?? {})) {
-    if (precedence && new Set(precedence.order).size !== precedence.order.length) {
+    if (!precedence) continue;
+    if (new Set(precedence.order).size !== precedence.order.length)
       fail(name, ["summaryPrecedence", field, "order"], "a value is listed twice");
-    }
+    // A misspelt value would never win a tie, silently: every value must be one the field takes.
+    const allowed =
+      (SampleSummarySchema.shape[field as keyof typeof SampleSummarySchema.shape] as { options?: readonly string[] }).options ?? [];
+    const check = (value: string, path: PathPart[]) => {
+      if (!allowed.includes(value)) fail(name, path, `${quote(value)} is not a value of ${field} (${allowed.join(", ")})`);
+    };
+    precedence.order.forEach((value, i) => check(value, ["summaryPrecedence", field, "order", i]));
+    precedence.conflicts?.forEach((conflict, c) => {
+      conflict.values.forEach((value, i) => check(value, ["summaryPrecedence", field, "conflicts", c, "values", i]));
+      check(conflict.value, ["summaryPrecedence", field, "conflicts", c, "value"]);
+    });
   }
 
   for (const key of ownCitationKeys) {

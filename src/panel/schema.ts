@@ -436,7 +436,8 @@ export const PanelSchema = z
     rules: z.array(RuleSchema).default([]),
     summaryRules: z.array(SummaryRuleSchema).default([]),
     summaryPrecedence: z.partialRecord(SummaryFieldNameSchema, SummaryPrecedenceSchema).optional().meta({
-      description: "Tie-breaking between summary rules of equal priority, per field (defaults: the most cautious value wins)",
+      description:
+        "Tie-breaking between summary rules of equal priority, per field; without it the first tied rule in panel order wins and no conflict value is made",
     }),
     eventRules: z.array(EventRuleSchema).optional(),
     unknownOrigin: z
