@@ -331,9 +331,13 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
     const check = (value: string, path: PathPart[]) => {
       if (!allowed.includes(value)) fail(name, path, `${quote(value)} is not a value of ${field} (${allowed.join(", ")})`);
     };
-    precedence.order.forEach((value, i) => check(value, ["summaryPrecedence", field, "order", i]));
+    precedence.order.forEach((value, i) => {
+      check(value, ["summaryPrecedence", field, "order", i]);
+    });
     precedence.conflicts?.forEach((conflict, c) => {
-      conflict.values.forEach((value, i) => check(value, ["summaryPrecedence", field, "conflicts", c, "values", i]));
+      conflict.values.forEach((value, i) => {
+        check(value, ["summaryPrecedence", field, "conflicts", c, "values", i]);
+      });
       check(conflict.value, ["summaryPrecedence", field, "conflicts", c, "value"]);
     });
   }
