@@ -90,7 +90,7 @@ function rolesFor(header: VcfHeader, names: readonly string[], given: ParsedAnno
 /** Does the header declare symbolic copy-number ALTs (`<DEL>`, `<DUP>`, `<CNV>`, `<CN0>` …)? */
 function declaresCopyNumber(header: VcfHeader): boolean {
   for (const id of header.alts.keys()) if (/^(DEL|DUP|CNV|CN\d+|LOH)(:|$)/.test(id)) return true;
-  return header.info.has("SVTYPE");
+  return false;
 }
 
 /** Not-judged variants listed per sample; `count` and `byGene` count every one. */
