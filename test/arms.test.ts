@@ -35,6 +35,9 @@ function arms(
   return event ? armEvents(event, assembly, minFraction) : "no event";
 }
 
+/** chr1–22, X, Y. */
+const CHROMOSOMES = [...Array.from({ length: 22 }, (_, i) => String(i + 1)), "X", "Y"];
+
 describe("arm boundaries (UCSC cytoBand)", () => {
   it("places the centromere at the acen bands, 1-based", () => {
     // hg38 cytoBand: chr7 p11.1 acen 58,100,000-60,100,000 and q11.1 acen 60,100,000-62,100,000.
@@ -68,32 +71,7 @@ describe("arm boundaries (UCSC cytoBand)", () => {
 
   it("ends every chromosome at its GRC primary-assembly length, in both builds", () => {
     for (const assembly of ["GRCh37", "GRCh38"] as const) {
-      const contigs = [
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9",
-        "10",
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "16",
-        "17",
-        "18",
-        "19",
-        "20",
-        "21",
-        "22",
-      ]
-        .concat(["X", "Y"])
-        .map((c) => ({ id: `chr${c}`, length: chromosomeArms(assembly, c)!.length }));
+      const contigs = CHROMOSOMES.map((c) => ({ id: `chr${c}`, length: chromosomeArms(assembly, c)!.length }));
       const header = { contigs, sources: [] } as unknown as VcfHeader;
       // contigs.ts holds the GRC assembly-report lengths; all 24 must match, none the other build.
       expect(inferAssembly(header, "auto", "t.vcf")).toMatchObject({ assembly, evidence: expect.stringContaining("24 contig(s)") });
@@ -101,34 +79,7 @@ describe("arm boundaries (UCSC cytoBand)", () => {
   });
 
   it("treats 13, 14, 15, 21 and 22 (stalk bands) as acrocentric: only the q arm counts", () => {
-    const acro = [
-      "1",
-      "2",
-      "3",
-      "4",
-      "5",
-      "6",
-      "7",
-      "8",
-      "9",
-      "10",
-      "11",
-      "12",
-      "13",
-      "14",
-      "15",
-      "16",
-      "17",
-      "18",
-      "19",
-      "20",
-      "21",
-      "22",
-      "X",
-      "Y",
-    ]
-      .filter((c) => chromosomeArms("GRCh38", c)!.acrocentric)
-      .join(",");
+    const acro = CHROMOSOMES.filter((c) => chromosomeArms("GRCh38", c)!.acrocentric).join(",");
     expect(acro).toBe("13,14,15,21,22");
     expect(chromosomeArms("GRCh37", "chr21")!.arms.map((a) => a.name)).toEqual(["21q"]);
   });

@@ -3,11 +3,11 @@
  * memory, invalid UTF-8 names its line; strict stops, lenient skips with file:line:field.
  */
 import { describe, expect, it } from "vitest";
-import { isMarrowscopeError, type Warning } from "../src/errors.js";
+import type { Warning } from "../src/errors.js";
 import type { Variant } from "../src/model.js";
 import { annotate, readVariants, validate } from "../src/node.js";
 import { CONTIGS_KEPT } from "../src/vcf/scan.js";
-import { vcfText } from "./helpers.js";
+import { rejectedWith, vcfText } from "./helpers.js";
 
 async function collect(input: Parameters<typeof readVariants>[0], options: Parameters<typeof readVariants>[1] = {}): Promise<Variant[]> {
   const out: Variant[] = [];
@@ -15,15 +15,7 @@ async function collect(input: Parameters<typeof readVariants>[0], options: Param
   return out;
 }
 
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isMarrowscopeError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a MarrowscopeError");
-}
+const errorOf = rejectedWith;
 
 describe("prototype pollution", () => {
   it("##__proto__, INFO/FORMAT IDs and INFO keys named __proto__/constructor stay inert", async () => {
