@@ -102,3 +102,18 @@ describe("arm events and the index", () => {
     expect(scanned.warnings.map((w) => w.code)).not.toContain("W_INDEX_EVENTS");
   });
 });
+
+describe("an unknown origin says what each reading would mean", () => {
+  it("DNMT3A R882H at VAF 0.48 with no normal: a somatic reading, and a germline one the panel cannot assess", async () => {
+    const { fixture } = await import("./helpers.js");
+    const report = await annotate(fixture("validation", "v01-dnmt3a-r882h-vaf48-single.vcf"));
+    const f = report.samples[0]?.findings.find((x) => x.gene.symbol === "DNMT3A");
+    expect(f?.origin.call).toBe("unknown");
+    expect(f?.readings?.map((r) => [r.origin, r.term])).toEqual([
+      ["somatic", "Oncogenic (hotspot)"],
+      ["germline", "Not assessed: the panel has no germline rule for DNMT3A"],
+    ]);
+    // The headline is the reading that was assessed.
+    expect(f?.classification).toBe("hotspot");
+  });
+});

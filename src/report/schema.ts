@@ -158,7 +158,7 @@ export const FindingSchema = z.strictObject({
   ruleIds: z.array(z.string()),
   readings: z.array(ReadingSchema).optional().meta({
     description:
-      "One per origin reading the panel has rules for: a known origin has one, an unknown origin up to two (germline and somatic)",
+      "One per origin reading: a known origin has one, an unknown origin two (germline and somatic; a reading no panel rule speaks for is listed as 'Not assessed')",
   }),
   event: ArmEventSchema.optional().meta({
     description: "Arm-level findings only; their gene.symbol is the event label and hgncId is empty",

@@ -58,7 +58,12 @@ export function judge(panel: Panel, subject: Subject, copies: number): Verdict |
     judged.push({ reading, matched, classified, criteria });
   }
   if (judged.length === 0) return undefined;
-  const readings = sharedReadings(judged.map((j) => readingOf(j, subject)));
+  const made = judged.map((j) => readingOf(j, subject));
+  // An unknown origin says what each reading would mean, also when one of them means nothing the
+  // panel can say (DNMT3A has no germline rule; a TERT frameshift matches no somatic rule).
+  if (subject.origin === "unknown" && judged.length === 1)
+    made.push(unassessed(panel, subject, judged[0]?.reading === "germline" ? "somatic" : "germline"));
+  const readings = sharedReadings(made);
   // An unknown origin asks for germline tissue (panel data) unless every reading is benign.
   const confirm =
     subject.origin === "unknown" && judged.some((j) => !BENIGN.has(j.classified.classification)) ? panel.unknownOrigin : undefined;
@@ -205,6 +210,37 @@ export function countsHits(panel: Panel, symbol: string): boolean {
     countingGenes.set(panel, genes);
   }
   return genes.has(symbol);
+}
+
+/** Readings no rule of the panel spoke for, per panel, gene and origin (a handful). */
+const unassessedReadings = new WeakMap<Panel, Map<string, Reading>>();
+
+function unassessed(panel: Panel, subject: Subject, reading: "germline" | "somatic"): Reading {
+  let byGene = unassessedReadings.get(panel);
+  if (!byGene) {
+    byGene = new Map();
+    unassessedReadings.set(panel, byGene);
+  }
+  const gene = subject.gene.symbol;
+  const key = `${reading}\u0000${gene}`;
+  let known = byGene.get(key);
+  if (!known) {
+    const some = rulesUnder(panel, gene, reading).length > 0;
+    known = Object.freeze({
+      origin: reading,
+      standard: reading === "germline" ? GERMLINE_STANDARD : SOMATIC_STANDARD,
+      classification: "uncertain",
+      term: some
+        ? `Not assessed: no ${reading} rule of the panel for ${gene} matched this variant`
+        : `Not assessed: the panel has no ${reading} rule for ${gene}`,
+      criteria: Object.freeze([]) as unknown as Criterion[],
+      codes: Object.freeze([]) as unknown as ImplicationCode[],
+      ruleIds: Object.freeze([]) as unknown as string[],
+    });
+    readingIds.set(known, nextReadingId++);
+    byGene.set(key, known);
+  }
+  return known;
 }
 
 /** Does any reading's rule hold for the allele, ignoring `hits` (the two-hit count's question)? */
