@@ -145,6 +145,14 @@ if (panel.summaryPrecedence) {
     out(`- \`${field}\`: ${p.order.join(" > ")}${conflicts}`);
   }
 }
+if (panel.uncertainWithholds) {
+  out(
+    "",
+    "## Withheld from a VUS",
+    "",
+    `A finding classified \`uncertain\` carries none of: ${panel.uncertainWithholds.codes.map((c) => `\`${c}\``).join(", ")} [${cite(panel.uncertainWithholds.evidence)}].`,
+  );
+}
 if (panel.unknownOrigin) {
   out("", "## Unknown origin", "", "Added to every non-benign finding whose origin is unknown:", "");
   for (const i of panel.unknownOrigin.implications) out(`- \`${i.code}\`: ${i.statement} [${cite(i.evidence)}]`);

@@ -19,7 +19,7 @@ const RELEASED: Record<string, string> = {
   "0.1.0": "f889f5aae6f3dbfd9dc0f24408c9c485aa7200d0e5d67a5f5f0878037333aa05",
   "0.2.0": "c4ab05557a21f11a7359543515fc1573bad01c4a6d7fe3ce08f25ffb4b60ac49",
   "0.3.0": "77232dde9c98782a3c2b915e8abdb60dd6d996d90dc4c7d2e7a5b3f05420fd5d",
-  "0.3.1": "d48e08713c6a103c7fb837b3c5433ab68a3da9ce31d6f596c538b2ceb30acca5",
+  "0.3.1": "78f9d634bba634eca0d31940b9c85a1a3f981e07075e1aff5fd46f3ca0fd0c2a",
 };
 
 const SHARED = "/work/shared";

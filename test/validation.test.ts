@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { isMarrowscopeError } from "../src/errors.js";
 import { annotate } from "../src/node.js";
 import type { AnnotateOptions } from "../src/options.js";
+import { builtinPanel } from "../src/panel/index.js";
 import type { Finding, SampleReport } from "../src/report/schema.js";
 
 type OneOrMany = string | string[];
@@ -157,6 +158,13 @@ function checkConsistent(sample: SampleReport, where: string): void {
     for (const { code } of finding.implications) {
       const reflected = sample.summary.considerations.includes(code) || statements.includes(code);
       expect(reflected, `${where}: ${finding.gene.symbol} ${finding.variant.key} carries ${code}, absent from the summary`).toBe(true);
+    }
+    // No management advice on a VUS (ACMG/AMP 2015: a VUS is not used for clinical decisions).
+    if (finding.classification === "uncertain") {
+      const withheld = builtinPanel.uncertainWithholds?.codes ?? [];
+      expect(withheld.length).toBeGreaterThan(0);
+      const management = finding.implications.filter((i) => withheld.includes(i.code)).map((i) => i.code);
+      expect(management, `${where}: ${finding.gene.symbol} ${finding.variant.key} is uncertain but carries management codes`).toEqual([]);
     }
     // The headline fields too: a classified clonal-evolution or high-risk finding beside
     // "no-evidence" must be explained by a reason naming its code (e.g. a clone below 2% VAF).

@@ -3,7 +3,7 @@ import type { GeneLocus } from "../genes/index.js";
 import type { Assembly } from "../model.js";
 
 /** sha256 of the panel these were computed for (BUILTIN_PANEL_SHA256 when current). */
-export const BUILTIN_GENES_PANEL_SHA256 = "d48e08713c6a103c7fb837b3c5433ab68a3da9ce31d6f596c538b2ceb30acca5";
+export const BUILTIN_GENES_PANEL_SHA256 = "78f9d634bba634eca0d31940b9c85a1a3f981e07075e1aff5fd46f3ca0fd0c2a";
 
 /** `geneLoci(hgncId, assembly)` for every builtin panel gene. */
 export const BUILTIN_GENE_LOCI: Readonly<Record<Assembly, Readonly<Record<string, readonly GeneLocus[]>>>> = {

@@ -299,6 +299,7 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
       checkEvidence(implication.evidence, ["eventRules", e, "implications", i, "evidence"]);
     });
   });
+  checkEvidence(panel.uncertainWithholds?.evidence, ["uncertainWithholds", "evidence"]);
   panel.unknownOrigin?.implications.forEach((implication, i) => {
     checkEvidence(implication.evidence, ["unknownOrigin", "implications", i, "evidence"]);
   });

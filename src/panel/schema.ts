@@ -440,6 +440,13 @@ export const PanelSchema = z
         "Tie-breaking between summary rules of equal priority, per field; without it the first tied rule in panel order wins and no conflict value is made",
     }),
     eventRules: z.array(EventRuleSchema).optional(),
+    uncertainWithholds: z
+      .strictObject({ codes: z.array(ImplicationCodeSchema).min(1), evidence: EvidenceListSchema })
+      .optional()
+      .meta({
+        description:
+          "Implication codes left off a finding classified `uncertain`: management (donor genotyping, conditioning, androgens) is not drawn from a VUS",
+      }),
     unknownOrigin: z
       .strictObject({ implications: z.array(PanelImplicationSchema).min(1) })
       .optional()

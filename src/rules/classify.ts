@@ -74,9 +74,7 @@ export function classify(
     // which holds whatever the cells that carry it.
     classification = clinvar;
   }
-  const dropImplications = BENIGN.has(classification);
-
-  const { ruleIds, implications } = verdictParts(panel, matched, dropImplications);
+  const { ruleIds, implications } = verdictParts(panel, matched, classification);
   return { matchBasis, classification, implications: implications as Implication[], ruleIds: ruleIds as string[] };
 }
 
@@ -95,13 +93,18 @@ const partsCache = new WeakMap<Panel, Map<string, VerdictParts>>();
 export function verdictParts(
   panel: Panel,
   matched: readonly MatchedRule[],
-  dropImplications: boolean,
+  classification: Classification,
   extra?: { readonly key: string; readonly implications: readonly PanelImplication[] },
 ): VerdictParts {
+  // A benign finding carries no implications; an uncertain one none of the codes the panel
+  // withholds from a VUS (management: a VUS is not used for clinical decisions).
+  const dropImplications = BENIGN.has(classification);
+  const withheld = classification === "uncertain" ? panel.uncertainWithholds?.codes : undefined;
   // The ids alone, sorted, for the key (a rule's id is unique in a panel, and judge passes each
   // rule once); the rules by id only when the parts are made.
   const ruleIds = matched.map((m) => m.rule.id).sort();
-  const key = `${dropImplications ? "-" : "+"}${extra && !dropImplications ? `${extra.key}\u0001` : ""}${ruleIds.join("\u0000")}`;
+  const mode = dropImplications ? "-" : withheld ? "?" : "+";
+  const key = `${mode}${extra && !dropImplications ? `${extra.key}\u0001` : ""}${ruleIds.join("\u0000")}`;
   let cache = partsCache.get(panel);
   if (!cache) {
     cache = new Map();
@@ -110,9 +113,10 @@ export function verdictParts(
   let parts = cache.get(key);
   if (!parts) {
     const byId = new Map(matched.map((m) => [m.rule.id, m.rule]));
-    const implications = dropImplications
+    const merged = dropImplications
       ? []
       : mergeImplications([...ruleIds.map((id) => (byId.get(id) as PanelRule).implications), ...(extra ? [extra.implications] : [])]);
+    const implications = withheld ? merged.filter((i) => !withheld.includes(i.code)) : merged;
     for (const implication of implications) {
       for (const e of implication.evidence) Object.freeze(e);
       Object.freeze(implication.evidence);

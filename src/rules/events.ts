@@ -10,7 +10,7 @@ import type { EventRule, Panel } from "../panel/schema.js";
 import type { Finding, Implication } from "../report/schema.js";
 import type { RuleContext } from "./apply.js";
 import { threshold } from "./bounds.js";
-import { classify, verdictParts } from "./classify.js";
+import { classify } from "./classify.js";
 import { inferOrigin } from "./origin.js";
 import { SOMATIC_STANDARD, termOf } from "./standards.js";
 
@@ -79,8 +79,7 @@ export function applyEventRules(
     rule: { ...rule, gene: event.label, match: { kind: "region" as const } },
     tier: "region" as const,
   }));
-  const severest = classify(panel, { origin: origin.call } as Parameters<typeof classify>[1], matched, "somatic");
-  const { implications, ruleIds } = verdictParts(panel, matched, false);
+  const { classification, implications, ruleIds } = classify(panel, { origin: origin.call } as Parameters<typeof classify>[1], matched, "somatic");
   const codes = [...new Set(implications.map((i) => i.code))];
   const out: Mutable<Finding["call"]> = {};
   if (call.genotype !== undefined) out.genotype = call.genotype;
@@ -107,15 +106,15 @@ export function applyEventRules(
     variantClass: { kind: "sv", lengthChange: 0 },
     call: out,
     origin: { call: origin.call, reasons: origin.reasons, confidence: origin.confidence },
-    classification: severest.classification,
+    classification: classification,
     implications: implications as Implication[],
     ruleIds: ruleIds as string[],
     readings: [
       {
         origin: "somatic",
         standard: SOMATIC_STANDARD,
-        classification: severest.classification,
-        term: termOf("somatic", severest.classification, "chromosomal", codes),
+        classification: classification,
+        term: termOf("somatic", classification, "chromosomal", codes),
         criteria: [],
         codes,
         ruleIds: ruleIds as string[],

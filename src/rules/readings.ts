@@ -85,13 +85,12 @@ export function judge(panel: Panel, subject: Subject, copies: number): Verdict |
     if (BENIGN.has(j.classified.classification) && !BENIGN.has(headline.classification)) continue;
     for (const m of j.matched) if (!all.has(m.rule.id)) all.set(m.rule.id, m);
   }
-  const drop = BENIGN.has(headline.classification);
   // The panel's unknown-origin implications, unless a matched rule already says the same code.
   const extra = confirm?.implications.filter((i) => !judged.some((j) => j.classified.implications.some((x) => x.code === i.code)));
   const { ruleIds, implications } = verdictParts(
     panel,
     [...all.values()],
-    drop,
+    headline.classification,
     extra && extra.length > 0 ? { key: `unknown-origin:${extra.map((i) => i.code).join(",")}`, implications: extra } : undefined,
   );
   const matchBasis = judged.map((j) => j.classified.matchBasis).reduce((a: Tier, b: Tier) => (tierRank(b) > tierRank(a) ? b : a));
