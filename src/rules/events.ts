@@ -79,7 +79,12 @@ export function applyEventRules(
     rule: { ...rule, gene: event.label, match: { kind: "region" as const } },
     tier: "region" as const,
   }));
-  const { classification, implications, ruleIds } = classify(panel, { origin: origin.call } as Parameters<typeof classify>[1], matched, "somatic");
+  const { classification, implications, ruleIds } = classify(
+    panel,
+    { origin: origin.call } as Parameters<typeof classify>[1],
+    matched,
+    "somatic",
+  );
   const codes = [...new Set(implications.map((i) => i.code))];
   const out: Mutable<Finding["call"]> = {};
   if (call.genotype !== undefined) out.genotype = call.genotype;
