@@ -130,7 +130,7 @@ async function* run(
   input: unknown,
   options: ParsedAnnotateOptions,
   resolvers: Resolvers,
-  context: { current?: RunContext },
+  context: { current?: RunContext; readonly coverage: boolean },
   keepWarning: (warning: Warning) => void,
 ): AsyncGenerator<SampleFinding> {
   const resolved = resolvers.source(input, options.name);
@@ -222,7 +222,7 @@ async function* run(
   const panelIndex = indexPanel(panel, assembly.assembly);
   // Coverage evidence (src/coverage.ts): the target BED (only what touches the panel's regions), and the gVCF's reference blocks as they are read.
   const targets =
-    options.targets === undefined
+    options.targets === undefined || !context.coverage
       ? undefined
       : await readTargets(options.targets, resolvers, { keep: panelIndex.readRegions, signal: options.signal });
   const called = new CalledRegions(panelIndex.readRegions);
@@ -266,6 +266,9 @@ async function* run(
   const slots = Math.max(sampleNames.length, 1);
   const contexts = Array.from({ length: slots }, (_, s) => contextFor(s, somaticCaller));
   const somaticContexts = Array.from({ length: slots }, (_, s) => contextFor(s, true));
+  // A tumour's context with its matched normal's call of the same variant.
+  const withNormal = (base: RuleContext, s: number, variant: Variant): RuleContext =>
+    roles[s] === "tumor" && normalIndex !== -1 ? { ...base, normalCall: variant.calls[normalIndex] } : base;
   const parser = createRecordParser(header, { file, sampleIndices, infoKeys: INFO_KEYS_USED, onReferenceBlock: called.onReferenceBlock });
   const layout = readAnnotationLayout(header.info);
   const reportName = baseName(file);
@@ -291,14 +294,13 @@ async function* run(
       const call = calls[s]!;
       if (!carriesAllele(call)) continue;
       if (options.minVaf !== undefined && call.vaf !== undefined && call.vaf < options.minVaf) continue;
-      const base = somatic ? somaticContexts[s]! : contexts[s]!;
-      const ruleContext = roles[s] === "tumor" && normalIndex !== -1 ? { ...base, normalCall: variant.calls[normalIndex] } : base;
+      const ruleContext = withNormal(somatic ? somaticContexts[s]! : contexts[s]!, s, variant);
       for (const hit of hits) {
         const finding = applyRules(hit, call, ruleContext);
         if (!finding) {
-          // No rule could read it because nothing says what it does to the gene: listed, not lost.
+          // Listed, not lost: a structural record no gene rule reads and no arm event took, or a
+          // variant no rule could read because nothing says what it does to the gene.
           if (variant.kind === "sv") {
-            // A structural record no gene rule reads and no arm event took: listed, not lost.
             if (!armSamples.has(s)) notJudged[s]?.add(hit.gene.symbol, variant.key, NOT_JUDGED_SV);
           } else if (hit.consequence === undefined) notJudged[s]?.add(hit.gene.symbol, variant.key);
           continue;
@@ -334,9 +336,7 @@ async function* run(
         const seen = `${s}\u0000${event.label}`;
         if (armSeen.has(seen)) continue;
         armSeen.add(seen);
-        const base = contexts[s]!;
-        const ruleContext = roles[s] === "tumor" && normalIndex !== -1 ? { ...base, normalCall: variant.calls[normalIndex] } : base;
-        const finding = applyEventRules(event, variant, call, ruleContext, reportName);
+        const finding = applyEventRules(event, variant, call, withNormal(contexts[s]!, s, variant), reportName);
         if (finding) found.push({ sampleIndex: s, finding });
         else notJudged[s]?.add(event.label, variant.key, `arm-level event ${event.label}: the panel has no event rule for it`);
       }
@@ -393,7 +393,8 @@ export async function* streamFindingsWith(
 ): AsyncGenerator<Finding> {
   const parsed = parseOptions(AnnotateOptionsSchema, options);
   // Warnings reach the caller through onWarning only: a stream keeps nothing.
-  for await (const { finding } of run(input, parsed, resolvers, {}, () => {})) yield finding;
+  // A stream builds no coverage, so it does not read the targets.
+  for await (const { finding } of run(input, parsed, resolvers, { coverage: false }, () => {})) yield finding;
 }
 
 /** Which panel genes the input can speak for, from the evidence the run collected (src/coverage.ts). */
@@ -472,7 +473,7 @@ export async function annotateStreamWith(
   makeStore: RunStoreFactory,
 ): Promise<ReportStream> {
   const parsed = parseOptions(AnnotateOptionsSchema, options);
-  const context: { current?: RunContext } = {};
+  const context: { current?: RunContext; readonly coverage: boolean } = { coverage: true };
   const panel = parsed.panel ?? builtinPanel;
   const held = makeStore(panel);
   // The two-hit logic's first pass, per sample, as findings are made (not read back).

@@ -10,17 +10,14 @@
  * inclusive; `parseBed` is the one place BED's 0-based half-open intervals are converted.
  */
 import { MarrowscopeError } from "./errors.js";
-import { type GeneLocus, geneLoci } from "./genes/index.js";
-import type { PanelIndex } from "./match.js";
+import { type PanelIndex, panelGeneLoci } from "./match.js";
 import type { Region } from "./model.js";
 import { canonicalChrom } from "./normalize/contigs.js";
 import { keep } from "./own.js";
-import { BUILTIN_GENE_LOCI, BUILTIN_GENES_PANEL_SHA256 } from "./panel/builtin-genes.js";
-import type { Panel, PanelGene } from "./panel/index.js";
 import type { Resolvers } from "./read.js";
 import { threshold } from "./rules/bounds.js";
 import { decompress } from "./vcf/decompress.js";
-import { type RegionSet, regionSet } from "./vcf/prefilter.js";
+import { mergeRegions, type RegionSet, regionSet } from "./vcf/prefilter.js";
 
 /** The panel threshold (kind `fraction`) of a gene's span that must be called for it to be assessed. */
 export const CALLED_FRACTION_THRESHOLD = "called-fraction";
@@ -351,23 +348,6 @@ export interface CoverageResult {
 
 const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-/** A gene's spans on the assembly, merged per chromosome (locus with flanks, plus the panel's own regions). */
-function mergedSpans(spans: readonly Region[]): Region[] {
-  const sorted = [...spans].sort((a, b) => (a.chrom < b.chrom ? -1 : a.chrom > b.chrom ? 1 : a.start - b.start));
-  const out: { chrom: string; start: number; end: number }[] = [];
-  for (const span of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.chrom === span.chrom && span.start <= last.end + 1) last.end = Math.max(last.end, span.end);
-    else out.push({ chrom: span.chrom, start: span.start, end: span.end });
-  }
-  return out;
-}
-
-function lociOf(panel: Panel, gene: PanelGene, assembly: PanelIndex["assembly"]): readonly GeneLocus[] {
-  const known = panel.sha256 === BUILTIN_GENES_PANEL_SHA256 ? BUILTIN_GENE_LOCI[assembly] : undefined;
-  return known?.[gene.hgncId] ?? geneLoci(gene.hgncId, assembly);
-}
-
 const bySymbol = (a: { symbol: string }, b: { symbol: string }) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
 
 const WHAT_WOULD_DO = "give targets (--targets BED), a gVCF with reference blocks, or a scope (--scope genome|exome)";
@@ -427,7 +407,7 @@ export function assessCoverage(evidence: CoverageEvidence): CoverageResult {
       notAssessed.push({ symbol: gene.symbol, reason: blindSpot.statement });
       continue;
     }
-    const spans = mergedSpans(spansOf.get(gene.symbol) ?? []);
+    const spans = mergeRegions(spansOf.get(gene.symbol) ?? []);
     const where = spans.map((s) => `${s.chrom}:${thousands(s.start)}-${thousands(s.end)}`).join(", ");
     if (intervals) {
       const source = basis === "targets" ? "the targets" : "the gVCF's reference blocks";
@@ -457,7 +437,7 @@ export function assessCoverage(evidence: CoverageEvidence): CoverageResult {
       continue;
     }
     if (basis === "declared-exome") {
-      const loci = lociOf(panel, gene, assembly);
+      const loci = panelGeneLoci(panel, gene, assembly);
       const biotypes = [...new Set(loci.map((l) => l.biotype))];
       if (loci.length > 0 && !biotypes.includes("protein_coding")) {
         notAssessed.push({

@@ -47,20 +47,26 @@ export interface PanelIndex {
 /** Symbols from the file remembered by a PanelIndex before it starts over. */
 const SYMBOL_CACHE_LIMIT = 10_000;
 
+/**
+ * A panel gene's loci on an assembly. The builtin panel's are precomputed
+ * (scripts/panel-canonical.mjs): looking them up decodes the whole gene table, ~50 ms of every
+ * run. Keyed by content, so an identical custom panel gets them too.
+ */
+export function panelGeneLoci(panel: Panel, gene: PanelGene, assembly: Assembly): readonly GeneLocus[] {
+  const known = panel.sha256 === BUILTIN_GENES_PANEL_SHA256 ? BUILTIN_GENE_LOCI[assembly] : undefined;
+  return known?.[gene.hgncId] ?? geneLoci(gene.hgncId, assembly);
+}
+
 /** Lays the panel's genes out on an assembly (gene table loci, strand-aware flanks, explicit regions). */
 export function indexPanel(panel: Panel, assembly: Assembly): PanelIndex {
   const spans: GeneSpan[] = [];
   const unplaced: { symbol: string; reason: string }[] = [];
   const byHgnc = new Map<string, PanelGene>();
   const bySymbol = new Map<string, PanelGene>();
-  // The builtin panel's loci are precomputed (scripts/panel-canonical.mjs): looking them up
-  // decodes the whole gene table, ~50 ms of every run. Keyed by content, so an identical
-  // custom panel gets them too.
-  const known = panel.sha256 === BUILTIN_GENES_PANEL_SHA256 ? BUILTIN_GENE_LOCI[assembly] : undefined;
   for (const gene of panel.genes) {
     byHgnc.set(gene.hgncId, gene);
     bySymbol.set(gene.symbol.toUpperCase(), gene);
-    const loci: readonly GeneLocus[] = known?.[gene.hgncId] ?? geneLoci(gene.hgncId, assembly);
+    const loci = panelGeneLoci(panel, gene, assembly);
     const extra = (gene.regions ?? []).filter((r) => r.assembly === assembly);
     if (loci.length === 0 && extra.length === 0) {
       unplaced.push({ symbol: gene.symbol, reason: `no ${assembly} coordinates in the gene table` });

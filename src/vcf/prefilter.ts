@@ -165,3 +165,16 @@ function blockEnd(line: string, t5: number): number | undefined {
   }
   return i > at ? value : undefined;
 }
+
+/** Merges overlapping or adjacent regions per contig, sorted. */
+export function mergeRegions(regions: readonly Region[]): Region[] {
+  const sorted = [...regions].sort((a, b) => (a.chrom < b.chrom ? -1 : a.chrom > b.chrom ? 1 : a.start - b.start));
+  const out: Region[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.chrom === r.chrom && r.start <= last.end + 1) {
+      out[out.length - 1] = { ...last, end: Math.max(last.end, r.end) };
+    } else out.push({ ...r });
+  }
+  return out;
+}

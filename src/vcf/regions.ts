@@ -16,7 +16,7 @@ import { type BgzfInflater, concat, decompress } from "./decompress.js";
 import type { VcfHeader } from "./header.js";
 import type { Filehandle, IndexSource, VcfSource } from "./input.js";
 import { type AsciiDecoder, DEFAULT_MAX_LINE_LENGTH, type LineBatch } from "./lines.js";
-import { type QuickLocus, quickLocus, type RegionSet, regionSet } from "./prefilter.js";
+import { mergeRegions, type QuickLocus, quickLocus, type RegionSet, regionSet } from "./prefilter.js";
 import { openVcf } from "./reader.js";
 import { type ByteRange, parseTabixIndex, type TabixIndex } from "./tabix-index.js";
 
@@ -45,19 +45,6 @@ export interface IndexedOptions {
 
 function wrap(file: string, what: string, cause: unknown): MarrowscopeError {
   return new MarrowscopeError("E_INPUT", `${what}: ${(cause as Error)?.message?.split("\n")[0] ?? String(cause)}`, { file }, { cause });
-}
-
-/** Merges overlapping or adjacent regions per contig, sorted. */
-export function mergeRegions(regions: readonly Region[]): Region[] {
-  const sorted = [...regions].sort((a, b) => (a.chrom < b.chrom ? -1 : a.chrom > b.chrom ? 1 : a.start - b.start));
-  const out: Region[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.chrom === r.chrom && r.start <= last.end + 1) {
-      out[out.length - 1] = { ...last, end: Math.max(last.end, r.end) };
-    } else out.push({ ...r });
-  }
-  return out;
 }
 
 /** Chunks sorted and merged so that every block is read once (chunks of nearby regions share blocks). */
