@@ -13,14 +13,15 @@ import { readAnnotationLayout } from "./normalize/annotations.js";
 import { carriesAllele } from "./normalize/calls.js";
 import { type AssemblyDecision, inferAssembly } from "./normalize/contigs.js";
 import { type AnnotateOptions, AnnotateOptionsSchema, type ParsedAnnotateOptions, parseOptions } from "./options.js";
-import { keep } from "./own.js";
+import { own } from "./own.js";
 import { builtinPanel, type Panel } from "./panel/index.js";
 import { chooseSamples, enrich, openWith, type Resolvers } from "./read.js";
 import { buildReportStream, type ReportStream, type SampleStream, toReport } from "./report/build.js";
 import type { Coverage, Finding, NotJudged, Report } from "./report/schema.js";
+import { firstPass, type RuleContext, type SampleRole } from "./rules/apply.js";
+import type { FirstPassFinding } from "./rules/evaluate.js";
 import { applyEventRules, armFraction, eventRuleArms } from "./rules/events.js";
-import { applyRules, type RuleContext, type SampleRole } from "./rules/index.js";
-import { type FindingSorter, secondPass, sortInMemory, TwoHitCount } from "./summary.js";
+import { type FindingSorter, secondPass, sortInMemory, TwoHitCount } from "./rules/summary.js";
 import type { VcfHeader } from "./vcf/header.js";
 import type { IndexSource, VcfSource } from "./vcf/input.js";
 import type { LineBatch } from "./vcf/lines.js";
@@ -63,7 +64,7 @@ function baseName(path: string): string {
 
 interface SampleFinding {
   readonly sampleIndex: number;
-  readonly finding: Finding;
+  readonly judged: FirstPassFinding;
 }
 
 function rolesFor(header: VcfHeader, names: readonly string[], given: ParsedAnnotateOptions["roles"], file: string): SampleRole[] {
@@ -105,7 +106,7 @@ class NotJudgedTally {
   add(gene: string, key: string, why: string = NOT_JUDGED_WHY): void {
     this.count++;
     this.byGene.set(gene, (this.byGene.get(gene) ?? 0) + 1);
-    if (this.variants.length < NOT_JUDGED_LISTED) this.variants.push({ gene, key: keep(key), why });
+    if (this.variants.length < NOT_JUDGED_LISTED) this.variants.push({ gene, key: own(key), why });
   }
 
   result(): NotJudged | undefined {
@@ -296,8 +297,8 @@ async function* run(
       if (options.minVaf !== undefined && call.vaf !== undefined && call.vaf < options.minVaf) continue;
       const ruleContext = withNormal(somatic ? somaticContexts[s]! : contexts[s]!, s, variant);
       for (const hit of hits) {
-        const finding = applyRules(hit, call, ruleContext);
-        if (!finding) {
+        const judged = firstPass(hit, call, ruleContext);
+        if (!judged) {
           // Listed, not lost: a structural record no gene rule reads and no arm event took, or a
           // variant no rule could read because nothing says what it does to the gene.
           if (variant.kind === "sv") {
@@ -305,10 +306,9 @@ async function* run(
           } else if (hit.consequence === undefined) notJudged[s]?.add(hit.gene.symbol, variant.key);
           continue;
         }
-        // Reports name the input by its base name: no absolute paths in output. Set in place so
-        // the Finding keeps its identity (the summary looks up the facts it was built from).
-        (finding.source as { file: string }).file = reportName;
-        found.push({ sampleIndex: s, finding });
+        // Reports name the input by its base name: no absolute paths in output.
+        (judged.finding.source as { file: string }).file = reportName;
+        found.push({ sampleIndex: s, judged });
       }
     }
   };
@@ -337,7 +337,7 @@ async function* run(
         if (armSeen.has(seen)) continue;
         armSeen.add(seen);
         const finding = applyEventRules(event, variant, call, withNormal(contexts[s]!, s, variant), reportName);
-        if (finding) found.push({ sampleIndex: s, finding });
+        if (finding) found.push({ sampleIndex: s, judged: { finding } });
         else notJudged[s]?.add(event.label, variant.key, `arm-level event ${event.label}: the panel has no event rule for it`);
       }
       // A loss or gain over part of an arm the panel's event rules read (a terminal del(7q) of
@@ -394,7 +394,7 @@ export async function* streamFindingsWith(
   const parsed = parseOptions(AnnotateOptionsSchema, options);
   // Warnings reach the caller through onWarning only: a stream keeps nothing.
   // A stream builds no coverage, so it does not read the targets.
-  for await (const { finding } of run(input, parsed, resolvers, { coverage: false }, () => {})) yield finding;
+  for await (const { judged } of run(input, parsed, resolvers, { coverage: false }, () => {})) yield judged.finding;
 }
 
 /** Which panel genes the input can speak for, from the evidence the run collected (src/coverage.ts). */
@@ -415,9 +415,9 @@ function coverageOf(ctx: RunContext): Coverage {
  * with neither (a lenient run over a file of bad records has a warning per record).
  */
 export interface RunStore {
-  add(sampleIndex: number, finding: Finding): void;
+  add(sampleIndex: number, judged: FirstPassFinding): void;
   /** The sample's findings in the order added; may be read more than once. */
-  read(sampleIndex: number): Iterable<Finding>;
+  read(sampleIndex: number): Iterable<FirstPassFinding>;
   /** How this store puts a sample's second-pass findings in report order. */
   sorter(sampleIndex: number): FindingSorter;
   /** Lets go of the sample's findings (its report has been written). */
@@ -434,13 +434,13 @@ export type RunStoreFactory = (panel: Panel) => RunStore;
 
 /** @internal Everything in memory: what the library's `annotate` uses. */
 export const memoryStore: RunStoreFactory = () => {
-  const perSample = new Map<number, Finding[]>();
+  const perSample = new Map<number, FirstPassFinding[]>();
   const warnings: Warning[] = [];
   return {
-    add(sampleIndex, finding) {
+    add(sampleIndex, judged) {
       const list = perSample.get(sampleIndex);
-      if (list) list.push(finding);
-      else perSample.set(sampleIndex, [finding]);
+      if (list) list.push(judged);
+      else perSample.set(sampleIndex, [judged]);
     },
     read: (sampleIndex) => perSample.get(sampleIndex) ?? [],
     sorter: () => sortInMemory,
@@ -479,14 +479,14 @@ export async function annotateStreamWith(
   // The two-hit logic's first pass, per sample, as findings are made (not read back).
   const counts = new Map<number, TwoHitCount>();
   try {
-    for await (const { sampleIndex, finding } of run(input, parsed, resolvers, context, (w) => held.addWarning(w))) {
-      held.add(sampleIndex, finding);
+    for await (const { sampleIndex, judged } of run(input, parsed, resolvers, context, (w) => held.addWarning(w))) {
+      held.add(sampleIndex, judged);
       let count = counts.get(sampleIndex);
       if (!count) {
         count = new TwoHitCount(panel);
         counts.set(sampleIndex, count);
       }
-      count.add(finding);
+      count.add(judged);
     }
   } catch (error) {
     held.close();

@@ -13,7 +13,7 @@ import { MarrowscopeError } from "./errors.js";
 import { type PanelIndex, panelGeneLoci } from "./match.js";
 import type { Region } from "./model.js";
 import { canonicalChrom } from "./normalize/contigs.js";
-import { keep } from "./own.js";
+import { own } from "./own.js";
 import type { Resolvers } from "./read.js";
 import { threshold } from "./rules/bounds.js";
 import { decompress } from "./vcf/decompress.js";
@@ -108,7 +108,7 @@ export class IntervalBuilder {
     if (!track) {
       track = { starts: [], ends: [], sorted: true, compacted: 0 };
       // A flat copy of the name: `chrom` may be a view into a whole record line (see own.ts).
-      this.#tracks.set(keep(key), track);
+      this.#tracks.set(own(key), track);
     }
     const last = track.ends.length - 1;
     if (last >= 0) {

@@ -4,8 +4,8 @@
  * file of 1M records (110,000 findings) peaked at 285 MB, a 10-sample one of 200,000 records
  * (222,000 findings) at 326 MB.
  *
- * Past a budget, first-pass findings go to one file per sample as JSON lines, with the facts
- * the second pass remembers. The second pass (src/summary.ts `secondPass`) reads a sample's file
+ * Past a budget, first-pass findings go to one file per sample as JSON lines, each with the
+ * facts of its Subject that the second pass reads. The second pass (src/summary.ts `secondPass`) reads a sample's file
  * once and hands its findings to this store's sorter. Findings that a window of SORT_WINDOW sorts
  * (a sorted VCF's) are read from that file again, through the window, as the report is written;
  * others are sorted in runs of RUN_SIZE written out, and the report reads the runs merged, one
@@ -18,8 +18,8 @@ import type { RunStore, RunStoreFactory } from "./annotate.js";
 import { MarrowscopeError, type Warning } from "./errors.js";
 import type { Panel, PanelGene } from "./panel/schema.js";
 import type { Finding } from "./report/schema.js";
-import { factsOf, type SubjectFacts, withFacts } from "./rules/apply.js";
-import type { FindingSorter } from "./summary.js";
+import type { FirstPassFinding, SubjectFacts } from "./rules/evaluate.js";
+import type { FindingSorter } from "./rules/summary.js";
 import { utf8Batches } from "./utf8-batches.js";
 
 /**
@@ -52,10 +52,7 @@ const MAX_SHARED = 8192;
 
 /** A finding as read back: its shared parts are still table numbers. */
 interface WrittenFinding {
-  variant: { filter: unknown };
   gene: unknown;
-  consequence?: { terms: unknown };
-  variantClass?: unknown;
   implications: unknown;
   ruleIds: unknown;
   readings?: unknown;
@@ -86,7 +83,7 @@ interface SpillFile {
 }
 
 class SpillStore implements RunStore {
-  private readonly held = new Map<number, Finding[]>();
+  private readonly held = new Map<number, FirstPassFinding[]>();
   private heldCount = 0;
   private heldWarnings: Warning[] = [];
   private warningFile: SpillFile | undefined;
@@ -113,18 +110,19 @@ class SpillStore implements RunStore {
     this.window = Math.max(1, options.window ?? SORT_WINDOW);
   }
 
-  add(sampleIndex: number, finding: Finding): void {
+  add(sampleIndex: number, judged: FirstPassFinding): void {
     const list = this.held.get(sampleIndex);
-    if (list) list.push(finding);
-    else this.held.set(sampleIndex, [finding]);
+    if (list) list.push(judged);
+    else this.held.set(sampleIndex, [judged]);
     if (++this.heldCount >= this.after) {
-      for (const [s, findings] of this.held) this.writeAll(this.fileOf(s), findings);
+      // One line at a time: all 8,192 lines made first were ~8 MB more at the peak.
+      for (const [s, list] of this.held) this.writeLines(this.fileOf(s), list, (j) => this.line(j.finding, j.facts));
       this.held.clear();
       this.heldCount = 0;
     }
   }
 
-  read(sampleIndex: number): Iterable<Finding> {
+  read(sampleIndex: number): Iterable<FirstPassFinding> {
     const file = this.files.get(sampleIndex);
     const tail = this.held.get(sampleIndex) ?? [];
     return file ? writtenThenHeld(file, (line) => this.restore(line), tail) : tail;
@@ -155,7 +153,7 @@ class SpillStore implements RunStore {
       chunk.push(finding);
       if (chunk.length >= this.runSize) {
         const run = this.newFile(`sample-${sampleIndex}-run-${runs.length}`);
-        this.writeAll(run, chunk.sort(compare));
+        this.writeLines(run, chunk.sort(compare), (finding) => this.line(finding));
         runs.push(run);
         chunk = [];
       }
@@ -169,7 +167,7 @@ class SpillStore implements RunStore {
     return {
       *[Symbol.iterator]() {
         const sources = [
-          ...runs.map((run) => writtenThenHeld(run, (line) => store.restore(line), [], RUN_READ_CHUNK)[Symbol.iterator]()),
+          ...runs.map((run) => writtenThenHeld(run, (line) => store.restore(line).finding, [], RUN_READ_CHUNK)[Symbol.iterator]()),
           last[Symbol.iterator](),
         ];
         yield* mergeSorted(sources, compare);
@@ -230,11 +228,6 @@ class SpillStore implements RunStore {
     }
   }
 
-  private writeAll(file: SpillFile, findings: readonly Finding[]): void {
-    // One line at a time: all 8,192 lines made first were ~8 MB more at the peak.
-    this.writeLines(file, findings, (f) => this.line(f));
-  }
-
   /**
    * Appends lines, encoded straight into one reused buffer: a string joined from thousands of
    * lines had to be flattened, then encoded, at twice the time.
@@ -254,25 +247,20 @@ class SpillStore implements RunStore {
   }
 
   /**
-   * A finding as one JSON line. The parts findings share by reference (gene, variant class,
-   * implications (most of a finding's text), rule ids, FILTER and consequence-term lists: a few
-   * dozen distinct values on a panel-dense file) are written once into a table and stand as
-   * numbers in the line, at the same key; read back, findings share them again.
+   * A finding (and its facts) as one JSON line. The parts findings share by reference (gene,
+   * implications (most of a finding's text), rule ids and readings: a few dozen distinct values
+   * on a panel-dense file) are written once into a table and stand as numbers in the line, at the
+   * same key; read back, findings share them again.
    */
-  private line(finding: Finding): string {
-    const facts = factsOf(finding);
+  private line(finding: Finding, facts?: SubjectFacts): string {
     const gene = facts ? this.geneIndex.get(facts.gene) : undefined;
     if (facts && gene === undefined)
       throw new Error(`internal error: the gene of a finding (${facts.gene.symbol}) is not in the run's panel`);
     const written: WrittenFacts | null = facts ? { ...facts, gene: gene as number } : null;
-    const { variant, consequence, variantClass } = finding;
     // Spread then overwritten: every key keeps its place, so the JSON reads back in the same order.
     const line = {
       ...finding,
-      variant: { ...variant, filter: this.share(variant.filter) },
       gene: this.share(finding.gene),
-      ...(consequence ? { consequence: { ...consequence, terms: this.share(consequence.terms) } } : {}),
-      ...(variantClass ? { variantClass: this.share(variantClass) } : {}),
       implications: this.share(finding.implications),
       ruleIds: this.share(finding.ruleIds),
       ...(finding.readings ? { readings: this.share(finding.readings) } : {}),
@@ -280,18 +268,14 @@ class SpillStore implements RunStore {
     return JSON.stringify([line, written]);
   }
 
-  private restore(line: string): Finding {
+  private restore(line: string): FirstPassFinding {
     const [finding, written] = JSON.parse(line) as [WrittenFinding, WrittenFacts | null];
-    const { variant, consequence } = finding;
-    variant.filter = this.shared(variant.filter);
     finding.gene = this.shared(finding.gene);
-    if (consequence) consequence.terms = this.shared(consequence.terms);
-    if (finding.variantClass !== undefined) finding.variantClass = this.shared(finding.variantClass);
     finding.implications = this.shared(finding.implications);
     finding.ruleIds = this.shared(finding.ruleIds);
     if (finding.readings !== undefined) finding.readings = this.shared(finding.readings);
     const restored = finding as unknown as Finding;
-    return written ? withFacts(restored, { ...written, gene: this.panel.genes[written.gene]! }) : restored;
+    return written ? { finding: restored, facts: { ...written, gene: this.panel.genes[written.gene]! } } : { finding: restored };
   }
 
   /** The value's number in the table (the value itself once the table is full). */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Variant } from "../src/model.js";
 import { readVariants } from "../src/node.js";
-import { BoundedMap, intern, internList, keep, own } from "../src/own.js";
+import { BoundedMap, own } from "../src/own.js";
 import { splitOn } from "../src/split.js";
 import { parseHeader } from "../src/vcf/header.js";
 import { createRecordParser } from "../src/vcf/records.js";
@@ -137,7 +137,7 @@ describe("splitOn", () => {
   });
 });
 
-describe("own, keep and intern (copies a Finding keeps)", () => {
+describe("own (a copy a cache keeps as its key)", () => {
   const line = "chr2\t25235960\t.\tG\tA\t.\tPASS\tCSQ=A|stop_gained|HIGH|DNMT3A|ENST00000321117.10:c.2645G>A\tGT\t0/1";
   const cases = [
     "",
@@ -154,27 +154,7 @@ describe("own, keep and intern (copies a Finding keeps)", () => {
   it("give back the same text, whatever it holds", () => {
     for (const text of cases) {
       expect(own(text)).toBe(text);
-      expect(keep(text)).toBe(text);
-      expect(intern(text)).toBe(text);
-      expect(intern(`${text}`)).toBe(text);
     }
-  });
-
-  it("intern stays correct past its bound (it starts over, never answers with another string)", () => {
-    for (let i = 0; i < 10_000; i++) expect(intern(`value-${i}-${"y".repeat(i % 20)}`)).toBe(`value-${i}-${"y".repeat(i % 20)}`);
-    expect(intern("stop_gained")).toBe("stop_gained");
-  });
-});
-
-describe("internList", () => {
-  it("gives back an equal, frozen list, never one that only shares its joined text", () => {
-    for (const list of [[], ["PASS"], ["q10", "s50"], ["a\u0000b", "c"], ["a", "b\u0000c"], ["a", "b", "c"]]) {
-      const shared = internList(list);
-      expect(shared).toEqual(list);
-      expect(Object.isFrozen(shared)).toBe(true);
-    }
-    expect(internList(["a\u0000b", "c"])).toEqual(["a\u0000b", "c"]);
-    expect(internList(["a", "b\u0000c"])).toEqual(["a", "b\u0000c"]);
   });
 });
 

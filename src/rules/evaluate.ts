@@ -1,7 +1,8 @@
 /**
  * Rule evaluation over a `Subject`: the facts about one allele in one sample that rules can test.
- * A Subject is built from a Hit (first pass) or rebuilt from a Finding (second pass), so the
- * two-hit logic can re-run the same rules once every allele of a gene is known.
+ * A Subject is built from a Hit (first pass) and rebuilt from its Finding and `SubjectFacts`
+ * (second pass), so the two-hit logic can re-run the same rules once every allele of a gene is
+ * known.
  */
 import type { PatientContext } from "../context.js";
 import { hotspotKind } from "../genes/index.js";
@@ -25,8 +26,7 @@ export interface Subject {
   readonly ids: readonly string[];
   readonly consequence?: Consequence | Finding["consequence"];
   readonly hotspots: readonly string[];
-  /** Undefined when rebuilt from a Finding: coordinate rules then accept either assembly. */
-  readonly assembly?: Assembly;
+  readonly assembly: Assembly;
   readonly call: SampleCall | Finding["call"];
   /** Zygosity as rules read it: hom-alt on chrX in a male counts as hemizygous. */
   readonly zygosity?: Zygosity;
@@ -41,6 +41,63 @@ export interface Subject {
   readonly clinvar?: ClinVar | Finding["clinvar"];
   /** The patient context given with the run, for rules with `context` conditions. */
   readonly context?: PatientContext;
+}
+
+/**
+ * What the second pass needs of a Subject that its Finding does not say: the panel gene (the
+ * object), the extent and SV type (an SV's END and SVTYPE), hotspot labels, the assembly, the
+ * zygosity rules read (hemizygous on chrX in a male) and the VAF unrounded (a Finding's is
+ * rounded to 4 places; VAF bands test this one).
+ */
+export interface SubjectFacts {
+  readonly gene: PanelGene;
+  readonly end: number;
+  readonly kind: Subject["kind"];
+  readonly svType: string | undefined;
+  readonly hotspots: readonly string[];
+  readonly assembly: Assembly;
+  readonly zygosity: Subject["zygosity"];
+  readonly vaf: number | undefined;
+}
+
+/**
+ * A first-pass Finding with the facts of its Subject, for the second pass (two-hit logic). An
+ * arm-event finding has no facts: the two-hit logic never reads it.
+ */
+export interface FirstPassFinding {
+  readonly finding: Finding;
+  readonly facts?: SubjectFacts;
+}
+
+/** The facts of a Subject that its Finding does not say. */
+export function factsOf(subject: Subject): SubjectFacts {
+  const { gene, end, kind, svType, hotspots, assembly, zygosity } = subject;
+  return { gene, end, kind, svType, hotspots, assembly, zygosity, vaf: subject.call.vaf };
+}
+
+/** The Subject again, from its Finding and facts. */
+export function subjectFrom(finding: Finding, facts: SubjectFacts, context: PatientContext | undefined): Subject {
+  const { variant, call } = finding;
+  return {
+    gene: facts.gene,
+    chrom: variant.chrom,
+    pos: variant.pos,
+    end: facts.end,
+    ref: variant.ref,
+    alt: variant.alt,
+    kind: facts.kind,
+    svType: facts.svType,
+    ids: variant.id ?? [],
+    consequence: finding.consequence,
+    hotspots: facts.hotspots,
+    assembly: facts.assembly,
+    call: call.vaf === facts.vaf ? call : { ...call, vaf: facts.vaf },
+    zygosity: facts.zygosity,
+    origin: finding.origin.call,
+    populationAf: finding.populationAf,
+    clinvar: finding.clinvar,
+    context,
+  };
 }
 
 /** The readings an origin call is judged under: both when it is unknown. */
@@ -152,10 +209,6 @@ function termsOfClass(panel: Panel, name: string): ReadonlySet<string> | undefin
   return byName.get(name);
 }
 
-function assemblyOk(subject: Subject, assembly: Assembly): boolean {
-  return subject.assembly === undefined || subject.assembly === assembly;
-}
-
 function singleMatches(match: SingleMatch, subject: Subject, panel: Panel): boolean {
   switch (match.kind) {
     case "consequence": {
@@ -173,7 +226,7 @@ function singleMatches(match: SingleMatch, subject: Subject, panel: Panel): bool
     case "allele": {
       const byAllele = match.alleles?.some(
         (a) =>
-          assemblyOk(subject, a.assembly) &&
+          subject.assembly === a.assembly &&
           sameChrom(a.chrom, subject.chrom) &&
           a.pos === subject.pos &&
           a.ref === subject.ref &&
@@ -189,7 +242,7 @@ function singleMatches(match: SingleMatch, subject: Subject, panel: Panel): bool
     case "region":
       if (!match.regions) return true;
       return match.regions.some(
-        (r) => assemblyOk(subject, r.assembly) && sameChrom(r.chrom, subject.chrom) && r.start <= subject.end && subject.pos <= r.end,
+        (r) => subject.assembly === r.assembly && sameChrom(r.chrom, subject.chrom) && r.start <= subject.end && subject.pos <= r.end,
       );
     case "sv-overlap":
       if (subject.kind !== "sv") return false;

@@ -8,10 +8,9 @@ import type { ArmEvent } from "../arms/index.js";
 import type { Mutable, SampleCall, Variant } from "../model.js";
 import type { EventRule, Panel } from "../panel/schema.js";
 import type { Finding, Implication } from "../report/schema.js";
-import type { RuleContext } from "./apply.js";
 import { threshold } from "./bounds.js";
 import { classify } from "./classify.js";
-import { inferOrigin } from "./origin.js";
+import { inferOrigin, type RuleContext } from "./origin.js";
 import { SOMATIC_STANDARD, termOf } from "./standards.js";
 
 /** The panel threshold: the fraction of an arm a record must cover to count as an arm event. */

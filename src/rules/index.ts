@@ -4,9 +4,9 @@
  * threshold and sentence comes from the panel.
  */
 
-export { type SummarizeContext, summarizeSample } from "../summary.js";
 export { applyRules, type RuleContext, type SampleRole } from "./apply.js";
 export { ORIGIN_THRESHOLDS } from "./bounds.js";
 export { clinvarClassification, reviewStars, significanceMatches } from "./clinvar.js";
 export { normalizeHgvsp } from "./evaluate.js";
 export { inferOrigin, type Origin, type OriginInput } from "./origin.js";
+export { type SummarizeContext, summarizeSample } from "./summary.js";

@@ -6,10 +6,28 @@
  * the germline heterozygous band reads as subclonal.
  */
 
-import type { SampleCall, Variant, Zygosity } from "../model.js";
-import { own } from "../own.js";
-import type { RuleContext } from "./apply.js";
+import type { PatientContext } from "../context.js";
+import type { Assembly, SampleCall, Variant, Zygosity } from "../model.js";
+import type { Panel } from "../panel/schema.js";
 import { type Band, formatBand, formatCommon, inBand, isCommon, ORIGIN_THRESHOLDS, threshold } from "./bounds.js";
+
+export type SampleRole = "germline" | "tumor" | "normal" | "unknown";
+
+/** What the engine knows of a sample and its run: origin inference reads it first, then the rules. */
+export interface RuleContext {
+  readonly panel: Panel;
+  readonly assembly: Assembly;
+  readonly role: SampleRole;
+  /** The paired normal's call of the same variant, when the sample is a tumor of a tumor/normal pair. */
+  readonly normalCall?: SampleCall;
+  /** Origin declared by the caller (--origin); wins over inference. */
+  readonly declaredOrigin?: "germline" | "somatic";
+  /** Caller hints from the header/record: INFO SOMATIC flag, Mutect2/Strelka somatic headers. */
+  readonly somaticCaller?: boolean;
+  readonly sex?: "male" | "female";
+  /** Patient context given with the run (age, telomere length …), for rules that name it. */
+  readonly context?: PatientContext;
+}
 
 export type OriginCall = "germline" | "somatic" | "unknown";
 export type OriginConfidence = "high" | "moderate" | "low";
@@ -69,12 +87,9 @@ export function inferOriginCall(input: OriginInput): OriginVerdict {
   return decide(input, undefined);
 }
 
-/**
- * Adds a reason when reasons are wanted. Callers write `notes && \`…\`` so nothing is formatted
- * otherwise; reasons are kept with the Finding, so `own` flattens each template's pieces.
- */
+/** Adds a reason when reasons are wanted. Callers write `notes && \`…\`` so nothing is formatted otherwise. */
 function say(notes: string[] | undefined, reason: string | undefined): void {
-  if (notes && reason !== undefined) notes.push(own(reason));
+  if (notes && reason !== undefined) notes.push(reason);
 }
 
 /** A panel threshold by name, noting its absence. */

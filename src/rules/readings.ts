@@ -111,7 +111,7 @@ export function judge(panel: Panel, subject: Subject, copies: number): Verdict |
  */
 const criteriaCaches = new WeakMap<Panel, BoundedMap<string, readonly Criterion[]>>();
 /** Readings by the (shared) rule-id list they carry; a file can vary the rest, so each is bounded. */
-const readingsByRules = new WeakMap<readonly string[], Map<string, Reading>>();
+const readingsByRules = new WeakMap<readonly string[], BoundedMap<string, Reading>>();
 const READINGS_PER_RULE_SET = 1024;
 const readingIds = new WeakMap<Reading, number>();
 let nextReadingId = 0;
@@ -174,7 +174,7 @@ function readingOf({ reading, classified, criteria }: Judged, subject: Subject):
   // Keyed by the shared rule-id list verdictParts made (one per rule set), then by the rest.
   let byRules = readingsByRules.get(classified.ruleIds);
   if (!byRules) {
-    byRules = new Map();
+    byRules = new BoundedMap(READINGS_PER_RULE_SET);
     readingsByRules.set(classified.ruleIds, byRules);
   }
   const key = `${reading}\u0000${classified.classification}\u0000${subject.gene.category}\u0000${criteriaIds.get(criteria)}`;
@@ -191,7 +191,6 @@ function readingOf({ reading, classified, criteria }: Judged, subject: Subject):
       codes: Object.freeze(codes) as ImplicationCode[],
       ruleIds: classified.ruleIds,
     });
-    if (byRules.size >= READINGS_PER_RULE_SET) byRules.clear();
     byRules.set(key, known);
     readingIds.set(known, nextReadingId++);
   }

@@ -7,7 +7,7 @@
 
 import type { Region } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
-import { BoundedMap, keep } from "../own.js";
+import { BoundedMap, own } from "../own.js";
 
 /** Contig spellings the region test remembers before starting over (GRCh38 with alts and decoys has ~3,400). */
 const NAME_CACHE_LIMIT = 8192;
@@ -53,7 +53,7 @@ export function regionSet(regions: readonly Region[]): RegionSet {
       if (entry === undefined) {
         entry = byChrom.get(canonicalChrom(chrom)) ?? null;
         // Keyed by a copy: `chrom` is a view into its record line (see own.ts).
-        nameCache.set(keep(chrom), entry);
+        nameCache.set(own(chrom), entry);
       }
       if (entry === null) return false;
       const { starts, ends } = entry;

@@ -5,7 +5,7 @@
 import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
 import type { Variant } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
-import { keep } from "../own.js";
+import { own } from "../own.js";
 import type { VcfHeader } from "./header.js";
 import type { LineBatch } from "./lines.js";
 import { type QuickLocus, quickLocus, type RegionSet } from "./prefilter.js";
@@ -50,7 +50,7 @@ export const CONTIGS_KEPT = 65_536;
 function noteContig(contigs: Set<string>, chrom: string): void {
   if (contigs.has(chrom)) return;
   if (contigs.size >= CONTIGS_KEPT && !PRIMARY.test(canonicalChrom(chrom))) return;
-  contigs.add(keep(chrom));
+  contigs.add(own(chrom));
 }
 
 /** Canonical names of the primary chromosomes (canonicalChrom renames only these). */

@@ -4,16 +4,22 @@
  * citations behind it. Pure and synchronous; findings come back sorted deterministically.
  */
 
-import type { PatientContext } from "./context.js";
-import { alleleKind } from "./normalize/alleles.js";
-import type { Panel, PanelRule, SummaryPrecedence, SummaryRule, SummaryWhen } from "./panel/schema.js";
-import { type Coverage, type Finding, ImplicationCodeSchema, type SampleSummary } from "./report/schema.js";
-import { panelGene, remember, subjectFrom, subjectOf } from "./rules/apply.js";
-import { type Band, formatBand, inBand, resolveBound } from "./rules/bounds.js";
-import { withVerdict } from "./rules/classify.js";
-import { alleleCopies, contextHolds, type MatchedRule, type Subject, svTypeOf } from "./rules/evaluate.js";
-import { findingOrder } from "./rules/order.js";
-import { countsHits, judge, qualifies } from "./rules/readings.js";
+import type { PatientContext } from "../context.js";
+import type { Panel, PanelRule, SummaryPrecedence, SummaryRule, SummaryWhen } from "../panel/schema.js";
+import { type Coverage, type Finding, ImplicationCodeSchema, type SampleSummary } from "../report/schema.js";
+import { type Band, formatBand, inBand, resolveBound } from "./bounds.js";
+import { withVerdict } from "./classify.js";
+import {
+  alleleCopies,
+  contextHolds,
+  type FirstPassFinding,
+  type MatchedRule,
+  type Subject,
+  type SubjectFacts,
+  subjectFrom,
+} from "./evaluate.js";
+import { findingOrder } from "./order.js";
+import { countsHits, judge, qualifies } from "./readings.js";
 
 export interface SummarizeContext {
   readonly panel: Panel;
@@ -48,7 +54,10 @@ export const sortInMemory: FindingSorter = (findings, compare) => [...findings].
  * `hits: "one"` rules into `hits: "two"` rules; the summary fields come from `summaryRules`.
  * Benign and likely-benign findings feed a summary rule only when it names their classification.
  */
-export function summarizeSample(findings: readonly Finding[], context: SummarizeContext): { findings: Finding[]; summary: SampleSummary } {
+export function summarizeSample(
+  findings: readonly FirstPassFinding[],
+  context: SummarizeContext,
+): { findings: Finding[]; summary: SampleSummary } {
   const { findings: sorted, summary } = secondPass(() => findings, sortInMemory, context);
   return { findings: sorted as Finding[], summary };
 }
@@ -61,7 +70,7 @@ export function summarizeSample(findings: readonly Finding[], context: Summarize
  * `counted` is that count when the caller made it as the findings came (else `read` is read twice).
  */
 export function secondPass(
-  read: () => Iterable<Finding>,
+  read: () => Iterable<FirstPassFinding>,
   sort: FindingSorter,
   context: SummarizeContext,
   counted?: TwoHitCount,
@@ -87,42 +96,7 @@ export function secondPass(
 
 // ---- two hits -----------------------------------------------------------------------------------
 
-/** A Finding's Subject: the one applyRules recorded, or rebuilt from the Finding's own fields. */
-function subjectFor(finding: Finding, panel: Panel, patient: PatientContext | undefined): Subject | undefined {
-  const known = subjectOf(finding);
-  if (known) return patient ? { ...known, context: patient } : known;
-  const gene = panelGene(panel, finding.gene.symbol);
-  if (!gene) return undefined;
-  const { pos, ref, alt } = finding.variant;
-  const kind = alleleKind(ref, alt);
-  // Hotspot labels are not in a Finding; the labels of hotspot rules it already matched stand in.
-  const byId = rulesById(panel);
-  const hotspots = finding.ruleIds.flatMap((id) => {
-    const match = byId.get(id)?.match;
-    if (!match) return [];
-    const all = match.kind === "any-of" ? match.matches : [match];
-    return all.flatMap((m) => (m.kind === "hotspot" ? m.labels : []));
-  });
-  const rebuilt = subjectFrom(finding, {
-    gene,
-    end: kind === "sv" ? pos : pos + ref.length - 1,
-    kind,
-    svType: kind === "sv" ? svTypeOf(alt, undefined) : undefined,
-    hotspots,
-    // Without remembered facts, coordinate rules accept either assembly.
-    assembly: undefined,
-    zygosity: finding.call.zygosity,
-    vaf: finding.call.vaf,
-    origin: finding.origin.call,
-  });
-  return patient ? { ...rebuilt, context: patient } : rebuilt;
-}
-
-/**
- * A panel's rules by id, built once per panel: subjectFor rebuilds the Subject of every finding
- * that carries no remembered facts (a clone, or a finding from elsewhere), and building this map
- * each time was most of the second pass on a dense file (22,000 findings: 0.6 s → 0.1 s).
- */
+/** A panel's rules by id, built once per panel. */
 const rulesByIdCache = new WeakMap<Panel, ReadonlyMap<string, PanelRule>>();
 
 function rulesById(panel: Panel): ReadonlyMap<string, PanelRule> {
@@ -183,19 +157,18 @@ export class TwoHitCount {
     private readonly patient?: PatientContext,
   ) {}
 
-  add(finding: Finding): void {
+  add({ finding, facts }: FirstPassFinding): void {
     const key = groupKey(finding);
     let group = this.groups.get(key);
     if (!group) {
       group = { qualifying: [], keys: new Set(), copies: 0, twoRules: new Map() };
       this.groups.set(key, group);
     }
-    // The Subject is made only for an allele of a gene that counts hits (its symbol is the
-    // Finding's): it was made for every finding, and most are of other genes.
+    // The Subject is made only for an allele of a gene that counts hits: most are of other genes.
     const subject =
-      finding.event || !countsHits(this.panel, finding.gene.symbol) || group.keys.has(finding.variant.key)
+      !facts || !countsHits(this.panel, finding.gene.symbol) || group.keys.has(finding.variant.key)
         ? undefined
-        : subjectFor(finding, this.panel, this.patient);
+        : subjectFrom(finding, facts, this.patient);
     if (subject && qualifies(this.panel, subject)) {
       group.keys.add(finding.variant.key);
       group.qualifying.push({
@@ -212,7 +185,7 @@ export class TwoHitCount {
   }
 }
 
-function countTwoHits(findings: Iterable<Finding>, panel: Panel, patient: PatientContext | undefined): TwoHitCount {
+function countTwoHits(findings: Iterable<FirstPassFinding>, panel: Panel, patient: PatientContext | undefined): TwoHitCount {
   const count = new TwoHitCount(panel, patient);
   for (const finding of findings) count.add(finding);
   return count;
@@ -223,14 +196,14 @@ function countTwoHits(findings: Iterable<Finding>, panel: Panel, patient: Patien
  * entry has no rule for that count keeps the first-pass finding.
  */
 function* twoHitVerdicts(
-  findings: Iterable<Finding>,
+  findings: Iterable<FirstPassFinding>,
   panel: Panel,
   { bySeq }: TwoHitCount,
   patient: PatientContext | undefined,
 ): Generator<Finding> {
   let seq = 0;
   let next = 0;
-  for (const finding of findings) {
+  for (const { finding, facts } of findings) {
     const qualifying = bySeq[next];
     if (qualifying?.seq !== seq) {
       yield finding;
@@ -246,7 +219,8 @@ function* twoHitVerdicts(
       yield finding;
       continue;
     }
-    const subject = subjectFor(finding, panel, patient) as Subject;
+    // Counted as qualifying, so it has facts (see TwoHitCount.add).
+    const subject = subjectFrom(finding, facts as SubjectFacts, patient);
     const verdict = judge(panel, subject, group.copies);
     if (!verdict) {
       yield finding;
@@ -257,7 +231,7 @@ function* twoHitVerdicts(
       const rule = byId.get(id);
       if (rule?.conditions?.hits === "two") group.twoRules.set(id, { rule, tier: verdict.matchBasis });
     }
-    yield remember(withVerdict(finding, verdict), subject);
+    yield withVerdict(finding, verdict);
   }
   if (next !== bySeq.length) throw new Error("internal error: the findings changed between the two-hit passes");
 }
