@@ -349,6 +349,8 @@ async function benchmark(opts) {
     regions: { source: regions.source, bed: relative(REPO, regions.bed), count: regions.regions, bases: regions.bases },
     cases,
     targets: checkTargets(cases),
+    // Before/after measurements of single changes (bench/compare.mjs), kept across full runs.
+    ...(existsSync(RESULTS) ? { comparisons: JSON.parse(readFileSync(RESULTS, "utf8")).comparisons ?? [] } : {}),
   };
   // Only a full run replaces the committed results; partial runs go to bench/out/ (git-ignored).
   const partial = opts.quick || opts.case !== "" || opts.denseRecords !== DEFAULT_DENSE_RECORDS;

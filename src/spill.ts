@@ -5,7 +5,7 @@
  * (222,000 findings) at 326 MB.
  *
  * Past a budget, first-pass findings go to one file per sample as JSON lines, each with the
- * facts of its Subject that the second pass reads. The second pass (src/summary.ts `secondPass`) reads a sample's file
+ * facts of its Subject that the second pass reads. The second pass (src/rules/summary.ts `secondPass`) reads a sample's file
  * once and hands its findings to this store's sorter. Findings that a window of SORT_WINDOW sorts
  * (a sorted VCF's) are read from that file again, through the window, as the report is written;
  * others are sorted in runs of RUN_SIZE written out, and the report reads the runs merged, one

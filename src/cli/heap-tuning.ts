@@ -16,14 +16,11 @@
  * is freed only when they are collected. `--heap-growing-percent=50` collects once the heap has
  * grown by half over what survived the last collection.
  *
- * Measured together against the 4 MB cap alone (3 interleaved runs each, 2 cores, peak RSS):
- * panel-dense 200k scan 132–140 MB (was 152–167), index 135–142 (150–165); 5M × 10 scan 121–127
- * (136–142), index 123–128 (130–131); 5M × 1 scan 111–113 (124–127), index 107–112 (106–107);
- * 1M × 1 scan 100–101 (108–109); the 5M × 1 sparse index 106–109 (98–99: the larger young
- * generation shows on a short run). Wall times the same within the machine's noise; main-thread
- * GC pauses on the panel-dense scan 0.65 → 0.46 s (316 scavenges instead of 635, 10 full
- * collections instead of 3), on the 5M × 1 scan 0.41 → 0.27 s. A 20% growth kept less (panel-dense
- * 124–128 MB) but cost ~7% of the panel-dense wall time in marking.
+ * Measured again with findings past 8,192 kept on disk (issue 24; bench/compare.mjs figures in
+ * bench/results.json `comparisons`, medians of 3 interleaved runs, 2 cores): without it, 5M records
+ * at a real genome's density peak at 136 MB instead of 116 (scan) and 122 instead of 113 (index),
+ * wall the same within the machine's noise; the panel-dense files peak at 280 MB instead of 160
+ * (1M × 1) and 249 instead of 147 (200k × 10), though they run 16–20% faster (fewer collections).
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 
