@@ -20,6 +20,7 @@ const RELEASED: Record<string, string> = {
   "0.2.0": "c4ab05557a21f11a7359543515fc1573bad01c4a6d7fe3ce08f25ffb4b60ac49",
   "0.3.0": "77232dde9c98782a3c2b915e8abdb60dd6d996d90dc4c7d2e7a5b3f05420fd5d",
   "0.3.1": "78f9d634bba634eca0d31940b9c85a1a3f981e07075e1aff5fd46f3ca0fd0c2a",
+  "0.3.2": "49aa7f154daac2ae95a8d3570e8609b3924bc82935e7ea24cde0cc072dc44c0f",
 };
 
 const SHARED = "/work/shared";
@@ -271,6 +272,10 @@ describe("loadPanel errors", () => {
     const json2 = builtinRaw();
     json2.rules[0].match.matches[0].classes = ["nonsense"];
     expect(panelError(json2).location.field).toBe("rules[0].match.matches[0].classes[0]");
+    const json3 = builtinRaw();
+    const k = json3.rules.findIndex((r: any) => r.id === "GATA2.ZF2.MISSENSE.GERMLINE");
+    json3.rules[k].conditions.consequences = ["missense", "misense"];
+    expect(panelError(json3).location.field).toBe(`rules[${k}].conditions.consequences[1]`);
     expect(["R882", "K700", "G12", "C228T", "exon12-frameshift-region", "ITD-region-exon14-15"].every(isHotspotLabel)).toBe(true);
     expect(["Arg882", "r882", "882", "R", "exon12"].some(isHotspotLabel)).toBe(false);
   });

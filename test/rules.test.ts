@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeCall, makeHit } from "../fixtures/cases/builders.js";
 import { enginePanelJson } from "../fixtures/cases/engine-panel.js";
 import type { Hit, SampleCall } from "../src/model.js";
-import { loadPanel, type Panel } from "../src/panel/index.js";
+import { builtinPanel, loadPanel, type Panel } from "../src/panel/index.js";
 import { FindingSchema } from "../src/report/schema.js";
 import { firstPass } from "../src/rules/apply.js";
 import { subjectFrom } from "../src/rules/evaluate.js";
@@ -247,6 +247,31 @@ describe("classification and implications", () => {
     const intronicDel = makeHit({ ...TERT, pos: 1270000, ref: "AT", alt: "A", terms: ["intron_variant"] });
     expect(applyRules(intronicDel, makeCall("S", "0/1", 0.5), ctx())).toBeUndefined();
     expect(applyRules(piga(), makeCall("S", "0/1", 0.5), ctx({ declaredOrigin: "germline" }))).toBeUndefined();
+  });
+
+  it("a `consequences` condition: a region rule reads a missense change only (builtin GATA2 zinc finger 2)", () => {
+    // GRCh38 chr3:128481880 lies in GATA2 exon 5's part of zinc finger 2 (residues 349-398 of
+    // NM_032638.5; panel 0.3.2, haematologica-gata2-cohort).
+    const at = (terms?: string[]) =>
+      makeHit({ gene: "GATA2", hgncId: "HGNC:4171", chrom: "chr3", pos: 128481880, ref: "C", alt: "T", ...(terms ? { terms } : {}) });
+    const builtin = { ...ctx(), panel: builtinPanel };
+    const missense = applyRules(at(["missense_variant"]), makeCall("S", "0/1", 0.5), builtin);
+    expect(missense?.ruleIds).toEqual(["GATA2.ZF2.MISSENSE.GERMLINE"]);
+    expect(missense?.classification).toBe("uncertain");
+    expect(applyRules(at(["synonymous_variant"]), makeCall("S", "0/1", 0.5), builtin)).toBeUndefined();
+    // Unknown consequence: the condition fails (the run lists such a variant as not judged).
+    expect(applyRules(at(), makeCall("S", "0/1", 0.5), builtin)).toBeUndefined();
+    // Exon 5 before zinc finger 2 (c.1018-1044, residues 340-348: chr3:128481918-128481944): no rule.
+    const outside = makeHit({
+      gene: "GATA2",
+      hgncId: "HGNC:4171",
+      chrom: "chr3",
+      pos: 128481930,
+      ref: "C",
+      alt: "T",
+      terms: ["missense_variant"],
+    });
+    expect(applyRules(outside, makeCall("S", "0/1", 0.5), builtin)).toBeUndefined();
   });
 
   it("no finding for a gene outside the panel or a sample without the allele", () => {

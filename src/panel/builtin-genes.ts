@@ -3,7 +3,7 @@ import type { GeneLocus } from "../genes/index.js";
 import type { Assembly } from "../model.js";
 
 /** sha256 of the panel these were computed for (BUILTIN_PANEL_SHA256 when current). */
-export const BUILTIN_GENES_PANEL_SHA256 = "78f9d634bba634eca0d31940b9c85a1a3f981e07075e1aff5fd46f3ca0fd0c2a";
+export const BUILTIN_GENES_PANEL_SHA256 = "49aa7f154daac2ae95a8d3570e8609b3924bc82935e7ea24cde0cc072dc44c0f";
 
 /** `geneLoci(hgncId, assembly)` for every builtin panel gene. */
 export const BUILTIN_GENE_LOCI: Readonly<Record<Assembly, Readonly<Record<string, readonly GeneLocus[]>>>> = {

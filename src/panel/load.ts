@@ -263,6 +263,10 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
     checkBound(rule.conditions?.vaf, "vaf", at("conditions", "vaf"));
     checkBound(rule.conditions?.populationAf, "population-af", at("conditions", "populationAf"));
     checkContext(rule.conditions?.context, at("conditions", "context"));
+    rule.conditions?.consequences?.forEach((cls, i) => {
+      if (!Object.hasOwn(panel.consequenceClasses, cls))
+        fail(name, at("conditions", "consequences", i), `unknown consequence class ${quote(cls)}`);
+    });
     checkEvidence(rule.evidence, at("evidence"));
     rule.implications.forEach((implication, i) => {
       checkEvidence(implication.evidence, at("implications", i, "evidence"));

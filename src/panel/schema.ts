@@ -259,6 +259,10 @@ export const ConditionsSchema = z
         description: "The variant's kind must be one of these (e.g. insertions for FLT3-ITD)",
       }),
     context: ContextConditionSchema.optional(),
+    consequences: z.array(SlugSchema).min(1).optional().meta({
+      description:
+        "Keys of the panel's consequenceClasses: the variant's consequence must be in one of them (an unknown consequence fails), e.g. missense within a `region` match",
+    }),
   })
   .meta({ description: "All given conditions must hold" });
 

@@ -209,18 +209,22 @@ function termsOfClass(panel: Panel, name: string): ReadonlySet<string> | undefin
   return byName.get(name);
 }
 
+/** Whether the subject's consequence is in one of the panel's named classes (unknown: no). */
+function inClasses(classes: readonly string[], subject: Subject, panel: Panel): boolean {
+  const terms = subject.consequence?.terms;
+  if (!terms || terms.length === 0) return false;
+  for (const name of classes) {
+    const set = termsOfClass(panel, name);
+    if (!set) continue;
+    for (const term of terms) if (set.has(term)) return true;
+  }
+  return false;
+}
+
 function singleMatches(match: SingleMatch, subject: Subject, panel: Panel): boolean {
   switch (match.kind) {
-    case "consequence": {
-      const terms = subject.consequence?.terms;
-      if (!terms || terms.length === 0) return false;
-      for (const name of match.classes) {
-        const set = termsOfClass(panel, name);
-        if (!set) continue;
-        for (const term of terms) if (set.has(term)) return true;
-      }
-      return false;
-    }
+    case "consequence":
+      return inClasses(match.classes, subject, panel);
     case "hotspot":
       return match.labels.some((label) => subject.hotspots.includes(label) && hotspotChangeHolds(label, subject, panel));
     case "allele": {
@@ -346,6 +350,7 @@ function conditionsHold(conditions: RuleConditions | undefined, subject: Subject
     return false;
   }
   if (conditions.variantKinds && (subject.kind === undefined || !conditions.variantKinds.includes(subject.kind))) return false;
+  if (conditions.consequences && !inClasses(conditions.consequences, subject, panel)) return false;
   if (conditions.vaf) {
     const band = resolveBound(panel, conditions.vaf);
     if (!band || subject.call.vaf === undefined || !inBand(subject.call.vaf, band)) return false;
