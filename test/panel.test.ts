@@ -21,6 +21,7 @@ const RELEASED: Record<string, string> = {
   "0.3.0": "77232dde9c98782a3c2b915e8abdb60dd6d996d90dc4c7d2e7a5b3f05420fd5d",
   "0.3.1": "78f9d634bba634eca0d31940b9c85a1a3f981e07075e1aff5fd46f3ca0fd0c2a",
   "0.3.2": "49aa7f154daac2ae95a8d3570e8609b3924bc82935e7ea24cde0cc072dc44c0f",
+  "0.3.3": "927dd55a04eddcce7f7897977691daac731e5b24a63e342e925baed18b30ebda",
 };
 
 const SHARED = "/work/shared";

@@ -147,6 +147,18 @@ function checkSample(sample: SampleReport, expected: ExpectedSample, where: stri
   }
 }
 
+/** Implication codes that advise on management (treatment, transplant, donors, androgens, GVHD). */
+const MANAGEMENT_CODES: ReadonlySet<string> = new Set([
+  "DONOR_SCREENING",
+  "ADAPTED_CONDITIONING",
+  "ANDROGEN_OPTION",
+  "GVHD_RISK",
+  "IST_UNFAVORABLE",
+]);
+/** Management advice in a statement's words. */
+const MANAGEMENT_TEXT =
+  /\b(?:conditioning|transplant\w*|donors?|danazol|androgens?|oxymetholone|cyclophosphamide|immunosuppression is not)\b/i;
+
 /**
  * Finding and summary never contradict: every implication code a finding carries is either a
  * consideration of the summary or named by a summary reason that says why it is not concluded.
@@ -159,12 +171,17 @@ function checkConsistent(sample: SampleReport, where: string): void {
       const reflected = sample.summary.considerations.includes(code) || statements.includes(code);
       expect(reflected, `${where}: ${finding.gene.symbol} ${finding.variant.key} carries ${code}, absent from the summary`).toBe(true);
     }
-    // No management advice on a VUS (ACMG/AMP 2015: a VUS is not used for clinical decisions).
+    // No management advice on a VUS (ACMG/AMP 2015, richards-2015-genet-med: a VUS is not used
+    // for clinical decisions): neither a management code nor a statement advising treatment,
+    // transplant, donors or androgens (issue 18), whatever the panel's own withheld list says.
     if (finding.classification === "uncertain") {
-      const withheld = builtinPanel.uncertainWithholds?.codes ?? [];
-      expect(withheld.length).toBeGreaterThan(0);
-      const management = finding.implications.filter((i) => withheld.includes(i.code)).map((i) => i.code);
+      const management = finding.implications.filter((i) => MANAGEMENT_CODES.has(i.code)).map((i) => i.code);
       expect(management, `${where}: ${finding.gene.symbol} ${finding.variant.key} is uncertain but carries management codes`).toEqual([]);
+      for (const i of finding.implications) {
+        expect(MANAGEMENT_TEXT.test(i.statement), `${where}: ${finding.gene.symbol} ${i.code} advises on a VUS: ${i.statement}`).toBe(
+          false,
+        );
+      }
     }
     // The headline fields too: a classified clonal-evolution or high-risk finding beside
     // "no-evidence" must be explained by a reason naming its code (e.g. a clone below 2% VAF).

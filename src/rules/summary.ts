@@ -367,7 +367,10 @@ class SummaryTally {
         band: rule.when.vaf ? resolveBound(panel, rule.when.vaf) : undefined,
         triggered: rule.when.always === true,
         findingRules: new Set<string>(),
-        citations: new Set<string>(rule.evidence.map((e) => e.citation)),
+        // A consideration restates the code its findings carry: it cites their evidence, not
+        // its own (a donor-screening source of one syndrome is wrong for another's findings).
+        // A field rule's statement makes its own claim, and a standing note has no findings.
+        citations: new Set<string>(rule.field === "considerations" && !rule.when.always ? [] : rule.evidence.map((e) => e.citation)),
       }));
   }
 
