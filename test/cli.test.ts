@@ -192,7 +192,7 @@ describe("marrowscope panel / custom panels", () => {
   });
 
   it("a panel extending the builtin one adds a gene that yields findings", async () => {
-    const vcf = fixture("panels", "srp54-frameshift.vcf");
+    const vcf = fixture("panels", "elane-frameshift.vcf");
     const without = JSON.parse((await runCli(["annotate", vcf])).stdout);
     expect(without.samples[0].findings).toEqual([]);
     const r = await runCli(["annotate", vcf, "--panel", "fixtures/panels/extends-add-gene.json"]);
@@ -200,15 +200,15 @@ describe("marrowscope panel / custom panels", () => {
     const report = JSON.parse(r.stdout);
     expect(report.panel.id).toBe("local-extension");
     const findings = report.samples[0].findings;
-    expect(findings.map((f: { gene: { symbol: string } }) => f.gene.symbol)).toEqual(["SRP54"]);
-    expect(findings[0].ruleIds).toEqual(["SRP54.LOF.GERMLINE"]);
+    expect(findings.map((f: { gene: { symbol: string } }) => f.gene.symbol)).toEqual(["ELANE"]);
+    expect(findings[0].ruleIds).toEqual(["ELANE.LOF.GERMLINE"]);
     expect(findings[0].classification).toBe("uncertain");
   });
 });
 
 describe("YAML panels", () => {
   it("a YAML panel works like its JSON twin", async () => {
-    const vcf = fixture("panels", "srp54-frameshift.vcf");
+    const vcf = fixture("panels", "elane-frameshift.vcf");
     const json = JSON.parse((await runCli(["annotate", vcf, "--panel", "fixtures/panels/extends-add-gene.json"])).stdout);
     const yaml = JSON.parse((await runCli(["annotate", vcf, "--panel", "fixtures/panels/extends-add-gene.yaml"])).stdout);
     expect(yaml.panel).toEqual(json.panel);

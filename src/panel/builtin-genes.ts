@@ -3,7 +3,7 @@ import type { GeneLocus } from "../genes/index.js";
 import type { Assembly } from "../model.js";
 
 /** sha256 of the panel these were computed for (BUILTIN_PANEL_SHA256 when current). */
-export const BUILTIN_GENES_PANEL_SHA256 = "927dd55a04eddcce7f7897977691daac731e5b24a63e342e925baed18b30ebda";
+export const BUILTIN_GENES_PANEL_SHA256 = "2c7fd7b3133c48544fe31c67dfe87b521fdaa6e968d64c3920b2afc4130f96e6";
 
 /** `geneLoci(hgncId, assembly)` for every builtin panel gene. */
 export const BUILTIN_GENE_LOCI: Readonly<Record<Assembly, Readonly<Record<string, readonly GeneLocus[]>>>> = {
@@ -473,6 +473,42 @@ export const BUILTIN_GENE_LOCI: Readonly<Record<Assembly, Readonly<Record<string
     "HGNC:4933": [
       { symbol: "HLA-C", hgncId: "HGNC:4933", chrom: "chr6", start: 31236526, end: 31239907, strand: "-", biotype: "protein_coding" },
     ],
+    "HGNC:11795": [
+      { symbol: "THPO", hgncId: "HGNC:11795", chrom: "chr3", start: 184089723, end: 184095932, strand: "-", biotype: "protein_coding" },
+    ],
+    "HGNC:11301": [
+      {
+        symbol: "SRP54",
+        hgncId: "HGNC:11301",
+        chrom: "chr14",
+        start: 35451163,
+        end: 35498773,
+        strand: "+",
+        biotype: "protein_coding",
+        core: { start: 35452198, end: 35498773 },
+      },
+    ],
+    "HGNC:27030": [
+      { symbol: "DNAJC21", hgncId: "HGNC:27030", chrom: "chr5", start: 34929698, end: 34959069, strand: "+", biotype: "protein_coding" },
+    ],
+    "HGNC:6601": [
+      {
+        symbol: "LIG4",
+        hgncId: "HGNC:6601",
+        chrom: "chr13",
+        start: 108859787,
+        end: 108870716,
+        strand: "-",
+        biotype: "protein_coding",
+        core: { start: 108859790, end: 108867884 },
+      },
+    ],
+    "HGNC:23168": [
+      { symbol: "FANCM", hgncId: "HGNC:23168", chrom: "chr14", start: 45605143, end: 45670093, strand: "+", biotype: "protein_coding" },
+    ],
+    "HGNC:1833": [
+      { symbol: "CEBPA", hgncId: "HGNC:1833", chrom: "chr19", start: 33790840, end: 33793470, strand: "-", biotype: "protein_coding" },
+    ],
   },
   GRCh38: {
     "HGNC:11730": [
@@ -913,6 +949,51 @@ export const BUILTIN_GENE_LOCI: Readonly<Record<Assembly, Readonly<Record<string
     "HGNC:4933": [
       { symbol: "HLA-C", hgncId: "HGNC:4933", chrom: "chr6", start: 31268749, end: 31272130, strand: "-", biotype: "protein_coding" },
     ],
+    "HGNC:11795": [
+      {
+        symbol: "THPO",
+        hgncId: "HGNC:11795",
+        chrom: "chr3",
+        start: 184371935,
+        end: 184381968,
+        strand: "-",
+        biotype: "protein_coding",
+        core: { start: 184371935, end: 184378207 },
+      },
+    ],
+    "HGNC:11301": [
+      {
+        symbol: "SRP54",
+        hgncId: "HGNC:11301",
+        chrom: "chr14",
+        start: 34981957,
+        end: 35029686,
+        strand: "+",
+        biotype: "protein_coding",
+        core: { start: 34982992, end: 35029567 },
+      },
+    ],
+    "HGNC:27030": [
+      { symbol: "DNAJC21", hgncId: "HGNC:27030", chrom: "chr5", start: 34929559, end: 34958964, strand: "+", biotype: "protein_coding" },
+    ],
+    "HGNC:6601": [
+      {
+        symbol: "LIG4",
+        hgncId: "HGNC:6601",
+        chrom: "chr13",
+        start: 108207439,
+        end: 108218368,
+        strand: "-",
+        biotype: "protein_coding",
+        core: { start: 108207442, end: 108215536 },
+      },
+    ],
+    "HGNC:23168": [
+      { symbol: "FANCM", hgncId: "HGNC:23168", chrom: "chr14", start: 45135930, end: 45200890, strand: "+", biotype: "protein_coding" },
+    ],
+    "HGNC:1833": [
+      { symbol: "CEBPA", hgncId: "HGNC:1833", chrom: "chr19", start: 33299934, end: 33302534, strand: "-", biotype: "protein_coding" },
+    ],
   },
 };
 
@@ -938,6 +1019,7 @@ export const BUILTIN_OTHER_NAMES: readonly string[] = [
   "BRCC5",
   "BTBD12",
   "C-CBL",
+  "C/EBP-ALPHA",
   "C16ORF57",
   "C17ORF68",
   "C20ORF41",
@@ -954,6 +1036,7 @@ export const BUILTIN_OTHER_NAMES: readonly string[] = [
   "CDP/CUT",
   "CDP/CUX",
   "CDP1",
+  "CEBP",
   "CENP-31",
   "CGI-97",
   "CLOX",
@@ -969,6 +1052,7 @@ export const BUILTIN_OTHER_NAMES: readonly string[] = [
   "DKFZP434C013",
   "DKFZP434E2220",
   "DKFZP586D211",
+  "DNAJA5",
   "DYSKERIN",
   "ENX-1",
   "EST2",
@@ -977,6 +1061,7 @@ export const BUILTIN_OTHER_NAMES: readonly string[] = [
   "FA-H",
   "FA3",
   "FAA",
+  "FAAP250",
   "FAAP43",
   "FAAP95",
   "FAB",
@@ -1024,6 +1109,7 @@ export const BUILTIN_OTHER_NAMES: readonly string[] = [
   "FLK2",
   "GOLIM6",
   "GPI3",
+  "GS3",
   "GUD",
   "HEBO",
   "HEST2",
@@ -1039,6 +1125,7 @@ export const BUILTIN_OTHER_NAMES: readonly string[] = [
   "HTRX1",
   "HVSL1",
   "IDH-2",
+  "JJJ1",
   "JTK10",
   "K-RAS4B",
   "KIAA0437",
@@ -1047,6 +1134,7 @@ export const BUILTIN_OTHER_NAMES: readonly string[] = [
   "KIAA1088",
   "KIAA1546",
   "KIAA1575",
+  "KIAA1596",
   "KIAA1784",
   "KIAA1794",
   "KIAA1823",
@@ -1065,9 +1153,11 @@ export const BUILTIN_OTHER_NAMES: readonly string[] = [
   "MGC14797",
   "MGC70651",
   "MGC8828",
+  "MGDF",
   "MLL",
   "MLL1",
   "MLL1A",
+  "MPLLG",
   "MPN1",
   "N-RAS",
   "NAP57",
