@@ -66,3 +66,37 @@ describe("builtin panel: istResponse", () => {
     expect(s.summary.considerations).toContain("IST_FAVORABLE");
   });
 });
+
+// Panel 0.3.3 (issue 18; clinical-review-2 §2 and §4): a summary reason cites only evidence that
+// holds for the findings that triggered it. Before, a consideration cited its rule's own static
+// sources whatever the trigger (a telomere review under a DDX41 donor reason, Fanconi GeneReviews
+// under a TERT finding), and caveat sources leaked into the reason they contradict: RACE
+// (PMID:34986284, no effect of baseline mutations on response) and Eckardt (PMID:33926021, BCOR
+// adverse in AML) under the favourable PIGA/BCOR reasons, Scheinberg 2010
+// (DOI:10.1001/jama.2010.1376, telomere length did not predict response) under the
+// immunosuppression reasons of a TERT finding.
+describe("builtin panel: what summary reasons cite", () => {
+  const citationsOf = (s: Awaited<ReturnType<typeof sample>>, ruleId: string) =>
+    s.summary.reasons.filter((r) => r.ruleIds[0] === ruleId).flatMap((r) => r.citations);
+
+  it("a favourable PIGA clone's reasons do not cite RACE or the AML BCOR study", async () => {
+    const s = await sample([PIGA_CLONE]);
+    const cited = [...citationsOf(s, "SUMMARY.IST.FAVORABLE"), ...citationsOf(s, "SUMMARY.CONSIDER.IST-FAVORABLE")];
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited).not.toContain("PMID:34986284");
+    expect(cited).not.toContain("PMID:33926021");
+  });
+
+  it("a TERT finding's reasons cite neither Scheinberg 2010 for immunosuppression nor Fanconi or GATA2 sources", async () => {
+    const TERT_FRAMESHIFT =
+      "chr5\t1294000\t.\tAG\tA\t60\tPASS\tCSQ=-|frameshift_variant|HIGH|TERT|ENSG00000164362|ENST00000310581.10|protein_coding|||YES|NM_198253.3|HGNC:11730||\tGT:AD:DP\t0/1:32,30:62";
+    const s = await sample([TERT_FRAMESHIFT]);
+    const ist = [...citationsOf(s, "SUMMARY.IST.INHERITED-FIRST"), ...citationsOf(s, "SUMMARY.CONSIDER.IST-UNFAVORABLE")];
+    expect(ist.length).toBeGreaterThan(0);
+    expect(ist).not.toContain("DOI:10.1001/jama.2010.1376");
+    const all = s.summary.reasons.flatMap((r) => r.citations);
+    expect(all).not.toContain("mehta-genereviews-fanconi");
+    expect(all).not.toContain("PMID:25359990");
+    expect(all).not.toContain("wagner-2007-blood");
+  });
+});
