@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 /**
@@ -9,6 +10,10 @@ import { join, resolve } from "node:path";
  */
 export default function setup(): () => void {
   const root = resolve(import.meta.dirname, "..");
+  // One folder for every temporary directory of the run (test/helpers.ts tempDir), removed at
+  // the end: worker processes may be stopped before their own clean-up runs.
+  const temp = mkdtempSync(join(tmpdir(), "marrowscope-test-"));
+  process.env.MARROWSCOPE_TEST_TMP = temp;
   const out = join(root, "node_modules", ".cache", "marrowscope-test", `dist-${process.pid}`);
   mkdirSync(out, { recursive: true });
   try {
@@ -21,5 +26,8 @@ export default function setup(): () => void {
   } catch (error) {
     process.env.MARROWSCOPE_BUILD_ERROR = String((error as { stderr?: Buffer }).stderr ?? error).slice(0, 2000);
   }
-  return () => rmSync(out, { recursive: true, force: true });
+  return () => {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(temp, { recursive: true, force: true });
+  };
 }

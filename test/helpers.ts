@@ -16,8 +16,12 @@ export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);
 }
 
+/**
+ * A fresh temporary directory inside the run's own folder (test/global-setup.ts), which is
+ * removed when the run ends: tests used to leave hundreds behind.
+ */
 export function tempDir(prefix = "marrowscope-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.MARROWSCOPE_TEST_TMP ?? tmpdir(), prefix));
 }
 
 export interface CliResult {

@@ -100,3 +100,32 @@ describe("builtin panel: what summary reasons cite", () => {
     expect(all).not.toContain("wagner-2007-blood");
   });
 });
+
+// Panel 0.4.0 review round (issue 18).
+describe("builtin panel: alleles that must not make a syndrome", () => {
+  const BRCA2_FRAMESHIFT =
+    "chr13\t32340300\t.\tGT\tG\t60\tPASS\tCSQ=-|frameshift_variant|HIGH|BRCA2|ENSG00000139618|ENST00000380152.8|protein_coding|ENST00000380152.8:c.5946del|p.Ser1982ArgfsTer22|YES|NM_000059.4|HGNC:1101||\tGT:AD:DP\t0/1:50,50:100";
+  const BRCA2_K3326X =
+    "chr13\t32398489\t.\tA\tT\t60\tPASS\tCSQ=T|stop_gained|HIGH|BRCA2|ENSG00000139618|ENST00000380152.8|protein_coding|ENST00000380152.8:c.9976A>T|p.Lys3326Ter|YES|NM_000059.4|HGNC:1101|0.007|benign\tGT:AD:DP\t0/1:50,50:100";
+  const TP53_STOP =
+    "chr17\t7674894\t.\tG\tA\t60\tPASS\tCSQ=A|stop_gained|HIGH|TP53|ENSG00000141510|ENST00000269305.9|protein_coding|ENST00000269305.9:c.637C>T|p.Arg213Ter|YES|NM_000546.6|HGNC:11998||\tGT:AD:DP\t0/1:55,45:100";
+
+  // Higgs 2015 (higgs-2015-j-med-genet): K3326* sits in cis with a pathogenic BRCA2 variant in
+  // 52 families; it is neither an HBOC nor a Fanconi allele, so the pair is not biallelic BRCA2.
+  it("BRCA2 K3326* beside a pathogenic BRCA2 frameshift is not Fanconi anaemia", async () => {
+    const s = await sample([BRCA2_FRAMESHIFT, BRCA2_K3326X]);
+    const k = s.findings.find((f) => f.variant.pos === 32398489);
+    expect(k?.ruleIds).toEqual(["BRCA2.K3326TER"]);
+    expect(s.findings.flatMap((f) => f.implications.map((i) => i.code))).not.toContain("FANCONI_ANEMIA");
+    expect(s.summary.inheritedDisorder).not.toBe("suspected");
+  });
+
+  // A germline-like VAF without a matched normal or a declaration may be a dominant TP53 clone
+  // (Li 2017, PMID:27993330): Li-Fraumeni is read only from a germline call.
+  it("a TP53 stop at VAF 0.45 in a blood-only VCF is not called Li-Fraumeni; the same in a germline sample is", async () => {
+    const blood = await sample([TP53_STOP]);
+    expect(blood.findings.flatMap((f) => f.ruleIds)).not.toContain("TP53.LFS.GERMLINE");
+    const report = await annotate({ text: vcfText([TP53_STOP], { samples: ["P1"], meta: [CSQ] }) }, { roles: { P1: "germline" } });
+    expect(report.samples[0]?.findings.flatMap((f) => f.ruleIds)).toContain("TP53.LFS.GERMLINE");
+  });
+});

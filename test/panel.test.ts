@@ -22,7 +22,7 @@ const RELEASED: Record<string, string> = {
   "0.3.1": "78f9d634bba634eca0d31940b9c85a1a3f981e07075e1aff5fd46f3ca0fd0c2a",
   "0.3.2": "49aa7f154daac2ae95a8d3570e8609b3924bc82935e7ea24cde0cc072dc44c0f",
   "0.3.3": "927dd55a04eddcce7f7897977691daac731e5b24a63e342e925baed18b30ebda",
-  "0.4.0": "3bcd6c12436ea2c082b03806dcf675437eaab969d4d705d6b569d0c25e9d3179",
+  "0.4.0": "1bc2cf09a7255fba8d2fdaafc35e81325ebd29c274a43a33932e2a6deae054bb",
 };
 
 const SHARED = "/work/shared";

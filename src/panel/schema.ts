@@ -241,6 +241,14 @@ export const ConditionsSchema = z
       .min(1)
       .optional()
       .meta({ description: "The finding's origin call must be one of these" }),
+    originCall: z
+      .array(z.enum(["germline", "somatic", "unknown"]))
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "The origin call itself must be one of these: unlike `origin`, an unknown call is not read under the germline and somatic readings in turn (for rules that must never fire on a clone, e.g. Li-Fraumeni)",
+      }),
     vaf: BoundSchema.optional(),
     populationAf: BoundSchema.optional(),
     zygosity: z

@@ -345,6 +345,7 @@ function hitsHold(hits: RuleConditions["hits"], copies: number): boolean {
 function conditionsHold(conditions: RuleConditions | undefined, subject: Subject, panel: Panel): boolean {
   if (!conditions) return true;
   if (conditions.origin && !originHolds(conditions.origin, subject)) return false;
+  if (conditions.originCall && !conditions.originCall.includes(subject.origin)) return false;
   if (conditions.context && !contextHolds(conditions.context, subject.context, panel)) return false;
   if (conditions.zygosity && (subject.zygosity === undefined || !(conditions.zygosity as readonly string[]).includes(subject.zygosity))) {
     return false;
@@ -401,17 +402,20 @@ export interface MatchedRule {
  */
 export function matchingRules(panel: Panel, subject: Subject, copies: number | undefined): MatchedRule[] {
   const matched: MatchedRule[] = [];
+  let superseded: Set<string> | undefined;
   for (const rule of rulesUnder(panel, subject.gene.symbol, subject.reading)) {
-    if (copies === undefined ? rule.conditions?.hits === undefined : !hitsHold(rule.conditions?.hits, copies)) continue;
+    const counted = copies === undefined ? rule.conditions?.hits !== undefined : hitsHold(rule.conditions?.hits, copies);
+    // Asked whether an allele qualifies, a rule without `hits` still speaks through what it
+    // supersedes: a benign allele rule (BRCA2 K3326*) must stop the allele counting as a hit.
+    if (!counted && !(copies === undefined && rule.supersedes)) continue;
     if (!conditionsHold(rule.conditions, subject, panel)) continue;
     const how = matchHow(rule.match, subject, panel);
-    if (how !== undefined) matched.push({ rule, tier: how.tier, curated: how.curated });
-  }
-  let superseded: Set<string> | undefined;
-  for (const m of matched) {
-    if (!m.rule.supersedes) continue;
-    superseded ??= new Set();
-    for (const id of m.rule.supersedes) superseded.add(id);
+    if (how === undefined) continue;
+    if (counted) matched.push({ rule, tier: how.tier, curated: how.curated });
+    if (rule.supersedes) {
+      superseded ??= new Set();
+      for (const id of rule.supersedes) superseded.add(id);
+    }
   }
   return superseded ? matched.filter((m) => !superseded.has(m.rule.id)) : matched;
 }
