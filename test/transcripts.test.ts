@@ -5,8 +5,11 @@
  * segments, Ensembl 75 and the LRG sequences (its README).
  */
 import { existsSync, readFileSync } from "node:fs";
+import { constants, gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { readVariants } from "../src/node.js";
 import { builtinPanel } from "../src/panel/index.js";
+import { predictConsequence } from "../src/transcripts/consequence.js";
 import { transcriptGenes, transcriptModel } from "../src/transcripts/index.js";
 import { SHARED } from "./helpers.js";
 
@@ -76,3 +79,159 @@ describe("MANE Select transcript models", () => {
     expect(transcriptModel("TERC", "GRCh37")!.exons).toEqual([{ start: 169482398, end: 169482848 }]);
   });
 });
+
+describe("consequences from the transcript model (no sequence)", () => {
+  const at = (symbol: string, assembly: "GRCh38" | "GRCh37" = "GRCh38") => transcriptModel(symbol, assembly)!;
+
+  it("classifies by position on a plus-strand gene (MPL)", () => {
+    const mpl = at("MPL");
+    expect(mpl.strand).toBe(1);
+    const cds = mpl.cds!;
+    // The first base of the start codon: start_lost, c.1.
+    const start = predictConsequence(mpl, cds.start, "A", "G")!;
+    expect(start.terms).toEqual(["start_lost"]);
+    expect(start.hgvsc).toBe(`${mpl.refseq}:c.1A>G`);
+    // MPL c.305G>C p.R102P (GRCh38 chr1:43338634, checked against LRG_510): coding.
+    const r102p = predictConsequence(mpl, 43338634, "G", "C")!;
+    expect(r102p.terms).toEqual(["coding_sequence_variant"]);
+    expect(r102p.hgvsc).toBe(`${mpl.refseq}:c.305G>C`);
+    // Exon 1's last base; the intron's first two bases, its 3rd and its 9th.
+    const e1 = mpl.exons[0]!;
+    expect(predictConsequence(mpl, e1.end, "C", "T")!.terms).toContain("splice_region_variant");
+    expect(predictConsequence(mpl, e1.end + 1, "G", "A")!.terms).toEqual(["splice_donor_variant"]);
+    expect(predictConsequence(mpl, e1.end + 2, "G", "A")!.terms).toEqual(["splice_donor_variant"]);
+    expect(predictConsequence(mpl, e1.end + 3, "G", "A")!.terms).toEqual(["splice_region_variant", "intron_variant"]);
+    expect(predictConsequence(mpl, e1.end + 9, "G", "A")!.terms).toEqual(["intron_variant"]);
+    expect(predictConsequence(mpl, e1.end + 9, "G", "A")!.hgvsc).toMatch(/:c\.\d+\+9G>A$/);
+    // The next exon is preceded by the acceptor's last two intron bases.
+    const e2 = mpl.exons[1]!;
+    expect(predictConsequence(mpl, e2.start - 1, "A", "G")!.terms).toEqual(["splice_acceptor_variant"]);
+    expect(predictConsequence(mpl, e2.start - 1, "A", "G")!.hgvsc).toMatch(/:c\.\d+-1A>G$/);
+    // Up- and downstream within 5 kb, nothing beyond.
+    expect(predictConsequence(mpl, mpl.exons[0]!.start - 100, "A", "G")!.terms).toEqual(["upstream_gene_variant"]);
+    expect(predictConsequence(mpl, mpl.exons.at(-1)!.end + 100, "A", "G")!.terms).toEqual(["downstream_gene_variant"]);
+    expect(predictConsequence(mpl, mpl.exons[0]!.start - 6000, "A", "G")).toBeUndefined();
+  });
+
+  it("indels in the CDS: frameshift by length, in-frame otherwise (minus-strand DNMT3A)", () => {
+    const d = at("DNMT3A");
+    expect(d.strand).toBe(-1);
+    // R882 codon (GRCh38 chr2:25234372-25234374, shared hotspot table): c.2645G>A.
+    const r882h = predictConsequence(d, 25234373, "C", "T")!;
+    expect(r882h.terms).toEqual(["coding_sequence_variant"]);
+    expect(r882h.hgvsc).toBe(`${d.refseq}:c.2645G>A`);
+    expect(predictConsequence(d, 25234373, "CG", "C")!.terms).toEqual(["frameshift_variant"]);
+    expect(predictConsequence(d, 25234373, "C", "CGGA")!.terms).toEqual(["inframe_insertion"]);
+    expect(predictConsequence(d, 25234370, "CGGAG", "CG")!.terms).toEqual(["inframe_deletion"]);
+    // Indels get no c. here: HGVS needs 3' shifting, which needs the sequence.
+    expect(predictConsequence(d, 25234373, "CG", "C")!.hgvsc).toBeUndefined();
+    // 5' UTR before the start codon (higher coordinates on the minus strand): c.-N.
+    const utr = predictConsequence(d, d.cds!.start + 5, "A", "G")!;
+    expect(utr.terms).toEqual(["5_prime_UTR_variant"]);
+    expect(utr.hgvsc).toBe(`${d.refseq}:c.-5T>C`);
+  });
+
+  it("TERC is a non-coding RNA: n. numbering, and GRCh37 mirrors GRCh38", () => {
+    for (const [assembly, pos] of [
+      ["GRCh38", 169764756],
+      ["GRCh37", 169482544],
+    ] as const) {
+      // n.305G>A (yamaguchi-2003-blood), positions from the LRG_347 mapping.
+      const c = predictConsequence(at("TERC", assembly), pos, "C", "T")!;
+      expect(c.terms).toEqual(["non_coding_transcript_exon_variant"]);
+      expect(c.hgvsc).toBe("NR_001566.1:n.305G>A");
+    }
+  });
+
+  // Every VEP-annotated VCF of the corpus (a header declaring CSQ), wherever VEP's transcript is the
+  // gene's MANE Select one: the same SO terms (sequence-dependent coding terms read as
+  // coding_sequence_variant; terms VEP added after 2019 and `sequence_feature` rows left out) and
+  // the same HGVS c. of every substitution.
+  it.skipIf(!hasShared)(
+    "agrees with VEP on the corpus's annotated files",
+    async () => {
+      const CODING = new Set([
+        "missense_variant",
+        "synonymous_variant",
+        "stop_gained",
+        "stop_lost",
+        "stop_retained_variant",
+        "coding_sequence_variant",
+        "protein_altering_variant",
+        "incomplete_terminal_codon_variant",
+        "start_retained_variant",
+      ]);
+      const IGNORE = new Set([
+        "sequence_feature",
+        "NMD_transcript_variant",
+        "feature_truncation",
+        "feature_elongation",
+        "splice_donor_5th_base_variant",
+        "splice_donor_region_variant",
+        "splice_polypyrimidine_tract_variant",
+      ]);
+      // Known differences, each with its reason.
+      const EXPECTED: Record<string, string> = {
+        // A 93-bp FLT3 ITD at the exon 14 boundary: VEP 3'-shifts the insertion into the exon and
+        // reads the protein change; without the sequence the model cannot shift it.
+        "FLT3 13:28608220:A:AAACTCTAAATTTTCTCTTGGAAACTCCCATTTGAGATCATATTCATATTCTCTGAAATCAACGTAGAAGTACTCATTATCTGAGGAGCCG":
+          "3' shifting needs the sequence",
+      };
+      const norm = (terms: readonly string[]) =>
+        [...new Set(terms.filter((t) => !IGNORE.has(t)).map((t) => (CODING.has(t) ? "coding_sequence_variant" : t)))].sort().join("&");
+      const files = readFileSync(`${SHARED}/corpus/MANIFEST.tsv`, "utf8")
+        .split("\n")
+        .map((l) => l.split("\t")[0]!)
+        .filter((f) => /\.vcf(\.gz)?$/.test(f));
+      let compared = 0;
+      let agreed = 0;
+      let hgvs = 0;
+      const unexpected: string[] = [];
+      for (const rel of files) {
+        const file = `${SHARED}/corpus/${rel}`;
+        if (!existsSync(file) || !headerOf(file).includes("ID=CSQ")) continue;
+        try {
+          for await (const v of readVariants(file, { strict: false })) {
+            for (const c of v.consequences ?? []) {
+              if (!c.symbol || !c.transcript || !transcriptGenes().includes(c.symbol)) continue;
+              const vep = norm(c.terms);
+              if (vep === "") continue;
+              const base = c.transcript.split(".")[0];
+              const model = (["GRCh38", "GRCh37"] as const)
+                .map((a) => transcriptModel(c.symbol!, a)!)
+                .find(
+                  (m) =>
+                    (base === m.ensembl?.split(".")[0] || base === m.refseq.split(".")[0]) && predictConsequence(m, v.pos, v.ref, v.alt),
+                );
+              if (!model) continue;
+              const ours = predictConsequence(model, v.pos, v.ref, v.alt)!;
+              compared++;
+              const key = `${c.symbol} ${v.key}`;
+              if (norm(ours.terms) === vep) agreed++;
+              else if (!EXPECTED[key]) unexpected.push(`${key}: VEP ${vep}, model ${norm(ours.terms)}`);
+              if (c.hgvsc && ours.hgvsc) {
+                hgvs++;
+                expect(ours.hgvsc.split(":")[1], key).toBe(c.hgvsc.includes(":") ? c.hgvsc.split(":")[1] : c.hgvsc);
+              }
+            }
+          }
+        } catch {
+          // Files the reader refuses are the corpus test's business, not this one's.
+        }
+      }
+      expect(unexpected).toEqual([]);
+      expect(compared).toBeGreaterThanOrEqual(100);
+      expect(agreed / compared).toBeGreaterThanOrEqual(0.99);
+      expect(hgvs).toBeGreaterThanOrEqual(65);
+    },
+    120_000,
+  );
+});
+
+/** The meta lines of a VCF (plain or gzip/BGZF). */
+function headerOf(file: string): string {
+  const bytes = readFileSync(file);
+  const text = (file.endsWith(".gz") ? gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }) : bytes).toString("utf8");
+  const end = text.indexOf("\n#CHROM");
+  return end < 0 ? text : text.slice(0, end);
+}

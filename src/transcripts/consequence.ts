@@ -1,0 +1,231 @@
+/**
+ * Consequences of a variant on a gene's MANE Select transcript from the model alone (no sequence):
+ * the SO terms Ensembl VEP assigns by position and length, the impact, exon/intron number and, for
+ * a substitution, HGVS c. (n. for a non-coding RNA). What needs the transcript's sequence (missense
+ * vs synonymous vs stop gained, stop retained, p. notation, 3′ shifting of indels) is left out:
+ * a substitution in a coding exon reads `coding_sequence_variant`, as VEP writes when it cannot
+ * tell. Definitions follow VEP's consequence calculations (splice donor/acceptor: the first/last
+ * two intron bases; splice region: 1–3 exon bases or 3–8 intron bases from a boundary;
+ * upstream/downstream: within 5 kb of the transcript).
+ */
+import type { TranscriptModel } from "./model.js";
+
+/** VEP's up- and downstream distance. */
+export const FLANK = 5000;
+
+export type Impact = "HIGH" | "MODERATE" | "LOW" | "MODIFIER";
+
+export interface PredictedConsequence {
+  /** SO terms, most severe first. */
+  readonly terms: readonly string[];
+  readonly impact: Impact;
+  readonly transcript: string;
+  /** HGVS c. (n. for a non-coding transcript) of a substitution; undefined for indels (they need 3′ shifting). */
+  readonly hgvsc?: string;
+  /** "3/16" when the variant touches an exon, or an intron. */
+  readonly exon?: string;
+  readonly intron?: string;
+}
+
+/** SO terms in VEP's severity order (the subset the model alone can give). */
+const ORDER = [
+  "splice_acceptor_variant",
+  "splice_donor_variant",
+  "frameshift_variant",
+  "start_lost",
+  "inframe_insertion",
+  "inframe_deletion",
+  "splice_region_variant",
+  "coding_sequence_variant",
+  "5_prime_UTR_variant",
+  "3_prime_UTR_variant",
+  "non_coding_transcript_exon_variant",
+  "intron_variant",
+  "non_coding_transcript_variant",
+  "upstream_gene_variant",
+  "downstream_gene_variant",
+] as const;
+
+const IMPACT: Readonly<Record<string, Impact>> = {
+  splice_acceptor_variant: "HIGH",
+  splice_donor_variant: "HIGH",
+  frameshift_variant: "HIGH",
+  start_lost: "HIGH",
+  inframe_insertion: "MODERATE",
+  inframe_deletion: "MODERATE",
+  splice_region_variant: "LOW",
+};
+
+const COMPLEMENT: Readonly<Record<string, string>> = { A: "T", C: "G", G: "C", T: "A", N: "N" };
+
+/** The allele as an interval of reference bases it changes (an insertion: between `start - 1` and `start`). */
+interface Change {
+  readonly start: number;
+  readonly end: number;
+  readonly insertion: boolean;
+  /** Bases gained minus bases lost. */
+  readonly delta: number;
+}
+
+function changeOf(pos: number, ref: string, alt: string): Change {
+  // Trim the shared first base (VCF's anchor) and any shared last bases.
+  let r = ref;
+  let a = alt;
+  let p = pos;
+  while (r.length > 0 && a.length > 0 && r[r.length - 1] === a[a.length - 1] && (r.length > 1 || a.length > 1)) {
+    r = r.slice(0, -1);
+    a = a.slice(0, -1);
+  }
+  while (r.length > 0 && a.length > 0 && r[0] === a[0] && (r.length > 1 || a.length > 1)) {
+    r = r.slice(1);
+    a = a.slice(1);
+    p++;
+  }
+  if (r.length === 0) return { start: p, end: p - 1, insertion: true, delta: a.length };
+  return { start: p, end: p + r.length - 1, insertion: false, delta: a.length - r.length };
+}
+
+/**
+ * Transcript coordinate of a genomic position inside an exon: 1-based along the transcript.
+ * Undefined when the position is not exonic.
+ */
+function txPos(model: TranscriptModel, g: number): number | undefined {
+  let before = 0;
+  for (const e of model.exons) {
+    if (g >= e.start && g <= e.end) return before + (model.strand === 1 ? g - e.start + 1 : e.end - g + 1);
+    before += e.end - e.start + 1;
+  }
+  return undefined;
+}
+
+/** Distance along the transcript's direction from a to b (positive when b is 3′ of a). */
+const along = (model: TranscriptModel, a: number, b: number) => (model.strand === 1 ? b - a : a - b);
+
+/** c./n. position text of an exonic transcript position. */
+function codingPosition(model: TranscriptModel, t: number): string {
+  if (!model.cds) return `${t}`;
+  const cdsStart = txPos(model, model.cds.start) as number;
+  const cdsEnd = txPos(model, model.cds.end) as number;
+  if (t < cdsStart) return `-${cdsStart - t}`;
+  if (t > cdsEnd) return `*${t - cdsEnd}`;
+  return `${t - cdsStart + 1}`;
+}
+
+/** HGVS position of a genomic position: exonic, or intronic relative to the nearest exon boundary. */
+function hgvsPosition(model: TranscriptModel, g: number): string | undefined {
+  const t = txPos(model, g);
+  if (t !== undefined) return codingPosition(model, t);
+  const exons = model.exons;
+  for (let i = 0; i + 1 < exons.length; i++) {
+    // Intron between exon i and i+1, in transcript order.
+    const last = model.strand === 1 ? exons[i]!.end : exons[i]!.start;
+    const next = model.strand === 1 ? exons[i + 1]!.start : exons[i + 1]!.end;
+    const fromDonor = along(model, last, g);
+    const toAcceptor = along(model, g, next);
+    if (fromDonor > 0 && toAcceptor > 0) {
+      // HGVS: the middle base of an intron is numbered from the donor side (+).
+      return fromDonor <= toAcceptor
+        ? `${codingPosition(model, txPos(model, last) as number)}+${fromDonor}`
+        : `${codingPosition(model, txPos(model, next) as number)}-${toAcceptor}`;
+    }
+  }
+  return undefined;
+}
+
+function ordered(terms: Set<string>): string[] {
+  return ORDER.filter((t) => terms.has(t));
+}
+
+/**
+ * The consequence of a variant (VCF position and alleles, on the plus strand) on a transcript
+ * model, or undefined when it lies beyond the transcript's 5 kb flanks.
+ */
+export function predictConsequence(model: TranscriptModel, pos: number, ref: string, alt: string): PredictedConsequence | undefined {
+  const change = changeOf(pos, ref.toUpperCase(), alt.toUpperCase());
+  const { exons, strand } = model;
+  const txStart = Math.min(...exons.map((e) => e.start));
+  const txEnd = Math.max(...exons.map((e) => e.end));
+  // The reference bases touched (an insertion touches the two bases around it).
+  const lo = change.insertion ? change.start - 1 : change.start;
+  const hi = change.insertion ? change.start : change.end;
+  if (hi < txStart - FLANK || lo > txEnd + FLANK) return undefined;
+  const terms = new Set<string>();
+  const transcript = model.refseq;
+  if (hi < txStart || lo > txEnd) {
+    const fivePrime = strand === 1 ? hi < txStart : lo > txEnd;
+    terms.add(fivePrime ? "upstream_gene_variant" : "downstream_gene_variant");
+    return { terms: ordered(terms), impact: "MODIFIER", transcript };
+  }
+  const coding = model.cds !== undefined;
+  const cdsLo = coding ? Math.min(model.cds!.start, model.cds!.end) : 0;
+  const cdsHi = coding ? Math.max(model.cds!.start, model.cds!.end) : 0;
+  let exonNumber: number | undefined;
+  let intronNumber: number | undefined;
+  let inCds = false;
+  // Each base the change touches, classified (an indel touches a few; bounded by its length).
+  const touched: number[] = [];
+  for (let g = lo; g <= hi && touched.length < 10_000; g++) touched.push(g);
+  for (const g of touched) {
+    const exonIndex = exons.findIndex((e) => g >= e.start && g <= e.end);
+    if (exonIndex >= 0) {
+      exonNumber ??= exonIndex + 1;
+      const e = exons[exonIndex]!;
+      // Exon bases 1–3 from an intron boundary (not at the transcript's ends) are splice region.
+      const fromLow = g - e.start;
+      const fromHigh = e.end - g;
+      const lowIsIntron = strand === 1 ? exonIndex > 0 : exonIndex < exons.length - 1;
+      const highIsIntron = strand === 1 ? exonIndex < exons.length - 1 : exonIndex > 0;
+      if ((lowIsIntron && fromLow < 3) || (highIsIntron && fromHigh < 3)) terms.add("splice_region_variant");
+      if (!coding) terms.add("non_coding_transcript_exon_variant");
+      else if (g >= cdsLo && g <= cdsHi) inCds = true;
+      else {
+        const fivePrime = strand === 1 ? g < cdsLo : g > cdsHi;
+        terms.add(fivePrime ? "5_prime_UTR_variant" : "3_prime_UTR_variant");
+      }
+      continue;
+    }
+    // Intronic: between exon i and i+1 in transcript order.
+    for (let i = 0; i + 1 < exons.length; i++) {
+      const last = strand === 1 ? exons[i]!.end : exons[i]!.start;
+      const next = strand === 1 ? exons[i + 1]!.start : exons[i + 1]!.end;
+      const fromDonor = along(model, last, g);
+      const toAcceptor = along(model, g, next);
+      if (fromDonor <= 0 || toAcceptor <= 0) continue;
+      intronNumber ??= i + 1;
+      if (fromDonor <= 2) terms.add("splice_donor_variant");
+      else if (toAcceptor <= 2) terms.add("splice_acceptor_variant");
+      else {
+        if (fromDonor <= 8 || toAcceptor <= 8) terms.add("splice_region_variant");
+        terms.add("intron_variant");
+      }
+      if (!coding) terms.add("non_coding_transcript_variant");
+    }
+  }
+  // An insertion exactly at an exon/intron junction touches both; VEP reads it by its neighbours too.
+  if (inCds) {
+    const startCodon = strand === 1 ? [model.cds!.start, model.cds!.start + 2] : [model.cds!.start - 2, model.cds!.start];
+    const hitsStart = change.insertion ? false : change.start <= startCodon[1]! && change.end >= startCodon[0]!;
+    if (hitsStart) terms.add("start_lost");
+    if (change.delta === 0) {
+      if (!hitsStart) terms.add("coding_sequence_variant");
+    } else if (change.delta % 3 !== 0) terms.add("frameshift_variant");
+    else terms.add(change.delta > 0 ? "inframe_insertion" : "inframe_deletion");
+  }
+  const list = ordered(terms);
+  const impact = IMPACT[list[0] ?? ""] ?? "MODIFIER";
+  let hgvsc: string | undefined;
+  if (change.delta === 0 && ref.length === 1 && alt.length === 1) {
+    const at = hgvsPosition(model, pos);
+    const r = strand === 1 ? ref.toUpperCase() : (COMPLEMENT[ref.toUpperCase()] ?? "N");
+    const a = strand === 1 ? alt.toUpperCase() : (COMPLEMENT[alt.toUpperCase()] ?? "N");
+    if (at !== undefined) hgvsc = `${transcript}:${coding ? "c" : "n"}.${at}${r}>${a}`;
+  }
+  return {
+    terms: list,
+    impact,
+    transcript,
+    ...(hgvsc ? { hgvsc } : {}),
+    ...(exonNumber !== undefined ? { exon: `${exonNumber}/${exons.length}` } : {}),
+    ...(intronNumber !== undefined && exonNumber === undefined ? { intron: `${intronNumber}/${exons.length - 1}` } : {}),
+  };
+}
