@@ -8,7 +8,7 @@ import { effectiveSex } from "./context.js";
 import { assessCoverage, CalledRegions, type CoverageScope, type IntervalSet, readTargets } from "./coverage.js";
 import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
 import { indexPanel, matchVariant, type PanelIndex } from "./match.js";
-import type { Variant } from "./model.js";
+import type { Assembly, Hit, Variant } from "./model.js";
 import { readAnnotationLayout } from "./normalize/annotations.js";
 import { carriesAllele } from "./normalize/calls.js";
 import { type AssemblyDecision, inferAssembly } from "./normalize/contigs.js";
@@ -22,6 +22,8 @@ import { firstPass, type RuleContext, type SampleRole } from "./rules/apply.js";
 import type { FirstPassFinding } from "./rules/evaluate.js";
 import { applyEventRules, armFraction, eventRuleArms } from "./rules/events.js";
 import { type FindingSorter, secondPass, sortInMemory, TwoHitCount } from "./rules/summary.js";
+import { sameConsequenceClass } from "./transcripts/consequence.js";
+import { builtinConsequence } from "./transcripts/hit.js";
 import type { VcfHeader } from "./vcf/header.js";
 import type { IndexSource, VcfSource } from "./vcf/input.js";
 import type { LineBatch } from "./vcf/lines.js";
@@ -118,6 +120,8 @@ class NotJudgedTally {
 
 const NOT_JUDGED_WHY =
   "consequence unknown: the file has no VEP/SnpEff/BCSQ/ANNOVAR annotation for this allele, and by coordinates alone only the panel's hotspots, exact alleles, regions and structural rules can be read";
+const NOT_JUDGED_CODING =
+  "coding change whose effect on the protein the builtin MANE model cannot tell without the sequence (missense, synonymous or stop): only the panel's hotspots, exact alleles and regions could be read";
 const NOT_JUDGED_SV =
   "structural variant in a panel gene that no rule of the gene reads (no sv-overlap rule for it) and that is not an arm-level event";
 const NOT_JUDGED_NEXT = "annotate the VCF with VEP or SnpEff (or bcftools csq), then run marrowscope again";
@@ -285,9 +289,10 @@ async function* run(
         location: variant.source,
       });
     }
-    const { hits, warnings: matchWarnings } = matchVariant(variant, panelIndex);
+    const { hits: matched, warnings: matchWarnings } = matchVariant(variant, panelIndex);
     for (const w of matchWarnings) warn(w);
-    if (hits.length === 0) return;
+    if (matched.length === 0) return;
+    const hits = withBuiltinConsequences(matched, options.consequences, assembly.assembly, warn);
     for (const hit of hits) genesHit.add(hit.gene.symbol);
     const calls = header.samples.length === 0 ? [{ sample: file }] : variant.calls;
     const somatic = somaticCaller || variant.info.SOMATIC === true;
@@ -304,6 +309,9 @@ async function* run(
           if (variant.kind === "sv") {
             if (!armSamples.has(s)) notJudged[s]?.add(hit.gene.symbol, variant.key, NOT_JUDGED_SV);
           } else if (hit.consequence === undefined) notJudged[s]?.add(hit.gene.symbol, variant.key);
+          else if (hit.consequence.terms.includes("coding_sequence_variant")) {
+            notJudged[s]?.add(hit.gene.symbol, variant.key, NOT_JUDGED_CODING);
+          }
           continue;
         }
         // Reports name the input by its base name: no absolute paths in output.
@@ -531,5 +539,35 @@ export async function annotateStreamWith(
     },
     samples: samples(),
     warnings: held.warnings(),
+  });
+}
+
+/**
+ * The hits with the builtin MANE-model consequence where the run asks for it (options.consequences):
+ * `builtin` replaces the file's, `both` keeps the file's, fills in a gene it does not cover and
+ * warns where the model reads another class; `file` (the default) uses the file's alone.
+ */
+function withBuiltinConsequences(
+  hits: readonly Hit[],
+  mode: "file" | "builtin" | "both",
+  assembly: Assembly,
+  warn: (w: Warning) => void,
+): readonly Hit[] {
+  // `file` does not fall back to the model yet: the clinical validation cases of unannotated
+  // inputs were written for "consequence unknown" and change with it (issue 19, next step).
+  if (mode === "file") return hits;
+  return hits.map((hit) => {
+    const builtin = builtinConsequence(hit, assembly);
+    if (mode === "both") {
+      if (hit.consequence && builtin && !sameConsequenceClass(hit.consequence.terms, builtin.terms)) {
+        warn({
+          code: "W_CONSEQUENCE_DISAGREE",
+          message: `${formatMessage(hit.variant.source, `${hit.gene.symbol} ${hit.variant.key}: the file's consequence (${hit.consequence.terms.join("&")}) and the MANE model's (${builtin.terms.join("&")}) differ in class; the file's is used`)}`,
+          location: hit.variant.source,
+        });
+      }
+      return hit.consequence ? hit : builtin ? { ...hit, consequence: builtin } : hit;
+    }
+    return builtin ? { ...hit, consequence: builtin } : { ...hit, consequence: undefined };
   });
 }

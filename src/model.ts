@@ -34,7 +34,8 @@ export type VariantKind = "snv" | "mnv" | "insertion" | "deletion" | "indel" | "
 
 /** A consequence read from the VCF's own annotation (we never predict one). */
 export interface Consequence {
-  readonly source: "VEP" | "SnpEff" | "BCSQ" | "ANNOVAR";
+  /** `builtin`: predicted by marrowscope on the gene's MANE Select model (src/transcripts). */
+  readonly source: "VEP" | "SnpEff" | "BCSQ" | "ANNOVAR" | "builtin";
   readonly symbol?: string;
   readonly hgncId?: string;
   /** Ensembl/Entrez gene id as given. */

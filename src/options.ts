@@ -53,6 +53,10 @@ export const AnnotateOptionsSchema = ReadOptionsSchema.extend({
     .custom<TargetsInput>(isTargetsInput, { message: "targets must be a BED file path (Node), { text }, a Blob or a URL" })
     .optional()
     .meta({ description: "BED of the regions the input was called over (what coverage counts as assessed)" }),
+  consequences: z.enum(["file", "builtin", "both"]).default("file").meta({
+    description:
+      "file: the input's own annotation only (for now: the fallback to the model is the next step of issue 19); builtin: the builtin MANE Select model only; both: the file's, the model's where the file has none, and a warning where the model's class differs",
+  }),
   scope: z
     .enum(["genome", "exome"])
     .optional()

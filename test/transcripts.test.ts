@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { readVariants } from "../src/node.js";
+import { annotate, readVariants } from "../src/node.js";
 import { builtinPanel } from "../src/panel/index.js";
 import { predictConsequence } from "../src/transcripts/consequence.js";
 import { transcriptGenes, transcriptModel } from "../src/transcripts/index.js";
@@ -235,3 +235,34 @@ function headerOf(file: string): string {
   const end = text.indexOf("\n#CHROM");
   return end < 0 ? text : text.slice(0, end);
 }
+
+describe("annotate with --consequences", () => {
+  const TCGA = "fixtures/cases/TCGA-AB-2968-03.laml.vcf";
+  const roles = { "TCGA-AB-2968-03A-01D-0739-09": "tumor", "TCGA-AB-2968-11A-01D-0739-09": "normal" } as const;
+
+  // The unannotated TCGA-AB-2968 AML pair (issue 19): from the MANE model alone the BCOR frameshift
+  // is read (a loss-of-function rule), NRAS Q61H and U2AF1 S34F stay hotspots with their c. names,
+  // and the two DNMT3A coding substitutions, whose protein effect needs the sequence, are listed
+  // as not judged rather than dropped.
+  it("builtin: reads an unannotated pair from the MANE model, and lists what it cannot tell", async () => {
+    const report = await annotate(TCGA, { assembly: "GRCh37", roles, consequences: "builtin" });
+    const tumor = report.samples.find((s) => s.role === "tumor")!;
+    const bySymbol = Object.fromEntries(tumor.findings.map((f) => [f.gene.symbol, f]));
+    expect(Object.keys(bySymbol).sort()).toEqual(["BCOR", "NRAS", "U2AF1"]);
+    expect(bySymbol.BCOR!.consequence?.source).toBe("builtin");
+    expect(bySymbol.BCOR!.consequence?.terms).toContain("frameshift_variant");
+    expect(bySymbol.NRAS!.consequence?.hgvsc).toBe("NM_002524.5:c.183A>T");
+    expect(bySymbol.U2AF1!.consequence?.hgvsc).toBe("NM_006758.3:c.101C>T");
+    expect(tumor.notJudged?.variants.map((v) => v.gene)).toEqual(["DNMT3A", "DNMT3A"]);
+    expect(tumor.notJudged?.variants[0]?.why).toMatch(/cannot tell without the sequence/);
+    // The default reads the file's annotation only: the same pair has no BCOR finding.
+    const file = await annotate(TCGA, { assembly: "GRCh37", roles });
+    expect(file.samples.find((s) => s.role === "tumor")!.findings.map((f) => f.gene.symbol)).not.toContain("BCOR");
+  });
+
+  it("both: an annotated file keeps its own consequences", async () => {
+    const demo = "fixtures/demo.vcf.gz";
+    const [file, both] = await Promise.all([annotate(demo), annotate(demo, { consequences: "both" })]);
+    expect(both.samples.map((s) => s.findings)).toEqual(file.samples.map((s) => s.findings));
+  });
+});

@@ -276,6 +276,14 @@ export function buildProgram(state: CliState): Command {
         "exome",
       ]),
     )
+    .addOption(
+      new Option(
+        "--consequences <source>",
+        "file: the input's annotation only; builtin: the builtin MANE model only; both: the file's, the model's where the file has none, warning where they differ",
+      )
+        .choices(["file", "builtin", "both"])
+        .default("file"),
+    )
     .option(
       "--context <file>",
       "patient context, JSON or YAML (age, sex, telomereLengthPercentile, pnhCloneSize, priorTherapy, plannedDonor)",
@@ -298,6 +306,7 @@ export function buildProgram(state: CliState): Command {
         ...(opts.minVaf !== undefined ? { minVaf: opts.minVaf } : {}),
         ...(opts.targets ? { targets: opts.targets } : {}),
         ...(opts.scope ? { scope: opts.scope } : {}),
+        consequences: opts.consequences,
         ...(opts.context ? { context: await readContextFile(opts.context) } : {}),
       };
       const bar = await progressBar(state);

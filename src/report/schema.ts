@@ -126,7 +126,7 @@ export const FindingSchema = z.strictObject({
       transcript: z.string().optional(),
       hgvsc: z.string().optional(),
       hgvsp: z.string().optional(),
-      source: z.enum(["VEP", "SnpEff", "BCSQ", "ANNOVAR"]),
+      source: z.enum(["VEP", "SnpEff", "BCSQ", "ANNOVAR", "builtin"]),
     })
     .optional(),
   variantClass: z

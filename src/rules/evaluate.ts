@@ -281,6 +281,9 @@ function hotspotChangeHolds(label: string, subject: Subject, panel: Panel): bool
   if (hotspotKind(label) === "position") return true;
   const terms = subject.consequence?.terms;
   if (!terms || terms.length === 0) return true;
+  // `coding_sequence_variant` says the change is coding but not what it does to the protein (VEP
+  // when it cannot tell, the builtin model always): as unknown as no consequence at all.
+  if (terms.includes("coding_sequence_variant")) return true;
   const hgvsp = subject.consequence?.hgvsp;
   if (hgvsp !== undefined) {
     const body = normalizeHgvsp(hgvsp);

@@ -229,3 +229,38 @@ export function predictConsequence(model: TranscriptModel, pos: number, ref: str
     ...(intronNumber !== undefined && exonNumber === undefined ? { intron: `${intronNumber}/${exons.length - 1}` } : {}),
   };
 }
+
+/** Coding terms that need the sequence: the model alone writes `coding_sequence_variant` for all of them. */
+const SEQUENCE_CODING = new Set([
+  "missense_variant",
+  "synonymous_variant",
+  "stop_gained",
+  "stop_lost",
+  "stop_retained_variant",
+  "coding_sequence_variant",
+  "protein_altering_variant",
+  "incomplete_terminal_codon_variant",
+  "start_retained_variant",
+]);
+/** Terms the model never gives (newer VEP splice refinements, NMD, features). */
+const NOT_MODELLED = new Set([
+  "sequence_feature",
+  "NMD_transcript_variant",
+  "feature_truncation",
+  "feature_elongation",
+  "splice_donor_5th_base_variant",
+  "splice_donor_region_variant",
+  "splice_polypyrimidine_tract_variant",
+]);
+
+/** The class of a term list as the model can tell it (sequence-dependent coding terms as one). */
+export function consequenceClass(terms: readonly string[]): string {
+  return [...new Set(terms.filter((t) => !NOT_MODELLED.has(t)).map((t) => (SEQUENCE_CODING.has(t) ? "coding_sequence_variant" : t)))]
+    .sort()
+    .join("&");
+}
+
+/** Whether two term lists read the same as far as the model can tell. */
+export function sameConsequenceClass(a: readonly string[], b: readonly string[]): boolean {
+  return consequenceClass(a) === consequenceClass(b);
+}

@@ -1,0 +1,30 @@
+/**
+ * The builtin consequence of a hit, for a variant whose file carries no annotation of its gene
+ * (or when the run asks for the model's): one Consequence on the gene's MANE Select model.
+ */
+import type { Assembly, Consequence, Hit } from "../model.js";
+import { predictConsequence } from "./consequence.js";
+import { transcriptModel } from "./index.js";
+
+/** The model's consequence for the hit's variant, or undefined (no model, an SV, or beyond the flanks). */
+export function builtinConsequence(hit: Hit, assembly: Assembly): Consequence | undefined {
+  const { variant } = hit;
+  if (variant.kind === "sv" || variant.kind === "breakend") return undefined;
+  const model = transcriptModel(hit.gene.symbol, assembly);
+  if (!model) return undefined;
+  const predicted = predictConsequence(model, variant.pos, variant.ref, variant.alt);
+  if (!predicted) return undefined;
+  return {
+    source: "builtin",
+    symbol: hit.gene.symbol,
+    hgncId: hit.gene.hgncId,
+    terms: predicted.terms,
+    impact: predicted.impact,
+    transcript: predicted.transcript,
+    canonical: true,
+    maneSelect: model.refseq,
+    ...(predicted.hgvsc ? { hgvsc: predicted.hgvsc } : {}),
+    ...(predicted.exon ? { exon: predicted.exon } : {}),
+    ...(predicted.intron ? { intron: predicted.intron } : {}),
+  };
+}
