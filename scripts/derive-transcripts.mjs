@@ -12,7 +12,7 @@
  * MANE model). `--check` fails when the committed file differs from what the sources give.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -39,6 +39,7 @@ function read(rel) {
 }
 
 const panel = JSON.parse(readFileSync(join(root, "src/panel/data/panel.json"), "utf8"));
+const LRG_DIR = "data/transcripts/lrg";
 const symbols = panel.genes.map((g) => g.symbol);
 const src = Object.fromEntries(Object.entries(SOURCES).map(([k, rel]) => [k, read(rel)]));
 
@@ -111,7 +112,59 @@ function lrgTerc() {
   return { refseq: "NR_001566.1", ensembl: undefined, GRCh38: model("GRCh38"), GRCh37: model("GRCh37.p13") };
 }
 
+const CODON = {};
+{
+  const bases = "TCAG";
+  const aa = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG";
+  let i = 0;
+  for (const a of bases) for (const b of bases) for (const c of bases) CODON[a + b + c] = aa[i++];
+}
+const translate = (cds) => {
+  let out = "";
+  for (let i = 0; i + 2 < cds.length; i += 3) out += CODON[cds.slice(i, i + 3)] ?? "X";
+  return out;
+};
+
+/**
+ * The coding sequence of an LRG's fixed transcript (t1), cut from its cDNA at the coding region:
+ * used only when its length equals the MANE model's CDS and it translates to the LRG's protein
+ * with one terminal stop (same reference transcript).
+ */
+function lrgCds(xml) {
+  const fixed = xml.slice(0, xml.indexOf("</fixed_annotation>"));
+  const cdna = /<cdna>\s*<sequence>([ACGTN]+)<\/sequence>/.exec(fixed)?.[1];
+  const protein = /<translation name="p1">\s*<sequence>([A-Z*]+)<\/sequence>/.exec(fixed)?.[1];
+  const lrgName = /<id>(LRG_\d+)<\/id>/.exec(xml)?.[1];
+  const coding = new RegExp(`<coding_region>\\s*<coordinates coord_system="${lrgName}" start="(\\d+)"`).exec(fixed);
+  if (!cdna || !protein || !coding) return undefined;
+  const codingStart = Number(coding[1]);
+  let offset;
+  for (const m of fixed.matchAll(
+    new RegExp(
+      `<coordinates coord_system="${lrgName}" start="(\\d+)" end="(\\d+)" strand="1" />\\s*<coordinates coord_system="${lrgName}t1" start="(\\d+)"`,
+      "g",
+    ),
+  )) {
+    const [gs, ge, ts] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (codingStart >= gs && codingStart <= ge) offset = ts + (codingStart - gs);
+  }
+  if (offset === undefined) return undefined;
+  const cds = cdna.slice(offset - 1, offset - 1 + (protein.length + 1) * 3);
+  const t = translate(cds);
+  return t === `${protein}*` ? cds : undefined;
+}
+
+const lrgBySymbol = new Map();
+for (const name of readdirSync(join(shared, LRG_DIR))
+  .filter((f) => f.endsWith(".xml.gz"))
+  .sort()) {
+  const { text, sha256 } = read(`${LRG_DIR}/${name}`);
+  const symbol = /<lrg_locus source="HGNC">([^<]+)<\/lrg_locus>/.exec(text)?.[1];
+  if (symbol) lrgBySymbol.set(symbol, { name, text, sha256 });
+}
+
 const models = [];
+const usedLrgs = [];
 for (const symbol of symbols) {
   if (symbol === "TERC") {
     models.push({ symbol, ...lrgTerc() });
@@ -140,10 +193,26 @@ for (const symbol of symbols) {
     return lifted[0];
   };
   const hasCds = cdsStart > 0 && cdsEnd > 0 && cdsStart !== cdsEnd;
+  // The coding sequence from the gene's LRG, when it is the same transcript (length and protein).
+  let cds;
+  const lrg = lrgBySymbol.get(symbol);
+  if (hasCds && lrg) {
+    const seq = lrgCds(lrg.text);
+    const length = exons38.reduce((n, [s, e]) => {
+      const lo = Math.max(s, Math.min(cdsStart, cdsEnd));
+      const hi = Math.min(e, Math.max(cdsStart, cdsEnd));
+      return n + Math.max(0, hi - lo + 1);
+    }, 0);
+    if (seq && seq.length === length) {
+      cds = seq;
+      usedLrgs.push(lrg);
+    } else process.stderr.write(`derive-transcripts: ${symbol}: ${lrg.name} is not the MANE coding sequence; no sequence\n`);
+  }
   models.push({
     symbol,
     refseq: ids.refseq,
     ensembl: ids.ensembl,
+    ...(cds ? { sequence: cds } : {}),
     GRCh38: { chrom, strand, exons: exons38, ...(hasCds ? { cds: [cdsStart, cdsEnd] } : {}) },
     GRCh37: { chrom, strand, exons: exons37, ...(hasCds ? { cds: [liftPos(cdsStart), liftPos(cdsEnd)] } : {}) },
   });
@@ -154,7 +223,7 @@ const flat = (m) =>
 const body = models
   .map(
     (m) =>
-      `  ${JSON.stringify(m.symbol)}: {\n    refseq: ${JSON.stringify(m.refseq)},${m.ensembl ? `\n    ensembl: ${JSON.stringify(m.ensembl)},` : ""}\n    GRCh38: ${flat(m.GRCh38)},\n    GRCh37: ${flat(m.GRCh37)},\n  },`,
+      `  ${JSON.stringify(m.symbol)}: {\n    refseq: ${JSON.stringify(m.refseq)},${m.ensembl ? `\n    ensembl: ${JSON.stringify(m.ensembl)},` : ""}${m.sequence ? `\n    cdsSequence: ${JSON.stringify(m.sequence)},` : ""}\n    GRCh38: ${flat(m.GRCh38)},\n    GRCh37: ${flat(m.GRCh37)},\n  },`,
   )
   .join("\n");
 const text = `// GENERATED by scripts/derive-transcripts.mjs — do not edit; re-run \`node scripts/derive-transcripts.mjs\`.
@@ -165,6 +234,11 @@ const text = `// GENERATED by scripts/derive-transcripts.mjs — do not edit; re
 ${Object.entries(SOURCES)
   .map(([k, rel]) => `//   ${rel}  ${src[k].sha256}`)
   .join("\n")}
+// Coding sequences (cDNA of the LRG's fixed transcript, cut at its coding region; used where it is the
+// MANE CDS: same length, translating to the LRG protein): ${usedLrgs.length} LRG records under ${LRG_DIR}/,
+//   sha256 of their sha256 list ${createHash("sha256")
+  .update(usedLrgs.map((l) => l.sha256).join("\n"))
+  .digest("hex")}
 import type { RawTranscriptTable } from "./model.js";
 
 export const TRANSCRIPTS: RawTranscriptTable = {

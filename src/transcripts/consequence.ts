@@ -22,6 +22,8 @@ export interface PredictedConsequence {
   readonly transcript: string;
   /** HGVS c. (n. for a non-coding transcript) of a substitution; undefined for indels (they need 3′ shifting). */
   readonly hgvsc?: string;
+  /** HGVS p. (predicted, 3-letter) of a coding substitution, where the coding sequence is known. */
+  readonly hgvsp?: string;
   /** "3/16" when the variant touches an exon, or an intron. */
   readonly exon?: string;
   readonly intron?: string;
@@ -31,11 +33,16 @@ export interface PredictedConsequence {
 const ORDER = [
   "splice_acceptor_variant",
   "splice_donor_variant",
+  "stop_gained",
   "frameshift_variant",
+  "stop_lost",
   "start_lost",
   "inframe_insertion",
   "inframe_deletion",
+  "missense_variant",
   "splice_region_variant",
+  "synonymous_variant",
+  "stop_retained_variant",
   "coding_sequence_variant",
   "5_prime_UTR_variant",
   "3_prime_UTR_variant",
@@ -51,10 +58,70 @@ const IMPACT: Readonly<Record<string, Impact>> = {
   splice_donor_variant: "HIGH",
   frameshift_variant: "HIGH",
   start_lost: "HIGH",
+  stop_gained: "HIGH",
+  stop_lost: "HIGH",
+  missense_variant: "MODERATE",
   inframe_insertion: "MODERATE",
   inframe_deletion: "MODERATE",
   splice_region_variant: "LOW",
+  synonymous_variant: "LOW",
+  stop_retained_variant: "LOW",
 };
+
+/** The standard genetic code, codon → one-letter amino acid (`*` stop). */
+const CODE: Readonly<Record<string, string>> = (() => {
+  const bases = "TCAG";
+  const aa = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG";
+  const out: Record<string, string> = {};
+  let i = 0;
+  for (const a of bases) for (const b of bases) for (const c of bases) out[a + b + c] = aa[i++]!;
+  return out;
+})();
+
+const THREE: Readonly<Record<string, string>> = {
+  A: "Ala",
+  R: "Arg",
+  N: "Asn",
+  D: "Asp",
+  C: "Cys",
+  Q: "Gln",
+  E: "Glu",
+  G: "Gly",
+  H: "His",
+  I: "Ile",
+  L: "Leu",
+  K: "Lys",
+  M: "Met",
+  F: "Phe",
+  P: "Pro",
+  S: "Ser",
+  T: "Thr",
+  W: "Trp",
+  Y: "Tyr",
+  V: "Val",
+  "*": "Ter",
+};
+
+/**
+ * The protein effect of a coding substitution at c.`n` (ref/alt in transcript orientation), from the
+ * coding sequence: the SO term and HGVS p. (undefined when the sequence is unknown or disagrees).
+ */
+function proteinEffect(sequence: string, n: number, ref: string, alt: string): { term: string; hgvsp?: string } | undefined {
+  const k = Math.floor((n - 1) / 3);
+  const at = (n - 1) % 3;
+  const codon = sequence.slice(3 * k, 3 * k + 3);
+  if (codon.length !== 3 || codon[at] !== ref) return undefined;
+  const mutated = codon.slice(0, at) + alt + codon.slice(at + 1);
+  const from = CODE[codon];
+  const to = CODE[mutated];
+  if (!from || !to) return undefined;
+  const residue = `${THREE[from]}${k + 1}`;
+  if (k === 0) return { term: "start_lost" };
+  if (from === "*") return { term: to === "*" ? "stop_retained_variant" : "stop_lost" };
+  if (to === "*") return { term: "stop_gained", hgvsp: `p.${residue}Ter` };
+  if (to === from) return { term: "synonymous_variant", hgvsp: `p.${residue}=` };
+  return { term: "missense_variant", hgvsp: `p.${residue}${THREE[to]}` };
+}
 
 const COMPLEMENT: Readonly<Record<string, string>> = { A: "T", C: "G", G: "C", T: "A", N: "N" };
 
@@ -211,20 +278,31 @@ export function predictConsequence(model: TranscriptModel, pos: number, ref: str
     } else if (change.delta % 3 !== 0) terms.add("frameshift_variant");
     else terms.add(change.delta > 0 ? "inframe_insertion" : "inframe_deletion");
   }
-  const list = ordered(terms);
-  const impact = IMPACT[list[0] ?? ""] ?? "MODIFIER";
   let hgvsc: string | undefined;
+  let hgvsp: string | undefined;
   if (change.delta === 0 && ref.length === 1 && alt.length === 1) {
     const at = hgvsPosition(model, pos);
     const r = strand === 1 ? ref.toUpperCase() : (COMPLEMENT[ref.toUpperCase()] ?? "N");
     const a = strand === 1 ? alt.toUpperCase() : (COMPLEMENT[alt.toUpperCase()] ?? "N");
     if (at !== undefined) hgvsc = `${transcript}:${coding ? "c" : "n"}.${at}${r}>${a}`;
+    // With the coding sequence, a coding substitution's effect on the protein.
+    if (inCds && model.cdsSequence && at !== undefined && /^\d+$/.test(at)) {
+      const effect = proteinEffect(model.cdsSequence, Number(at), r, a);
+      if (effect) {
+        terms.delete("coding_sequence_variant");
+        terms.add(effect.term);
+        hgvsp = effect.hgvsp;
+      }
+    }
   }
+  const list = ordered(terms);
+  const impact = IMPACT[list[0] ?? ""] ?? "MODIFIER";
   return {
     terms: list,
     impact,
     transcript,
     ...(hgvsc ? { hgvsc } : {}),
+    ...(hgvsp ? { hgvsp } : {}),
     ...(exonNumber !== undefined ? { exon: `${exonNumber}/${exons.length}` } : {}),
     ...(intronNumber !== undefined && exonNumber === undefined ? { intron: `${intronNumber}/${exons.length - 1}` } : {}),
   };

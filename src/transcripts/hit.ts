@@ -24,6 +24,7 @@ export function builtinConsequence(hit: Hit, assembly: Assembly): Consequence | 
     canonical: true,
     maneSelect: model.refseq,
     ...(predicted.hgvsc ? { hgvsc: predicted.hgvsc } : {}),
+    ...(predicted.hgvsp ? { hgvsp: predicted.hgvsp } : {}),
     ...(predicted.exon ? { exon: predicted.exon } : {}),
     ...(predicted.intron ? { intron: predicted.intron } : {}),
   };

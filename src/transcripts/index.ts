@@ -24,6 +24,7 @@ export function transcriptModel(symbol: string, assembly: Assembly): TranscriptM
     strand: build.strand,
     exons,
     ...(build.cds ? { cds: { start: build.cds[0], end: build.cds[1] } } : {}),
+    ...(raw.cdsSequence ? { cdsSequence: raw.cdsSequence } : {}),
   };
 }
 

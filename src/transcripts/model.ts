@@ -17,6 +17,8 @@ export interface RawBuildModel {
 export interface RawTranscript {
   readonly refseq: string;
   readonly ensembl?: string;
+  /** The coding sequence (start codon to stop codon, transcript orientation), where an LRG gives it. */
+  readonly cdsSequence?: string;
   readonly GRCh38: RawBuildModel;
   readonly GRCh37: RawBuildModel;
 }
@@ -33,4 +35,6 @@ export interface TranscriptModel {
   readonly strand: 1 | -1;
   readonly exons: readonly { readonly start: number; readonly end: number }[];
   readonly cds?: { readonly start: number; readonly end: number };
+  /** The coding sequence (start codon to stop codon, transcript orientation), when known. */
+  readonly cdsSequence?: string;
 }
