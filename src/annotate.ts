@@ -12,6 +12,7 @@ import type { Assembly, Hit, Variant } from "./model.js";
 import { readAnnotationLayout } from "./normalize/annotations.js";
 import { carriesAllele } from "./normalize/calls.js";
 import { type AssemblyDecision, inferAssembly } from "./normalize/contigs.js";
+import { proteinEffectUnknown } from "./normalize/so-terms.js";
 import { type AnnotateOptions, AnnotateOptionsSchema, type ParsedAnnotateOptions, parseOptions } from "./options.js";
 import { own } from "./own.js";
 import { builtinPanel, type Panel } from "./panel/index.js";
@@ -309,7 +310,7 @@ async function* run(
           if (variant.kind === "sv") {
             if (!armSamples.has(s)) notJudged[s]?.add(hit.gene.symbol, variant.key, NOT_JUDGED_SV);
           } else if (hit.consequence === undefined) notJudged[s]?.add(hit.gene.symbol, variant.key);
-          else if (hit.consequence.terms.includes("coding_sequence_variant")) {
+          else if (proteinEffectUnknown(hit.consequence.terms)) {
             notJudged[s]?.add(hit.gene.symbol, variant.key, NOT_JUDGED_CODING);
           }
           continue;

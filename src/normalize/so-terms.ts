@@ -251,3 +251,12 @@ export function impactOf(terms: readonly string[]): Impact | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether a consequence says a change is coding but not what it does to the protein:
+ * `coding_sequence_variant` is what VEP writes when it cannot tell, and what the builtin MANE
+ * model writes without a coding sequence.
+ */
+export function proteinEffectUnknown(terms: readonly string[]): boolean {
+  return terms.includes("coding_sequence_variant");
+}

@@ -20,8 +20,8 @@ export type { RuleContext, SampleRole } from "./origin.js";
 /** Panel genes by symbol (the first of a symbol, as `find` gave), built once per panel. */
 const genesBySymbol = new WeakMap<Panel, ReadonlyMap<string, PanelGene>>();
 
-/** @internal The panel gene of a symbol (the first, as `panel.genes.find` would give). */
-export function panelGene(panel: Panel, symbol: string): PanelGene | undefined {
+/** The panel gene of a symbol (the first, as `panel.genes.find` would give). */
+function panelGene(panel: Panel, symbol: string): PanelGene | undefined {
   let genes = genesBySymbol.get(panel);
   if (!genes) {
     const map = new Map<string, PanelGene>();

@@ -8,6 +8,7 @@ import type { PatientContext } from "../context.js";
 import { hotspotKind } from "../genes/index.js";
 import type { Assembly, ClinVar, Consequence, PopulationAf, SampleCall, VariantKind, Zygosity } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
+import { proteinEffectUnknown } from "../normalize/so-terms.js";
 import type { ContextCondition, Panel, PanelGene, PanelRule, RuleConditions, RuleMatch } from "../panel/schema.js";
 import type { Finding } from "../report/schema.js";
 import { inBand, resolveBound } from "./bounds.js";
@@ -281,9 +282,8 @@ function hotspotChangeHolds(label: string, subject: Subject, panel: Panel): bool
   if (hotspotKind(label) === "position") return true;
   const terms = subject.consequence?.terms;
   if (!terms || terms.length === 0) return true;
-  // `coding_sequence_variant` says the change is coding but not what it does to the protein (VEP
-  // when it cannot tell, the builtin model always): as unknown as no consequence at all.
-  if (terms.includes("coding_sequence_variant")) return true;
+  // Coding, but with no word on the protein: as unknown as no consequence at all.
+  if (proteinEffectUnknown(terms)) return true;
   const hgvsp = subject.consequence?.hgvsp;
   if (hgvsp !== undefined) {
     const body = normalizeHgvsp(hgvsp);

@@ -8,17 +8,17 @@
  * two intron bases; splice region: 1–3 exon bases or 3–8 intron bases from a boundary;
  * upstream/downstream: within 5 kb of the transcript).
  */
+import { trimAlleles } from "../normalize/alleles.js";
+import { soImpact, soRank } from "../normalize/so-terms.js";
 import type { TranscriptModel } from "./model.js";
 
 /** VEP's up- and downstream distance. */
 export const FLANK = 5000;
 
-export type Impact = "HIGH" | "MODERATE" | "LOW" | "MODIFIER";
-
 export interface PredictedConsequence {
   /** SO terms, most severe first. */
   readonly terms: readonly string[];
-  readonly impact: Impact;
+  readonly impact: "HIGH" | "MODERATE" | "LOW" | "MODIFIER";
   readonly transcript: string;
   /** HGVS c. (n. for a non-coding transcript) of a substitution; undefined for indels (they need 3′ shifting). */
   readonly hgvsc?: string;
@@ -28,45 +28,6 @@ export interface PredictedConsequence {
   readonly exon?: string;
   readonly intron?: string;
 }
-
-/** SO terms in VEP's severity order (the subset the model alone can give). */
-const ORDER = [
-  "splice_acceptor_variant",
-  "splice_donor_variant",
-  "stop_gained",
-  "frameshift_variant",
-  "stop_lost",
-  "start_lost",
-  "inframe_insertion",
-  "inframe_deletion",
-  "missense_variant",
-  "splice_region_variant",
-  "synonymous_variant",
-  "stop_retained_variant",
-  "coding_sequence_variant",
-  "5_prime_UTR_variant",
-  "3_prime_UTR_variant",
-  "non_coding_transcript_exon_variant",
-  "intron_variant",
-  "non_coding_transcript_variant",
-  "upstream_gene_variant",
-  "downstream_gene_variant",
-] as const;
-
-const IMPACT: Readonly<Record<string, Impact>> = {
-  splice_acceptor_variant: "HIGH",
-  splice_donor_variant: "HIGH",
-  frameshift_variant: "HIGH",
-  start_lost: "HIGH",
-  stop_gained: "HIGH",
-  stop_lost: "HIGH",
-  missense_variant: "MODERATE",
-  inframe_insertion: "MODERATE",
-  inframe_deletion: "MODERATE",
-  splice_region_variant: "LOW",
-  synonymous_variant: "LOW",
-  stop_retained_variant: "LOW",
-};
 
 /** The standard genetic code, codon → one-letter amino acid (`*` stop). */
 const CODE: Readonly<Record<string, string>> = (() => {
@@ -135,21 +96,14 @@ interface Change {
 }
 
 function changeOf(pos: number, ref: string, alt: string): Change {
-  // Trim the shared first base (VCF's anchor) and any shared last bases.
-  let r = ref;
-  let a = alt;
-  let p = pos;
-  while (r.length > 0 && a.length > 0 && r[r.length - 1] === a[a.length - 1] && (r.length > 1 || a.length > 1)) {
-    r = r.slice(0, -1);
-    a = a.slice(0, -1);
-  }
-  while (r.length > 0 && a.length > 0 && r[0] === a[0] && (r.length > 1 || a.length > 1)) {
-    r = r.slice(1);
-    a = a.slice(1);
-    p++;
-  }
-  if (r.length === 0) return { start: p, end: p - 1, insertion: true, delta: a.length };
-  return { start: p, end: p + r.length - 1, insertion: false, delta: a.length - r.length };
+  // trimAlleles keeps VCF's anchor base on an indel; the change starts after it.
+  const t = trimAlleles(pos, ref, alt);
+  const anchored = t.ref.length !== t.alt.length && t.ref[0] === t.alt[0] && (t.ref.length === 1 || t.alt.length === 1);
+  const start = anchored ? t.pos + 1 : t.pos;
+  const lost = anchored ? t.ref.length - 1 : t.ref.length;
+  const gained = anchored ? t.alt.length - 1 : t.alt.length;
+  if (lost === 0) return { start, end: start - 1, insertion: true, delta: gained };
+  return { start, end: start + lost - 1, insertion: false, delta: gained - lost };
 }
 
 /**
@@ -168,6 +122,26 @@ function txPos(model: TranscriptModel, g: number): number | undefined {
 /** Distance along the transcript's direction from a to b (positive when b is 3′ of a). */
 const along = (model: TranscriptModel, a: number, b: number) => (model.strand === 1 ? b - a : a - b);
 
+/**
+ * The intron holding a genomic position: its 0-based index (between exon i and i + 1, transcript
+ * order), the transcript-order bases of the exons around it, and how far the position lies from
+ * the donor (5′) and acceptor (3′) ends. Undefined when the position is not intronic.
+ */
+function intronAt(
+  model: TranscriptModel,
+  g: number,
+): { index: number; last: number; next: number; fromDonor: number; toAcceptor: number } | undefined {
+  const { exons, strand } = model;
+  for (let i = 0; i + 1 < exons.length; i++) {
+    const last = strand === 1 ? exons[i]!.end : exons[i]!.start;
+    const next = strand === 1 ? exons[i + 1]!.start : exons[i + 1]!.end;
+    const fromDonor = along(model, last, g);
+    const toAcceptor = along(model, g, next);
+    if (fromDonor > 0 && toAcceptor > 0) return { index: i, last, next, fromDonor, toAcceptor };
+  }
+  return undefined;
+}
+
 /** c./n. position text of an exonic transcript position. */
 function codingPosition(model: TranscriptModel, t: number): string {
   if (!model.cds) return `${t}`;
@@ -182,25 +156,17 @@ function codingPosition(model: TranscriptModel, t: number): string {
 function hgvsPosition(model: TranscriptModel, g: number): string | undefined {
   const t = txPos(model, g);
   if (t !== undefined) return codingPosition(model, t);
-  const exons = model.exons;
-  for (let i = 0; i + 1 < exons.length; i++) {
-    // Intron between exon i and i+1, in transcript order.
-    const last = model.strand === 1 ? exons[i]!.end : exons[i]!.start;
-    const next = model.strand === 1 ? exons[i + 1]!.start : exons[i + 1]!.end;
-    const fromDonor = along(model, last, g);
-    const toAcceptor = along(model, g, next);
-    if (fromDonor > 0 && toAcceptor > 0) {
-      // HGVS: the middle base of an intron is numbered from the donor side (+).
-      return fromDonor <= toAcceptor
-        ? `${codingPosition(model, txPos(model, last) as number)}+${fromDonor}`
-        : `${codingPosition(model, txPos(model, next) as number)}-${toAcceptor}`;
-    }
-  }
-  return undefined;
+  const intron = intronAt(model, g);
+  if (!intron) return undefined;
+  const { last, next, fromDonor, toAcceptor } = intron;
+  // HGVS: the middle base of an intron is numbered from the donor side (+).
+  return fromDonor <= toAcceptor
+    ? `${codingPosition(model, txPos(model, last) as number)}+${fromDonor}`
+    : `${codingPosition(model, txPos(model, next) as number)}-${toAcceptor}`;
 }
 
 function ordered(terms: Set<string>): string[] {
-  return ORDER.filter((t) => terms.has(t));
+  return [...terms].sort((a, b) => soRank(a) - soRank(b));
 }
 
 /**
@@ -210,8 +176,7 @@ function ordered(terms: Set<string>): string[] {
 export function predictConsequence(model: TranscriptModel, pos: number, ref: string, alt: string): PredictedConsequence | undefined {
   const change = changeOf(pos, ref.toUpperCase(), alt.toUpperCase());
   const { exons, strand } = model;
-  const txStart = Math.min(...exons.map((e) => e.start));
-  const txEnd = Math.max(...exons.map((e) => e.end));
+  const { start: txStart, end: txEnd } = model.span;
   // The reference bases touched (an insertion touches the two bases around it).
   const lo = change.insertion ? change.start - 1 : change.start;
   const hi = change.insertion ? change.start : change.end;
@@ -229,10 +194,9 @@ export function predictConsequence(model: TranscriptModel, pos: number, ref: str
   let exonNumber: number | undefined;
   let intronNumber: number | undefined;
   let inCds = false;
-  // Each base the change touches, classified (an indel touches a few; bounded by its length).
-  const touched: number[] = [];
-  for (let g = lo; g <= hi && touched.length < 10_000; g++) touched.push(g);
-  for (const g of touched) {
+  // Each base the change touches, classified; an insertion touches the bases on both sides, so one
+  // at an exon/intron junction reads as both, as VEP reads it by its neighbours (at most 10,000).
+  for (let g = lo; g <= hi && g - lo < 10_000; g++) {
     const exonIndex = exons.findIndex((e) => g >= e.start && g <= e.end);
     if (exonIndex >= 0) {
       exonNumber ??= exonIndex + 1;
@@ -251,24 +215,17 @@ export function predictConsequence(model: TranscriptModel, pos: number, ref: str
       }
       continue;
     }
-    // Intronic: between exon i and i+1 in transcript order.
-    for (let i = 0; i + 1 < exons.length; i++) {
-      const last = strand === 1 ? exons[i]!.end : exons[i]!.start;
-      const next = strand === 1 ? exons[i + 1]!.start : exons[i + 1]!.end;
-      const fromDonor = along(model, last, g);
-      const toAcceptor = along(model, g, next);
-      if (fromDonor <= 0 || toAcceptor <= 0) continue;
-      intronNumber ??= i + 1;
-      if (fromDonor <= 2) terms.add("splice_donor_variant");
-      else if (toAcceptor <= 2) terms.add("splice_acceptor_variant");
-      else {
-        if (fromDonor <= 8 || toAcceptor <= 8) terms.add("splice_region_variant");
-        terms.add("intron_variant");
-      }
-      if (!coding) terms.add("non_coding_transcript_variant");
+    const intron = intronAt(model, g);
+    if (!intron) continue;
+    intronNumber ??= intron.index + 1;
+    if (intron.fromDonor <= 2) terms.add("splice_donor_variant");
+    else if (intron.toAcceptor <= 2) terms.add("splice_acceptor_variant");
+    else {
+      if (intron.fromDonor <= 8 || intron.toAcceptor <= 8) terms.add("splice_region_variant");
+      terms.add("intron_variant");
     }
+    if (!coding) terms.add("non_coding_transcript_variant");
   }
-  // An insertion exactly at an exon/intron junction touches both; VEP reads it by its neighbours too.
   if (inCds) {
     const startCodon = strand === 1 ? [model.cds!.start, model.cds!.start + 2] : [model.cds!.start - 2, model.cds!.start];
     const hitsStart = change.insertion ? false : change.start <= startCodon[1]! && change.end >= startCodon[0]!;
@@ -296,7 +253,7 @@ export function predictConsequence(model: TranscriptModel, pos: number, ref: str
     }
   }
   const list = ordered(terms);
-  const impact = IMPACT[list[0] ?? ""] ?? "MODIFIER";
+  const impact = soImpact(list[0] ?? "") ?? "MODIFIER";
   return {
     terms: list,
     impact,

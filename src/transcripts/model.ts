@@ -34,6 +34,8 @@ export interface TranscriptModel {
   readonly chrom: string;
   readonly strand: 1 | -1;
   readonly exons: readonly { readonly start: number; readonly end: number }[];
+  /** The lowest and highest exon base (genomic order). */
+  readonly span: { readonly start: number; readonly end: number };
   readonly cds?: { readonly start: number; readonly end: number };
   /** The coding sequence (start codon to stop codon, transcript orientation), when known. */
   readonly cdsSequence?: string;
