@@ -163,8 +163,49 @@ for (const name of readdirSync(join(shared, LRG_DIR))
   if (symbol) lrgBySymbol.set(symbol, { name, text, sha256 });
 }
 
+// LRG records that are only in the EBI-LRG/lrg-xml repository (about 1 GiB, not in the shared
+// folder): their fixed transcript's cDNA and protein, copied out of the XML text twice, independently,
+// and kept only where both copies are byte-identical (scripts/data/lrg-transcribed/README.md).
+const TRANSCRIBED_DIR = join(root, "scripts", "data", "lrg-transcribed");
+const transcribedBySymbol = new Map();
+{
+  const sources = readFileSync(join(TRANSCRIBED_DIR, "SOURCES.tsv"), "utf8").split("\n");
+  for (const line of sources) {
+    if (!line || line.startsWith("#")) continue;
+    const [lrg, symbol] = line.split("\t");
+    const text = (suffix) => readFileSync(join(TRANSCRIBED_DIR, `${lrg}.${suffix}.txt`), "utf8").replace(/\s+/g, "");
+    const cdna = text("cdna");
+    const protein = text("protein");
+    transcribedBySymbol.set(symbol, { name: lrg, cdna, protein, sha256: createHash("sha256").update(`${cdna}\n${protein}`).digest("hex") });
+  }
+}
+
+/**
+ * The coding sequence in a transcribed cDNA: the one stretch that translates to the LRG protein and
+ * a stop (the first codon may be a non-AUG start); undefined when there is none or more than one.
+ */
+function transcribedCds({ cdna, protein }) {
+  const found = [];
+  const length = (protein.length + 1) * 3;
+  for (let at = 0; at + length <= cdna.length; at++) {
+    const t = translate(cdna.slice(at, at + length));
+    if (t.slice(1) === `${protein.slice(1)}*`) found.push(cdna.slice(at, at + length));
+  }
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** Bases of the exons between the CDS ends. */
+function cdsLength(exons, cdsStart, cdsEnd) {
+  return exons.reduce((n, [s, e]) => {
+    const lo = Math.max(s, Math.min(cdsStart, cdsEnd));
+    const hi = Math.min(e, Math.max(cdsStart, cdsEnd));
+    return n + Math.max(0, hi - lo + 1);
+  }, 0);
+}
+
 const models = [];
 const usedLrgs = [];
+const usedTranscribed = [];
 for (const symbol of symbols) {
   if (symbol === "TERC") {
     models.push({ symbol, ...lrgTerc() });
@@ -198,15 +239,20 @@ for (const symbol of symbols) {
   const lrg = lrgBySymbol.get(symbol);
   if (hasCds && lrg) {
     const seq = lrgCds(lrg.text);
-    const length = exons38.reduce((n, [s, e]) => {
-      const lo = Math.max(s, Math.min(cdsStart, cdsEnd));
-      const hi = Math.min(e, Math.max(cdsStart, cdsEnd));
-      return n + Math.max(0, hi - lo + 1);
-    }, 0);
+    const length = cdsLength(exons38, cdsStart, cdsEnd);
     if (seq && seq.length === length) {
       cds = seq;
       usedLrgs.push(lrg);
     } else process.stderr.write(`derive-transcripts: ${symbol}: ${lrg.name} is not the MANE coding sequence; no sequence\n`);
+  }
+  const copied = transcribedBySymbol.get(symbol);
+  if (hasCds && !cds && copied) {
+    const seq = transcribedCds(copied);
+    if (seq && seq.length === cdsLength(exons38, cdsStart, cdsEnd)) {
+      cds = seq;
+      usedTranscribed.push(copied);
+    } else
+      process.stderr.write(`derive-transcripts: ${symbol}: ${copied.name} (transcribed) is not the MANE coding sequence; no sequence\n`);
   }
   models.push({
     symbol,
@@ -238,6 +284,12 @@ ${Object.entries(SOURCES)
 // MANE CDS: same length, translating to the LRG protein): ${usedLrgs.length} LRG records under ${LRG_DIR}/,
 //   sha256 of their sha256 list ${createHash("sha256")
   .update(usedLrgs.map((l) => l.sha256).join("\n"))
+  .digest("hex")}
+// and ${usedTranscribed.length} LRG records transcribed from EBI-LRG/lrg-xml (scripts/data/lrg-transcribed/: ${usedTranscribed
+  .map((t) => t.name)
+  .join(", ")}),
+//   sha256 of their cDNA+protein sha256 list ${createHash("sha256")
+  .update(usedTranscribed.map((t) => t.sha256).join("\n"))
   .digest("hex")}
 import type { RawTranscriptTable } from "./model.js";
 

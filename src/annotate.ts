@@ -12,7 +12,7 @@ import type { Assembly, Hit, Variant } from "./model.js";
 import { readAnnotationLayout } from "./normalize/annotations.js";
 import { carriesAllele } from "./normalize/calls.js";
 import { type AssemblyDecision, inferAssembly } from "./normalize/contigs.js";
-import { proteinEffectUnknown } from "./normalize/so-terms.js";
+import { proteinEffectUnknown, spliceEffectUnknown } from "./normalize/so-terms.js";
 import { type AnnotateOptions, AnnotateOptionsSchema, type ParsedAnnotateOptions, parseOptions } from "./options.js";
 import { own } from "./own.js";
 import { builtinPanel, type Panel } from "./panel/index.js";
@@ -123,6 +123,8 @@ const NOT_JUDGED_WHY =
   "consequence unknown: the file has no VEP/SnpEff/BCSQ/ANNOVAR annotation for this allele, and by coordinates alone only the panel's hotspots, exact alleles, regions and structural rules can be read";
 const NOT_JUDGED_CODING =
   "coding change whose effect on the protein the builtin MANE model cannot tell without the sequence (missense, synonymous or stop): only the panel's hotspots, exact alleles and regions could be read";
+const NOT_JUDGED_SPLICE =
+  "splice-region change (near an exon/intron boundary, not at the donor/acceptor dinucleotide) that no rule of the gene reads: whether it alters splicing is not predicted here; a splicing predictor (e.g. SpliceAI) or an RNA study can tell";
 const NOT_JUDGED_SV =
   "structural variant in a panel gene that no rule of the gene reads (no sv-overlap rule for it) and that is not an arm-level event";
 const NOT_JUDGED_NEXT = "annotate the VCF with VEP or SnpEff (or bcftools csq), then run marrowscope again";
@@ -312,6 +314,8 @@ async function* run(
           } else if (hit.consequence === undefined) notJudged[s]?.add(hit.gene.symbol, variant.key);
           else if (proteinEffectUnknown(hit.consequence.terms)) {
             notJudged[s]?.add(hit.gene.symbol, variant.key, NOT_JUDGED_CODING);
+          } else if (spliceEffectUnknown(hit.consequence.terms)) {
+            notJudged[s]?.add(hit.gene.symbol, variant.key, NOT_JUDGED_SPLICE);
           }
           continue;
         }
@@ -554,11 +558,11 @@ function withBuiltinConsequences(
   assembly: Assembly,
   warn: (w: Warning) => void,
 ): readonly Hit[] {
-  // `file` does not fall back to the model yet: the clinical validation cases of unannotated
-  // inputs were written for "consequence unknown" and change with it (issue 19, next step).
-  if (mode === "file") return hits;
   return hits.map((hit) => {
+    // `file` takes the model's only where the file says nothing about the gene.
+    if (mode === "file" && hit.consequence) return hit;
     const builtin = builtinConsequence(hit, assembly);
+    if (mode === "file") return builtin ? { ...hit, consequence: builtin } : hit;
     if (mode === "both") {
       if (hit.consequence && builtin && !sameConsequenceClass(hit.consequence.terms, builtin.terms)) {
         warn({

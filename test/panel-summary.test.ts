@@ -44,16 +44,28 @@ describe("builtin panel: istResponse", () => {
 
   // Changed in engine v2 (issue 17; panel 0.3.1): DNMT3A/ASXL1 clones carry ADVERSE_PROGNOSIS
   // (progression and survival, Ogawa 2016 review of Yoshizato 2015), not IST_UNFAVORABLE: RACE
-  // (PMID 34986284) found baseline somatic mutations did not change response. Until 0.3.0 this
-  // pair gave "mixed".
-  it("a DNMT3A clone next to a PIGA clone leaves the PIGA clone's favourable association, with the DNMT3A prognosis beside it", async () => {
+  // (PMID 34986284) found baseline somatic mutations did not change response. From 0.3.1 to 0.4.0
+  // this pair gave "favorable". Changed again in panel 0.4.1 (issue 19): the favourable association
+  // was measured against DNMT3A/ASXL1 clones (ogawa-2016-blood), several mutations together are a
+  // progression risk factor (PMID:32430502), so a favourable clone beside a clone that makes
+  // clonalEvolutionRisk elevated or high is not read alone: "mixed", with the conflict's reason.
+  it("a DNMT3A clone next to a PIGA clone makes istResponse mixed, with both associations said", async () => {
     const s = await sample([DNMT3A_R882H, PIGA_CLONE]);
-    expect(s.summary.istResponse).toBe("favorable");
+    expect(s.summary.istResponse).toBe("mixed");
     const dnmt3a = s.findings.find((f) => f.gene.symbol === "DNMT3A");
     expect(dnmt3a?.implications.map((i) => i.code)).toEqual(expect.arrayContaining(["ADVERSE_PROGNOSIS", "CLONAL_EVOLUTION_RISK"]));
     expect(dnmt3a?.implications.map((i) => i.code)).not.toContain("IST_UNFAVORABLE");
     expect(s.summary.considerations).toEqual(expect.arrayContaining(["IST_FAVORABLE", "ADVERSE_PROGNOSIS"]));
     expect(s.summary.clonalEvolutionRisk).toBe("elevated");
+    const conflict = s.summary.reasons.find((r) => r.statement.startsWith("A clone associated with a better response"));
+    expect(conflict?.citations).toEqual(["PMID:32430502", "PMID:34986284", "ogawa-2016-blood"]);
+    expect(conflict?.ruleIds).toEqual(["SUMMARY.IST.FAVORABLE"]);
+  });
+
+  it("a PIGA clone alone stays favourable (no clone with an adverse association beside it)", async () => {
+    const s = await sample([PIGA_CLONE]);
+    expect(s.summary.istResponse).toBe("favorable");
+    expect(s.summary.reasons.some((r) => r.statement.startsWith("A clone associated with a better response"))).toBe(false);
   });
 
   it("a suspected inherited disorder outranks a favourable clone (inherited-disorder-first)", async () => {

@@ -182,13 +182,15 @@ describe("a new contig on every line", () => {
   it("still reads the panel genes of a primary chromosome that comes after the cap", async () => {
     const filler = Array.from({ length: CONTIGS_KEPT + 10 }, (_, i) => `ctg${i}\t100\t.\tA\tG\t.\tPASS\t.\tGT\t0/1`);
     // TERT (chr5) and RUNX1 (chr21), neither in the header (vcfText declares 2, 3, 5, 17, X).
-    const text = vcfText([...filler, "chr21\t34792234\t.\tG\tA\t.\tPASS\t.\tGT\t0/1"], {
+    const text = vcfText([...filler, "chr21\t34792234\t.\tG\tGA\t.\tPASS\t.\tGT\t0/1"], {
       meta: ["##contig=<ID=chr21,length=46709983>"],
     }).replace(/^##contig=<ID=chr(2|3|5|17|X),[^\n]*\n/gm, "");
     const report = await annotate({ text, name: "contigs.vcf" }, { strict: false, assembly: "GRCh38", strategy: "scan" });
     // Coverage no longer counts contigs with records (engine v2: only called regions count), so
-    // the record itself must be read: unannotated, it is listed as not judged in RUNX1.
-    expect(report.samples[0]!.notJudged?.byGene).toEqual([{ symbol: "RUNX1", count: 1 }]);
+    // the record itself must be read: unannotated, the builtin RUNX1 model reads it as a
+    // frameshift (issue 19), and it is a finding.
+    const finding = report.samples[0]!.findings.find((f) => f.gene.symbol === "RUNX1");
+    expect(finding?.consequence?.terms).toContain("frameshift_variant");
     expect(report.input.recordsRead).toBe(CONTIGS_KEPT + 11);
   }, 60_000);
 });

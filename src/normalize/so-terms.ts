@@ -260,3 +260,21 @@ export function impactOf(terms: readonly string[]): Impact | undefined {
 export function proteinEffectUnknown(terms: readonly string[]): boolean {
   return terms.includes("coding_sequence_variant");
 }
+
+/** Terms that put a change near a splice site without saying whether splicing changes. */
+const SPLICE_REGION = new Set([
+  "splice_region_variant",
+  "splice_donor_5th_base_variant",
+  "splice_donor_region_variant",
+  "splice_polypyrimidine_tract_variant",
+]);
+
+/**
+ * Whether a consequence lies in a splice region (exon bases 1–3 or intron bases 3–8 from a
+ * boundary, or VEP's finer splice terms) without a splice donor/acceptor or other HIGH term:
+ * such a change may or may not alter splicing (a synonymous last-exon-base change can skip the
+ * exon), which neither VEP's terms nor the MANE model tell, so an unread one is listed as not judged.
+ */
+export function spliceEffectUnknown(terms: readonly string[]): boolean {
+  return terms.some((t) => SPLICE_REGION.has(t)) && !terms.some((t) => soImpact(t) === "HIGH");
+}

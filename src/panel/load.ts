@@ -344,6 +344,22 @@ function checkPanel(name: string, panel: PanelData, ownCitationKeys: readonly st
         check(value, ["summaryPrecedence", field, "conflicts", c, "values", i]);
       });
       check(conflict.value, ["summaryPrecedence", field, "conflicts", c, "value"]);
+      checkEvidence(conflict.evidence, ["summaryPrecedence", field, "conflicts", c, "evidence"]);
+      const along = conflict.alongside;
+      if (along) {
+        if (along.field === field) fail(name, ["summaryPrecedence", field, "conflicts", c, "alongside", "field"], "names its own field");
+        const others =
+          (SampleSummarySchema.shape[along.field as keyof typeof SampleSummarySchema.shape] as { options?: readonly string[] }).options ??
+          [];
+        along.values.forEach((value, i) => {
+          if (!others.includes(value))
+            fail(
+              name,
+              ["summaryPrecedence", field, "conflicts", c, "alongside", "values", i],
+              `${quote(value)} is not a value of ${along.field}`,
+            );
+        });
+      }
     });
   }
 

@@ -396,14 +396,29 @@ export const SummaryPrecedenceSchema = z
     }),
     conflicts: z
       .array(
-        z.strictObject({
-          values: z.array(z.string().min(1)).min(2),
-          value: z.string().min(1),
-          statement: z.string().min(1).optional(),
-        }),
+        z
+          .strictObject({
+            values: z.array(z.string().min(1)).min(1),
+            value: z.string().min(1),
+            alongside: z
+              .strictObject({
+                field: SummaryFieldNameSchema,
+                values: z.array(z.string().min(1)).min(1),
+              })
+              .optional()
+              .meta({ description: "Another summary field's values that must also be decided for the conflict to apply" }),
+            statement: z.string().min(1).optional(),
+            evidence: z.array(EvidenceSchema).optional(),
+          })
+          .refine((c) => c.values.length >= 2 || c.alongside !== undefined, {
+            message: "a conflict names two values of the field, or one and an `alongside` condition",
+          }),
       )
       .optional()
-      .meta({ description: "When rules of equal priority give all of `values`, the field takes `value` instead" }),
+      .meta({
+        description:
+          "When rules of equal priority give all of `values` (and, with `alongside`, another field is decided to one of its values), the field takes `value` instead; its statement and evidence become a reason",
+      }),
   })
   .meta({ description: "How a single-valued summary field is decided among rules of equal priority (higher priority always wins)" });
 

@@ -458,17 +458,37 @@ const NO_PRECEDENCE: SummaryPrecedence = { order: [] };
 
 type SummaryField = "istResponse" | "clonalEvolutionRisk" | "inheritedDisorder";
 
-function decide(field: SummaryField, fired: readonly Fired[], panel: Panel): { value?: string; winners: Fired[] } {
+type Decided = Partial<Record<SummaryField, string>>;
+
+function decide(
+  field: SummaryField,
+  fired: readonly Fired[],
+  panel: Panel,
+  decided: Decided = {},
+): { value?: string; winners: Fired[]; conflict?: Reason } {
   const mine = fired.filter((f) => f.rule.field === field);
   if (mine.length === 0) return { winners: [] };
   const precedence = panel.summaryPrecedence?.[field] ?? NO_PRECEDENCE;
   const top = Math.max(...mine.map((f) => f.rule.priority));
   const atTop = mine.filter((f) => f.rule.priority === top);
   const values = new Set(atTop.map((f) => f.rule.value as string));
-  const conflict = precedence.conflicts?.find((c) => c.values.every((v) => values.has(v)));
+  const conflict = precedence.conflicts?.find(
+    (c) =>
+      c.values.every((v) => values.has(v)) &&
+      (!c.alongside || c.alongside.values.includes(decided[c.alongside.field as SummaryField] ?? "")),
+  );
   if (conflict) {
     const winners = values.has(conflict.value) ? atTop.filter((f) => f.rule.value === conflict.value) : atTop;
-    return { value: conflict.value, winners };
+    // The conflict's own claim, with its evidence, where the panel states one.
+    const reason: Reason | undefined =
+      conflict.statement && conflict.evidence
+        ? {
+            statement: conflict.statement,
+            ruleIds: [...new Set(winners.map((f) => f.rule.id))].sort(),
+            citations: [...new Set(conflict.evidence.map((e) => e.citation))].sort(),
+          }
+        : undefined;
+    return { value: conflict.value, winners, ...(reason ? { conflict: reason } : {}) };
   }
   const value = precedence.order.find((v) => values.has(v)) ?? (atTop[0] as Fired).rule.value;
   return { value, winners: atTop.filter((f) => f.rule.value === value) };
@@ -477,9 +497,13 @@ function decide(field: SummaryField, fired: readonly Fired[], panel: Panel): { v
 function buildSummary(tally: SummaryTally, context: SummarizeContext, genotypeReasons: readonly Reason[]): SampleSummary {
   const { coverage, panel } = context;
   const fired = tally.fired();
-  const ist = decide("istResponse", fired, panel);
+  // Clonal risk and the inherited picture first: an istResponse conflict may hinge on them.
   const clonal = decide("clonalEvolutionRisk", fired, panel);
   const inherited = decide("inheritedDisorder", fired, panel);
+  const ist = decide("istResponse", fired, panel, {
+    ...(clonal.value ? { clonalEvolutionRisk: clonal.value } : {}),
+    ...(inherited.value ? { inheritedDisorder: inherited.value } : {}),
+  });
   const codeOrder = ImplicationCodeSchema.options as readonly string[];
   const considerationRules = fired
     .filter((f) => f.rule.field === "considerations")
@@ -488,6 +512,7 @@ function buildSummary(tally: SummaryTally, context: SummarizeContext, genotypeRe
 
   const reasons: Reason[] = [
     ...[...ist.winners, ...clonal.winners, ...inherited.winners, ...considerationRules].map(reasonOf),
+    ...(ist.conflict ? [ist.conflict] : []),
     ...genotypeReasons,
     ...tally.untaken(new Set(considerations)),
   ];

@@ -1,15 +1,30 @@
 /**
- * Consequences of a variant on a gene's MANE Select transcript from the model alone (no sequence):
- * the SO terms Ensembl VEP assigns by position and length, the impact, exon/intron number and, for
- * a substitution, HGVS c. (n. for a non-coding RNA). What needs the transcript's sequence (missense
- * vs synonymous vs stop gained, stop retained, p. notation, 3′ shifting of indels) is left out:
- * a substitution in a coding exon reads `coding_sequence_variant`, as VEP writes when it cannot
- * tell. Definitions follow VEP's consequence calculations (splice donor/acceptor: the first/last
+ * Consequences of a variant on a gene's MANE Select transcript: the SO terms Ensembl VEP assigns by
+ * position and length, the impact, exon/intron number and HGVS c. (n. for a non-coding RNA). Where
+ * the bases are known (the model's coding sequence, or a reference FASTA's), also what needs them:
+ * missense vs synonymous vs stop gained, HGVS p. in predicted notation `p.(…)`, and indels 3′-shifted
+ * as HGVS asks (del, dup, ins, delins; `fsTer` for frameshifts). Without the bases a substitution in
+ * a coding exon reads `coding_sequence_variant`, as VEP writes when it cannot tell, and an indel gets
+ * no HGVS whose position a shift could change. Definitions follow VEP's consequence calculations (splice donor/acceptor: the first/last
  * two intron bases; splice region: 1–3 exon bases or 3–8 intron bases from a boundary;
  * upstream/downstream: within 5 kb of the transcript).
  */
 import { trimAlleles } from "../normalize/alleles.js";
 import { soImpact, soRank } from "../normalize/so-terms.js";
+import {
+  type Bases,
+  cdsIndex,
+  codingBases,
+  complement,
+  duplicated,
+  type Edit,
+  firstOf,
+  proteinChange,
+  reverseComplement,
+  shift3,
+  THREE,
+  translate,
+} from "./hgvs.js";
 import type { TranscriptModel } from "./model.js";
 
 /** VEP's up- and downstream distance. */
@@ -29,40 +44,6 @@ export interface PredictedConsequence {
   readonly intron?: string;
 }
 
-/** The standard genetic code, codon → one-letter amino acid (`*` stop). */
-const CODE: Readonly<Record<string, string>> = (() => {
-  const bases = "TCAG";
-  const aa = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG";
-  const out: Record<string, string> = {};
-  let i = 0;
-  for (const a of bases) for (const b of bases) for (const c of bases) out[a + b + c] = aa[i++]!;
-  return out;
-})();
-
-const THREE: Readonly<Record<string, string>> = {
-  A: "Ala",
-  R: "Arg",
-  N: "Asn",
-  D: "Asp",
-  C: "Cys",
-  Q: "Gln",
-  E: "Glu",
-  G: "Gly",
-  H: "His",
-  I: "Ile",
-  L: "Leu",
-  K: "Lys",
-  M: "Met",
-  F: "Phe",
-  P: "Pro",
-  S: "Ser",
-  T: "Thr",
-  W: "Trp",
-  Y: "Tyr",
-  V: "Val",
-  "*": "Ter",
-};
-
 /**
  * The protein effect of a coding substitution at c.`n` (ref/alt in transcript orientation), from the
  * coding sequence: the SO term and HGVS p. (undefined when the sequence is unknown or disagrees).
@@ -72,19 +53,16 @@ function proteinEffect(sequence: string, n: number, ref: string, alt: string): {
   const at = (n - 1) % 3;
   const codon = sequence.slice(3 * k, 3 * k + 3);
   if (codon.length !== 3 || codon[at] !== ref) return undefined;
-  const mutated = codon.slice(0, at) + alt + codon.slice(at + 1);
-  const from = CODE[codon];
-  const to = CODE[mutated];
+  const from = translate(codon);
+  const to = translate(codon.slice(0, at) + alt + codon.slice(at + 1));
   if (!from || !to) return undefined;
   const residue = `${THREE[from]}${k + 1}`;
   if (k === 0) return { term: "start_lost" };
   if (from === "*") return { term: to === "*" ? "stop_retained_variant" : "stop_lost" };
-  if (to === "*") return { term: "stop_gained", hgvsp: `p.${residue}Ter` };
-  if (to === from) return { term: "synonymous_variant", hgvsp: `p.${residue}=` };
-  return { term: "missense_variant", hgvsp: `p.${residue}${THREE[to]}` };
+  if (to === "*") return { term: "stop_gained", hgvsp: `p.(${residue}Ter)` };
+  if (to === from) return { term: "synonymous_variant", hgvsp: `p.(${residue}=)` };
+  return { term: "missense_variant", hgvsp: `p.(${residue}${THREE[to]})` };
 }
-
-const COMPLEMENT: Readonly<Record<string, string>> = { A: "T", C: "G", G: "C", T: "A", N: "N" };
 
 /** The allele as an interval of reference bases it changes (an insertion: between `start - 1` and `start`). */
 interface Change {
@@ -93,6 +71,9 @@ interface Change {
   readonly insertion: boolean;
   /** Bases gained minus bases lost. */
   readonly delta: number;
+  /** Plus-strand bases lost and gained (the VCF anchor base left out). */
+  readonly deleted: string;
+  readonly inserted: string;
 }
 
 function changeOf(pos: number, ref: string, alt: string): Change {
@@ -100,10 +81,12 @@ function changeOf(pos: number, ref: string, alt: string): Change {
   const t = trimAlleles(pos, ref, alt);
   const anchored = t.ref.length !== t.alt.length && t.ref[0] === t.alt[0] && (t.ref.length === 1 || t.alt.length === 1);
   const start = anchored ? t.pos + 1 : t.pos;
-  const lost = anchored ? t.ref.length - 1 : t.ref.length;
-  const gained = anchored ? t.alt.length - 1 : t.alt.length;
-  if (lost === 0) return { start, end: start - 1, insertion: true, delta: gained };
-  return { start, end: start + lost - 1, insertion: false, delta: gained - lost };
+  const deleted = anchored ? t.ref.slice(1) : t.ref;
+  const inserted = anchored ? t.alt.slice(1) : t.alt;
+  const lost = deleted.length;
+  const gained = inserted.length;
+  if (lost === 0) return { start, end: start - 1, insertion: true, delta: gained, deleted, inserted };
+  return { start, end: start + lost - 1, insertion: false, delta: gained - lost, deleted, inserted };
 }
 
 /**
@@ -165,6 +148,66 @@ function hgvsPosition(model: TranscriptModel, g: number): string | undefined {
     : `${codingPosition(model, txPos(model, next) as number)}-${toAcceptor}`;
 }
 
+/**
+ * Bases a run knows beyond the model's own coding sequence (from a reference FASTA): plus-strand
+ * bases around the variant, and the coding sequence when the model has none.
+ */
+export interface TranscriptSequence {
+  readonly bases?: Bases;
+  readonly cds?: string;
+}
+
+/** An HGVS range of genomic bases lo..hi, written 5′→3′ on the transcript. */
+function hgvsRange(model: TranscriptModel, lo: number, hi: number): string | undefined {
+  const a = hgvsPosition(model, lo);
+  const b = hgvsPosition(model, hi);
+  if (a === undefined || b === undefined) return undefined;
+  if (lo === hi) return a;
+  return model.strand === 1 ? `${a}_${b}` : `${b}_${a}`;
+}
+
+/** The HGVS c./n. body of an indel or delins, 3′-shifted; undefined where the bases cannot settle it. */
+function describeEdit(model: TranscriptModel, edit: Edit, bases: Bases): string | undefined {
+  const { strand } = model;
+  const moved = shift3(edit, strand, bases);
+  if (!moved) return undefined;
+  const tx = (s: string) => (strand === 1 ? s : reverseComplement(s));
+  if (moved.inserted.length === 0) {
+    const range = hgvsRange(model, moved.start, moved.end);
+    return range && `${range}del`;
+  }
+  if (moved.deleted.length === 0) {
+    const dup = duplicated(moved, strand, bases);
+    if (dup) {
+      const range = hgvsRange(model, dup.start, dup.end);
+      return range && `${range}dup`;
+    }
+    // Between moved.start - 1 and moved.start.
+    const range = hgvsRange(model, moved.start - 1, moved.start);
+    return range && `${range}ins${tx(moved.inserted)}`;
+  }
+  const range = hgvsRange(model, moved.start, moved.end);
+  return range && `${range}delins${tx(moved.inserted)}`;
+}
+
+/**
+ * The edit as a coding-sequence interval [i, j) (an insertion: i = j), or undefined when it is not
+ * wholly inside the CDS or spans an intron.
+ */
+function cdsSpan(model: TranscriptModel, edit: Edit): [number, number] | undefined {
+  if (edit.deleted.length === 0) {
+    const a = cdsIndex(model, edit.start - 1);
+    const b = cdsIndex(model, edit.start);
+    if (a === undefined || b === undefined || Math.abs(a - b) !== 1) return undefined;
+    const at = Math.max(a, b);
+    return [at, at];
+  }
+  const a = cdsIndex(model, edit.start);
+  const b = cdsIndex(model, edit.end);
+  if (a === undefined || b === undefined || Math.abs(a - b) !== edit.end - edit.start) return undefined;
+  return [Math.min(a, b), Math.max(a, b) + 1];
+}
+
 function ordered(terms: Set<string>): string[] {
   return [...terms].sort((a, b) => soRank(a) - soRank(b));
 }
@@ -173,7 +216,13 @@ function ordered(terms: Set<string>): string[] {
  * The consequence of a variant (VCF position and alleles, on the plus strand) on a transcript
  * model, or undefined when it lies beyond the transcript's 5 kb flanks.
  */
-export function predictConsequence(model: TranscriptModel, pos: number, ref: string, alt: string): PredictedConsequence | undefined {
+export function predictConsequence(
+  model: TranscriptModel,
+  pos: number,
+  ref: string,
+  alt: string,
+  sequence?: TranscriptSequence,
+): PredictedConsequence | undefined {
   const change = changeOf(pos, ref.toUpperCase(), alt.toUpperCase());
   const { exons, strand } = model;
   const { start: txStart, end: txEnd } = model.span;
@@ -237,18 +286,40 @@ export function predictConsequence(model: TranscriptModel, pos: number, ref: str
   }
   let hgvsc: string | undefined;
   let hgvsp: string | undefined;
-  if (change.delta === 0 && ref.length === 1 && alt.length === 1) {
-    const at = hgvsPosition(model, pos);
-    const r = strand === 1 ? ref.toUpperCase() : (COMPLEMENT[ref.toUpperCase()] ?? "N");
-    const a = strand === 1 ? alt.toUpperCase() : (COMPLEMENT[alt.toUpperCase()] ?? "N");
-    if (at !== undefined) hgvsc = `${transcript}:${coding ? "c" : "n"}.${at}${r}>${a}`;
+  const kind = coding ? "c" : "n";
+  const cds = sequence?.cds ?? model.cdsSequence;
+  if (change.deleted.length === 1 && change.inserted.length === 1) {
+    const at = hgvsPosition(model, change.start);
+    const r = strand === 1 ? change.deleted : complement(change.deleted);
+    const a = strand === 1 ? change.inserted : complement(change.inserted);
+    if (at !== undefined) hgvsc = `${transcript}:${kind}.${at}${r}>${a}`;
     // With the coding sequence, a coding substitution's effect on the protein.
-    if (inCds && model.cdsSequence && at !== undefined && /^\d+$/.test(at)) {
-      const effect = proteinEffect(model.cdsSequence, Number(at), r, a);
+    if (inCds && cds && at !== undefined && /^\d+$/.test(at)) {
+      const effect = proteinEffect(cds, Number(at), r, a);
       if (effect) {
         terms.delete("coding_sequence_variant");
         terms.add(effect.term);
         hgvsp = effect.hgvsp;
+      }
+    }
+  } else {
+    const bases = firstOf(sequence?.bases, codingBases(model));
+    const edit: Edit = { start: change.start, end: change.end, deleted: change.deleted, inserted: change.inserted };
+    // A REF the known bases contradict (anchor included) names nothing: the shift cannot be trusted.
+    const agrees = bases !== undefined && [...ref.toUpperCase()].every((b, i) => (bases.base(pos + i) ?? b) === b);
+    const described = agrees ? describeEdit(model, edit, bases) : undefined;
+    if (described) hgvsc = `${transcript}:${kind}.${described}`;
+    // The protein change of an edit inside the coding sequence (shifting does not change the result).
+    if (inCds && cds && agrees && shift3(edit, strand, bases) !== undefined) {
+      const span = cdsSpan(model, edit);
+      if (span) {
+        const alt = strand === 1 ? edit.inserted : reverseComplement(edit.inserted);
+        const effect = proteinChange(cds, span[0], span[1], alt);
+        if (effect?.term) {
+          terms.delete("coding_sequence_variant");
+          terms.add(effect.term);
+        }
+        if (effect?.hgvsp) hgvsp = effect.hgvsp;
       }
     }
   }
