@@ -6,7 +6,7 @@
 import { armEvents, copyNumberEvent } from "./arms/index.js";
 import { effectiveSex } from "./context.js";
 import { assessCoverage, CalledRegions, type CoverageScope, type IntervalSet, readTargets } from "./coverage.js";
-import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
+import { formatMessage, MarrowscopeError, quote, type Warning } from "./errors.js";
 import { indexPanel, matchVariant, type PanelIndex } from "./match.js";
 import type { Assembly, Hit, Variant } from "./model.js";
 import { readAnnotationLayout } from "./normalize/annotations.js";
@@ -25,6 +25,9 @@ import { applyEventRules, armFraction, eventRuleArms } from "./rules/events.js";
 import { type FindingSorter, secondPass, sortInMemory, TwoHitCount } from "./rules/summary.js";
 import { sameConsequenceClass } from "./transcripts/consequence.js";
 import { builtinConsequence } from "./transcripts/hit.js";
+import { type TranscriptModel, transcriptModel } from "./transcripts/index.js";
+import type { LoadedReference } from "./transcripts/reference.js";
+import type { ReferenceInput } from "./transcripts/reference-input.js";
 import type { VcfHeader } from "./vcf/header.js";
 import type { IndexSource, VcfSource } from "./vcf/input.js";
 import type { LineBatch } from "./vcf/lines.js";
@@ -228,6 +231,12 @@ async function* run(
     });
   }
   const panelIndex = indexPanel(panel, assembly.assembly);
+  // A reference FASTA: every panel gene's window read once, before the scan.
+  const reference =
+    options.reference === undefined
+      ? undefined
+      : await openReference(options.reference, panel, assembly.assembly, resolvers, options.signal);
+  const refCheck = { checked: 0, mismatched: 0 };
   // Coverage evidence (src/coverage.ts): the target BED (only what touches the panel's regions), and the gVCF's reference blocks as they are read.
   const targets =
     options.targets === undefined || !context.coverage
@@ -295,7 +304,8 @@ async function* run(
     const { hits: matched, warnings: matchWarnings } = matchVariant(variant, panelIndex);
     for (const w of matchWarnings) warn(w);
     if (matched.length === 0) return;
-    const hits = withBuiltinConsequences(matched, options.consequences, assembly.assembly, warn);
+    if (reference) checkRef(variant, matched, reference, refCheck, warn);
+    const hits = withBuiltinConsequences(matched, options.consequences, assembly.assembly, warn, reference);
     for (const hit of hits) genesHit.add(hit.gene.symbol);
     const calls = header.samples.length === 0 ? [{ sample: file }] : variant.calls;
     const somatic = somaticCaller || variant.info.SOMATIC === true;
@@ -392,6 +402,71 @@ async function* run(
     onVariant,
   );
   yield* afterEachBatch(scan, found);
+  if (reference && refCheck.checked >= REF_CHECK_MIN && refCheck.mismatched / refCheck.checked > REF_CHECK_WRONG_BUILD) {
+    const other = assembly.assembly === "GRCh37" ? "GRCh38" : "GRCh37";
+    warn({
+      code: "W_REFERENCE_BUILD",
+      message: `${file}: REF disagrees with ${reference.name} at ${refCheck.mismatched} of ${refCheck.checked} panel-gene records: the file is probably not ${assembly.assembly} (try --assembly ${other} with a ${other} reference)`,
+      location: { file, field: "REF" },
+    });
+  }
+}
+
+/** Fewest REF checks before a build is doubted, and the share of mismatches that doubts it. */
+const REF_CHECK_MIN = 20;
+const REF_CHECK_WRONG_BUILD = 0.2;
+/** Mismatches named one by one; the rest are counted. */
+const REF_MISMATCHES_NAMED = 10;
+
+async function openReference(
+  input: ReferenceInput,
+  panel: Panel,
+  assembly: Assembly,
+  resolvers: Resolvers,
+  signal: AbortSignal | undefined,
+): Promise<LoadedReference> {
+  const open = resolvers.filehandle;
+  if (!open) throw new MarrowscopeError("E_OPTIONS", "this platform cannot open a reference FASTA", { field: "reference" });
+  // Loaded on demand: only runs with a reference need the FASTA reader.
+  const { loadReference, referenceFiles } = await import("./transcripts/reference.js");
+  const models = panel.genes.map((g) => transcriptModel(g.symbol, assembly)).filter((m): m is TranscriptModel => m !== undefined);
+  return loadReference(referenceFiles(input, open), models, assembly, signal);
+}
+
+/** Compares a panel record's REF with the reference, once per record; a mismatch is a warning naming it. */
+function checkRef(
+  variant: Variant,
+  hits: readonly Hit[],
+  reference: LoadedReference,
+  tally: { checked: number; mismatched: number },
+  warn: (w: Warning) => void,
+): void {
+  if (variant.kind === "sv" || variant.kind === "breakend" || variant.altIndex > 1) return;
+  const window = hits.map((h) => reference.genes.get(h.gene.symbol)).find((g) => g !== undefined);
+  if (!window) return;
+  const ref = variant.ref.toUpperCase();
+  let known = 0;
+  let same = true;
+  for (let i = 0; i < ref.length && i < 1000; i++) {
+    const b = window.bases.base(variant.pos + i);
+    if (b === undefined) continue;
+    known++;
+    if (b !== ref[i]) same = false;
+  }
+  if (known === 0) return;
+  tally.checked++;
+  if (same) return;
+  tally.mismatched++;
+  if (tally.mismatched <= REF_MISMATCHES_NAMED) {
+    warn({
+      code: "W_REF_MISMATCH",
+      message: formatMessage(
+        variant.source,
+        `REF ${quote(variant.ref)} at ${variant.chrom}:${variant.pos} is not the reference's (${reference.name}); its consequence is not computed from the reference`,
+      ),
+      location: { ...variant.source, field: "REF" },
+    });
+  }
 }
 
 /**
@@ -557,11 +632,12 @@ function withBuiltinConsequences(
   mode: "file" | "builtin" | "both",
   assembly: Assembly,
   warn: (w: Warning) => void,
+  reference?: LoadedReference,
 ): readonly Hit[] {
   return hits.map((hit) => {
     // `file` takes the model's only where the file says nothing about the gene.
     if (mode === "file" && hit.consequence) return hit;
-    const builtin = builtinConsequence(hit, assembly);
+    const builtin = builtinConsequence(hit, assembly, reference?.genes.get(hit.gene.symbol));
     if (mode === "file") return builtin ? { ...hit, consequence: builtin } : hit;
     if (mode === "both") {
       if (hit.consequence && builtin && !sameConsequenceClass(hit.consequence.terms, builtin.terms)) {

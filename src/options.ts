@@ -6,6 +6,7 @@ import { z } from "zod";
 import { PatientContextSchema } from "./context.js";
 import { MarrowscopeError, type Warning } from "./errors.js";
 import type { Panel } from "./panel/index.js";
+import { isReferenceInput, type ReferenceInput } from "./transcripts/reference-input.js";
 import type { Filehandle, VcfInput } from "./vcf/input.js";
 
 export interface Progress {
@@ -55,8 +56,17 @@ export const AnnotateOptionsSchema = ReadOptionsSchema.extend({
     .meta({ description: "BED of the regions the input was called over (what coverage counts as assessed)" }),
   consequences: z.enum(["file", "builtin", "both"]).default("file").meta({
     description:
-      "file: the input's own annotation only (for now: the fallback to the model is the next step of issue 19); builtin: the builtin MANE Select model only; both: the file's, the model's where the file has none, and a warning where the model's class differs",
+      "file: the input's own annotation, and the builtin MANE Select model where the file says nothing about a gene; builtin: the model only; both: the file's, the model's where the file has none, and a warning where the model's class differs",
   }),
+  reference: z
+    .custom<ReferenceInput>(isReferenceInput, {
+      message: "reference must be a FASTA path (Node), a URL, or { fasta, fai, gzi } as Blobs/URLs",
+    })
+    .optional()
+    .meta({
+      description:
+        "Indexed reference FASTA (.fai; bgzipped with .gzi) of the input's build: bases for every panel gene's consequences and HGVS, and REF checks",
+    }),
   scope: z
     .enum(["genome", "exome"])
     .optional()

@@ -2,8 +2,8 @@
  * Reading without a panel: every record fully parsed (`readVariants`, `validate`).
  */
 
-import { BlobFile, RemoteFile } from "generic-filehandle2";
-import { formatMessage, MarrowscopeError, type Warning } from "./errors.js";
+import { BlobFile, type GenericFilehandle, RemoteFile } from "generic-filehandle2";
+import { formatMessage, MarrowscopeError, quote, type Warning } from "./errors.js";
 import type { Mutable, Variant } from "./model.js";
 import { type AnnotationLayout, readAnnotationLayout, readAnnotations } from "./normalize/annotations.js";
 import { parseOptions, type ReadOptions, ReadOptionsSchema } from "./options.js";
@@ -46,6 +46,8 @@ export interface Resolvers {
   /** Plain gzip read only as fast as it is used, where DecompressionStream reads ahead (Node 20). */
   readonly inflateGzip?: GzipInflater;
   readonly decodeAscii?: AsciiDecoder;
+  /** A path, URL or Blob as a filehandle (reference FASTA files); paths only where there are files. */
+  readonly filehandle?: (where: Blob | URL | string) => GenericFilehandle;
 }
 
 /** Opens a VCF with the platform's decoders from `resolvers` and a run's reading options. */
@@ -62,6 +64,16 @@ export function openWith(
 export const browserResolvers: Resolvers = {
   source: (input, name) => toSource(input as VcfInput, name),
   index: defaultIndexResolver,
+  filehandle: (where) => {
+    if (where instanceof URL) return new RemoteFile(where.href);
+    if (typeof where === "string") {
+      if (/^https?:\/\//.test(where)) return new RemoteFile(where);
+      throw new MarrowscopeError("E_OPTIONS", `a file path (${quote(where)}) can only be read in Node: pass a URL or a Blob`, {
+        field: "reference",
+      });
+    }
+    return new BlobFile(where);
+  },
 };
 
 export function chooseSamples(header: VcfHeader, requested: readonly string[] | undefined, file: string): number[] {

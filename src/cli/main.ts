@@ -279,10 +279,14 @@ export function buildProgram(state: CliState): Command {
     .addOption(
       new Option(
         "--consequences <source>",
-        "file: the input's annotation only; builtin: the builtin MANE model only; both: the file's, the model's where the file has none, warning where they differ",
+        "file: the input's annotation, the builtin MANE model where it has none; builtin: the model only; both: the file's, the model's where the file has none, warning where they differ",
       )
         .choices(["file", "builtin", "both"])
         .default("file"),
+    )
+    .option(
+      "--reference <fasta>",
+      "indexed reference FASTA of the input's build (.fai beside it; bgzipped: .fai and .gzi): protein and HGVS consequences for every panel gene, REF checks",
     )
     .option(
       "--context <file>",
@@ -307,6 +311,7 @@ export function buildProgram(state: CliState): Command {
         ...(opts.targets ? { targets: opts.targets } : {}),
         ...(opts.scope ? { scope: opts.scope } : {}),
         consequences: opts.consequences,
+        ...(opts.reference ? { reference: opts.reference } : {}),
         ...(opts.context ? { context: await readContextFile(opts.context) } : {}),
       };
       const bar = await progressBar(state);

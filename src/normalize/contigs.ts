@@ -180,3 +180,23 @@ export function inferAssembly(header: VcfHeader, requested: Assembly | "auto" | 
     { file, field: "assembly" },
   );
 }
+
+/**
+ * The build whose primary chromosome lengths a set of sequence lengths matches (a reference
+ * FASTA's index), or undefined when neither or both fit.
+ */
+export function assemblyOfLengths(sizes: Readonly<Record<string, number>>): Assembly | undefined {
+  const fits: Assembly[] = [];
+  for (const assembly of ["GRCh37", "GRCh38"] as const) {
+    let same = 0;
+    let differ = 0;
+    for (const [name, length] of Object.entries(sizes)) {
+      const known = LENGTHS[assembly].get(canonicalChrom(name));
+      if (known === undefined) continue;
+      if (known === length) same++;
+      else differ++;
+    }
+    if (same > 0 && differ === 0) fits.push(assembly);
+  }
+  return fits.length === 1 ? fits[0] : undefined;
+}

@@ -3,16 +3,16 @@
  * (or when the run asks for the model's): one Consequence on the gene's MANE Select model.
  */
 import type { Assembly, Consequence, Hit } from "../model.js";
-import { predictConsequence } from "./consequence.js";
+import { predictConsequence, type TranscriptSequence } from "./consequence.js";
 import { transcriptModel } from "./index.js";
 
 /** The model's consequence for the hit's variant, or undefined (no model, an SV, or beyond the flanks). */
-export function builtinConsequence(hit: Hit, assembly: Assembly): Consequence | undefined {
+export function builtinConsequence(hit: Hit, assembly: Assembly, sequence?: TranscriptSequence): Consequence | undefined {
   const { variant } = hit;
   if (variant.kind === "sv" || variant.kind === "breakend") return undefined;
   const model = transcriptModel(hit.gene.symbol, assembly);
   if (!model) return undefined;
-  const predicted = predictConsequence(model, variant.pos, variant.ref, variant.alt);
+  const predicted = predictConsequence(model, variant.pos, variant.ref, variant.alt, sequence);
   if (!predicted) return undefined;
   return {
     source: "builtin",
