@@ -305,7 +305,10 @@ async function* run(
     for (const w of matchWarnings) warn(w);
     if (matched.length === 0) return;
     if (reference) checkRef(variant, matched, reference, refCheck, warn);
-    const hits = withBuiltinConsequences(matched, options.consequences, assembly.assembly, warn, reference);
+    // A structural record taken as a chromosome-arm event is read as that event, not gene by gene.
+    const armEvent =
+      variant.kind === "sv" && armSamples.size > 0 && armRecord === `${variant.chrom}\u0000${variant.source.line ?? variant.pos}`;
+    const hits = armEvent ? matched : withBuiltinConsequences(matched, options.consequences, assembly.assembly, warn, reference);
     for (const hit of hits) genesHit.add(hit.gene.symbol);
     const calls = header.samples.length === 0 ? [{ sample: file }] : variant.calls;
     const somatic = somaticCaller || variant.info.SOMATIC === true;

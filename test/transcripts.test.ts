@@ -13,7 +13,8 @@ import { consequenceClass, predictConsequence } from "../src/transcripts/consequ
 import { cdsIndex, reverseComplement } from "../src/transcripts/hgvs.js";
 import { transcriptGenes, transcriptModel } from "../src/transcripts/index.js";
 import type { TranscriptModel } from "../src/transcripts/model.js";
-import { SHARED } from "./helpers.js";
+import { predictSvConsequence, svExtent } from "../src/transcripts/sv.js";
+import { SHARED, vcfText } from "./helpers.js";
 
 const TABLE = `${SHARED}/data/transcripts/derived_panel_models.tsv`;
 const hasShared = existsSync(TABLE);
@@ -200,6 +201,125 @@ describe("consequences from the transcript model", () => {
     expect(c.hgvsp).toBeUndefined();
     // A deletion of the donor's first two intron bases: splice donor.
     expect(predictConsequence(mpl, e1.end, "NGT", "N")!.terms).toContain("splice_donor_variant");
+  });
+
+  // One variant of each consequence class on a plus-strand (MPL) and a minus-strand (GATA2) gene in
+  // both builds. Positions come from the model; the expected protein effect is worked out here from
+  // the coding sequence's own codons (the standard code), independently of the module's path.
+  it("gives each consequence class on a plus- and a minus-strand gene, in both builds", () => {
+    const CODE: Record<string, string> = {};
+    const b = "TCAG";
+    const aa = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG";
+    let k = 0;
+    for (const x of b) for (const y of b) for (const z of b) CODE[x + y + z] = aa[k++]!;
+    const comp: Record<string, string> = { A: "T", C: "G", G: "C", T: "A" };
+    for (const assembly of ["GRCh37", "GRCh38"] as const) {
+      for (const symbol of ["MPL", "GATA2"]) {
+        const m = at(symbol, assembly);
+        const cds = m.cdsSequence!;
+        const plus = (tx: string) => (m.strand === 1 ? tx : comp[tx]!);
+        const g = (c: number) => genomicOf(m, c);
+        const terms = (pos: number, ref: string, alt: string) => predictConsequence(m, pos, ref, alt)!.terms;
+        const other = (base: string, avoid: string[]) => "ACGT".split("").find((x) => x !== base && !avoid.includes(x))!;
+        // A substitution at codon 20, base 3: the expected term from the codon table.
+        const codonAt = 19;
+        const codon = cds.slice(codonAt * 3, codonAt * 3 + 3);
+        for (const alt of "ACGT".split("").filter((x) => x !== codon[2])) {
+          const mutated = codon.slice(0, 2) + alt;
+          const want = CODE[mutated] === "*" ? "stop_gained" : CODE[mutated] === CODE[codon] ? "synonymous_variant" : "missense_variant";
+          const pos = g(codonAt * 3 + 3);
+          expect(terms(pos, plus(codon[2]!), plus(alt)), `${symbol} ${assembly} c.60${codon[2]}>${alt}`).toContain(want);
+        }
+        // Start codon, stop codon.
+        expect(terms(g(1), plus("A"), plus("G"))).toContain("start_lost");
+        const last = cds.length;
+        const stopBase = cds[last - 3]!;
+        const stopAlt = other(stopBase, []);
+        const stopTerm = CODE[stopAlt + cds.slice(last - 2)] === "*" ? "stop_retained_variant" : "stop_lost";
+        expect(terms(g(last - 2), plus(stopBase), plus(stopAlt))).toContain(stopTerm);
+        // Frameshift and in-frame, by length, in codon 20.
+        const p = g(60);
+        const refBase = plus(cds[59]!);
+        expect(terms(p, refBase, `${refBase}A`)).toContain("frameshift_variant");
+        expect(terms(p, refBase, `${refBase}AAA`)).toContain("inframe_insertion");
+        const span = m.strand === 1 ? [p, p + 3] : [p - 3, p];
+        const delRef = [...Array(4)].map((_, i) => plus(cds[m.strand === 1 ? 59 + i : 62 - i]!));
+        const delAlleles = m.strand === 1 ? delRef.join("") : [...delRef].reverse().join("");
+        expect(terms(span[0]!, delAlleles, delAlleles[0]!)).toContain("inframe_deletion");
+        // Splice sites around the first coding exon's 3' end, and the UTRs, up/downstream.
+        const exonIndex = m.exons.findIndex((e) => cdsIndex(m, m.strand === 1 ? e.end : e.start) !== undefined);
+        const e = m.exons[exonIndex]!;
+        const end3 = m.strand === 1 ? e.end : e.start;
+        const step = m.strand;
+        expect(terms(end3 + step, "N", "A")).toEqual(["splice_donor_variant"]);
+        expect(terms(end3 + 2 * step, "N", "A")).toEqual(["splice_donor_variant"]);
+        expect(terms(end3 + 5 * step, "N", "A")).toEqual(["splice_region_variant", "intron_variant"]);
+        expect(terms(end3 + 20 * step, "N", "A")).toEqual(["intron_variant"]);
+        const next = m.exons[exonIndex + 1]!;
+        const start5 = m.strand === 1 ? next.start : next.end;
+        expect(terms(start5 - step, "N", "A")).toEqual(["splice_acceptor_variant"]);
+        expect(terms(start5 - 2 * step, "N", "A")).toEqual(["splice_acceptor_variant"]);
+        const utr5 = g(1) - step;
+        expect(terms(utr5, "N", "A")).toContain("5_prime_UTR_variant");
+        const utr3 = g(last) + step;
+        expect(terms(utr3, "N", "A")).toContain("3_prime_UTR_variant");
+        const txFirst = m.strand === 1 ? m.span.start : m.span.end;
+        const txLast = m.strand === 1 ? m.span.end : m.span.start;
+        expect(terms(txFirst - 100 * step, "N", "A")).toEqual(["upstream_gene_variant"]);
+        expect(terms(txLast + 100 * step, "N", "A")).toEqual(["downstream_gene_variant"]);
+      }
+    }
+  });
+
+  // Symbolic DEL/DUP over a model (issue 19): the exons covered in VEP's EXON notation, and VEP's
+  // structural terms (transcript_ablation/amplification for the whole transcript, feature
+  // truncation/elongation for part of it).
+  it("reads symbolic deletions and duplications exon by exon, plus and minus strand, both builds", () => {
+    for (const assembly of ["GRCh37", "GRCh38"] as const) {
+      for (const symbol of ["MPL", "GATA2"]) {
+        const m = at(symbol, assembly);
+        const n = m.exons.length;
+        // The whole transcript, padded 1 kb each side.
+        const whole = { start: m.span.start - 1000, end: m.span.end + 1000 };
+        const del = predictSvConsequence(m, { ...whole, gain: false })!;
+        expect(del.terms).toEqual(["transcript_ablation"]);
+        expect(del.exon).toBe(`1-${n}/${n}`);
+        expect(predictSvConsequence(m, { ...whole, gain: true })!.terms).toEqual(["transcript_amplification"]);
+        // Exons 2 and 3 (transcript order) and the introns around them.
+        const [e2, e3] = [m.exons[1]!, m.exons[2]!];
+        const part = { start: Math.min(e2.start, e3.start) - 50, end: Math.max(e2.end, e3.end) + 50, gain: false };
+        const partial = predictSvConsequence(m, part)!;
+        expect(partial.exon).toBe(`2-3/${n}`);
+        expect(partial.terms).toEqual(expect.arrayContaining(["feature_truncation", "intron_variant"]));
+        expect(partial.terms).not.toContain("transcript_ablation");
+        // Inside one intron only: no exon.
+        const e1 = m.exons[0]!;
+        const intronLo = Math.min(e1.end, e2.end) + 100;
+        const inIntron = predictSvConsequence(m, { start: intronLo, end: intronLo + 10, gain: false })!;
+        expect(inIntron.exon).toBeUndefined();
+        expect(inIntron.terms).toEqual(["feature_truncation", "intron_variant"]);
+      }
+    }
+    // VCF: POS is the padding base; END the last deleted base. Only DEL and DUP are read.
+    expect(svExtent(100, 200, "DEL")).toEqual({ start: 101, end: 200, gain: false });
+    expect(svExtent(100, 200, "DUP:TANDEM")).toEqual({ start: 101, end: 200, gain: true });
+    expect(svExtent(100, 200, "INV")).toBeUndefined();
+  });
+
+  it("an unannotated whole-gene GATA2 deletion is read as transcript_ablation, which the panel's lof class holds", async () => {
+    const m = at("GATA2", "GRCh38");
+    const text = vcfText([`chr3\t${m.span.start - 5000}\t.\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=${m.span.end + 5000}\tGT\t0/1`], {
+      meta: [
+        '##ALT=<ID=DEL,Description="Deletion">',
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
+        '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type">',
+      ],
+    });
+    const report = await annotate({ text, name: "gata2-del.vcf" }, { assembly: "GRCh38" });
+    const finding = report.samples[0]!.findings.find((f) => f.gene.symbol === "GATA2");
+    expect(finding?.consequence).toMatchObject({ terms: ["transcript_ablation"], exon: "1-6/6", source: "builtin" });
+    expect(builtinPanel.consequenceClasses.lof?.terms).toContain("transcript_ablation");
+    expect(finding?.ruleIds).toContain("GATA2.LOF.GERMLINE");
   });
 
   it("TERC is a non-coding RNA: n. numbering, and GRCh37 mirrors GRCh38", () => {

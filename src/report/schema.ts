@@ -126,6 +126,10 @@ export const FindingSchema = z.strictObject({
       transcript: z.string().optional(),
       hgvsc: z.string().optional(),
       hgvsp: z.string().optional(),
+      exon: z.string().optional().meta({
+        description: "Exon(s) the variant touches, `3/16`, or for a structural variant the range it covers, `2-5/11` (VEP's EXON notation)",
+      }),
+      intron: z.string().optional().meta({ description: "Intron the variant lies in, `3/15`" }),
       source: z.enum(["VEP", "SnpEff", "BCSQ", "ANNOVAR", "builtin"]),
     })
     .optional(),

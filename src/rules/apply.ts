@@ -60,6 +60,8 @@ function findingConsequence(c: NonNullable<Hit["consequence"]>): Finding["conseq
     ...(c.transcript ? { transcript: c.transcript } : {}),
     ...(c.hgvsc ? { hgvsc: c.hgvsc } : {}),
     ...(c.hgvsp ? { hgvsp: c.hgvsp } : {}),
+    ...(c.exon ? { exon: c.exon } : {}),
+    ...(c.intron ? { intron: c.intron } : {}),
     source: c.source,
   };
 }
