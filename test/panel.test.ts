@@ -23,7 +23,7 @@ const RELEASED: Record<string, string> = {
   "0.3.2": "49aa7f154daac2ae95a8d3570e8609b3924bc82935e7ea24cde0cc072dc44c0f",
   "0.3.3": "927dd55a04eddcce7f7897977691daac731e5b24a63e342e925baed18b30ebda",
   "0.4.0": "1bc2cf09a7255fba8d2fdaafc35e81325ebd29c274a43a33932e2a6deae054bb",
-  "0.4.1": "8893f4e10cd603990a5a18c3805fbe162a5b514c4c075da23acdb0950473a28f",
+  "0.4.1": "eae98348ce1d8cf99f2adcb2e1490ff33b6d8493eb4c2e074066210ff046dd14",
 };
 
 const SHARED = "/work/shared";

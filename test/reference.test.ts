@@ -4,6 +4,7 @@
  * (chr17:7659779-7692550, minus strand, one span with no differences from GRCh38), N elsewhere:
  * with it the intronic indels VEP names in the vatools test file get the same HGVS c.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -111,6 +112,49 @@ describe.skipIf(!hasShared)("reference FASTA", () => {
     expect(mismatches[0]!.message).toMatch(/chr17:7675070/);
     const build = warnings.find((w) => w.code === "W_REFERENCE_BUILD");
     expect(build?.message).toMatch(/25 of 25 panel-gene records.*probably not GRCh38/);
+  });
+
+  // The default (browser) entry, the reference given as Blobs, bgzipped with its .gzi (bgzip -i):
+  // what a web page passes from a file input. Same names as the Node path gives.
+  it("reads a bgzipped reference given as Blobs through the default entry", async () => {
+    const plain = tp53Reference();
+    execFileSync("bgzip", ["-i", "-k", plain]);
+    const blob = (path: string) => new Blob([readFileSync(path)]);
+    const browser = await import("../src/index.js");
+    const text = vcfText([
+      "chr17\t7675393\t.\tCTTT\tC\t.\tPASS\t.\tGT\t0/1",
+      "chr17\t7676325\t.\tCCCCCAGCCCTCCAGGT\tC\t.\tPASS\t.\tGT\t0/1",
+    ]);
+    const warnings: Warning[] = [];
+    const options = { assembly: "GRCh38" as const, consequences: "builtin" as const, onWarning: (w: Warning) => warnings.push(w) };
+    // Not a finding (intronic), so the names are read off the model with the loaded reference.
+    const { loadReference, referenceFiles } = await import("../src/transcripts/reference.js");
+    const { browserResolvers } = await import("../src/read.js");
+    const { transcriptModel } = await import("../src/transcripts/index.js");
+    const { predictConsequence } = await import("../src/transcripts/consequence.js");
+    const files = referenceFiles(
+      { fasta: blob(`${plain}.gz`), fai: blob(`${plain}.fai`), gzi: blob(`${plain}.gz.gzi`) },
+      browserResolvers.filehandle!,
+    );
+    const model = transcriptModel("TP53", "GRCh38")!;
+    const loaded = await loadReference(files, [model], "GRCh38");
+    const seq = loaded.genes.get("TP53")!;
+    expect(predictConsequence(model, 7675393, "CTTT", "C", seq)!.hgvsc).toBe("NM_000546.6:c.376-160_376-158del");
+    expect(predictConsequence(model, 7676325, "CCCCCAGCCCTCCAGGT", "C", seq)!.hgvsc).toBe("NM_000546.6:c.96+41_97-54del");
+    // And a whole run through the browser entry with the Blobs: no REF mismatch.
+    const report = await browser.annotate(
+      { text, name: "tp53.vcf" },
+      { ...options, reference: { fasta: blob(`${plain}.gz`), fai: blob(`${plain}.fai`), gzi: blob(`${plain}.gz.gzi`) } },
+    );
+    expect(report.input.recordsRead).toBe(2);
+    expect(warnings.filter((w) => w.code === "W_REF_MISMATCH")).toEqual([]);
+    // A bgzipped FASTA as a Blob without its .gzi cannot be read: said, not guessed.
+    const named = new File([readFileSync(`${plain}.gz`)], "tp53.fa.gz");
+    const error = await rejectedWith(
+      browser.annotate({ text, name: "tp53.vcf" }, { ...options, reference: { fasta: named, fai: blob(`${plain}.fai`) } }),
+    );
+    expect(error.code).toBe("E_OPTIONS");
+    expect(error.message).toMatch(/\.gzi/);
   });
 
   it("refuses a reference of the other build, and a FASTA without its index", async () => {

@@ -474,14 +474,18 @@ describe("annotate with --consequences", () => {
   // and the DNMT3A nonsense change are read (loss-of-function rules), NRAS Q61H and U2AF1 S34F stay
   // hotspots with their c./p. names; the variant classes agree with the MAF vcf2maf/VEP wrote from
   // the same file (data/TCGA-AB-2968-03.laml.maf: Frame_Shift_Ins, Nonsense_Mutation,
-  // Missense_Mutation ×3). The DNMT3A missense change outside R882 (c.2222C>T p.Ala741Val) is read
-  // too, and no DNMT3A rule takes a missense change outside R882, so it is neither a finding nor
-  // unread.
+  // Missense_Mutation ×3). The DNMT3A missense change outside R882 (c.2222C>T p.(Ala741Val)) is an
+  // uncertain finding (panel 0.4.1 DNMT3A.MISSENSE.SOMATIC; R882 is about a tenth of DNMT3A changes
+  // in clonal haematopoiesis, PMID:35296003).
   it("builtin: reads an unannotated pair from the MANE model", async () => {
     const report = await annotate(TCGA, { assembly: "GRCh37", roles, consequences: "builtin" });
     const tumor = report.samples.find((s) => s.role === "tumor")!;
     const bySymbol = Object.fromEntries(tumor.findings.map((f) => [f.gene.symbol, f]));
     expect(Object.keys(bySymbol).sort()).toEqual(["BCOR", "DNMT3A", "NRAS", "U2AF1"]);
+    const missense = tumor.findings.find((f) => f.variant.key === "2:25463271:G:A")!;
+    expect(missense.classification).toBe("uncertain");
+    expect(missense.consequence).toMatchObject({ terms: ["missense_variant"], hgvsc: "NM_022552.5:c.2222C>T", hgvsp: "p.(Ala741Val)" });
+    bySymbol.DNMT3A = tumor.findings.find((f) => f.variant.key === "2:25469029:C:A")!;
     expect(bySymbol.BCOR!.consequence?.source).toBe("builtin");
     expect(bySymbol.BCOR!.consequence?.terms).toContain("frameshift_variant");
     expect(bySymbol.DNMT3A!.variant.key).toBe("2:25469029:C:A");

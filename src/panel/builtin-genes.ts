@@ -3,7 +3,7 @@ import type { GeneLocus } from "../genes/index.js";
 import type { Assembly } from "../model.js";
 
 /** sha256 of the panel these were computed for (BUILTIN_PANEL_SHA256 when current). */
-export const BUILTIN_GENES_PANEL_SHA256 = "8893f4e10cd603990a5a18c3805fbe162a5b514c4c075da23acdb0950473a28f";
+export const BUILTIN_GENES_PANEL_SHA256 = "eae98348ce1d8cf99f2adcb2e1490ff33b6d8493eb4c2e074066210ff046dd14";
 
 /** `geneLoci(hgncId, assembly)` for every builtin panel gene. */
 export const BUILTIN_GENE_LOCI: Readonly<Record<Assembly, Readonly<Record<string, readonly GeneLocus[]>>>> = {
