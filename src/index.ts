@@ -47,6 +47,7 @@ export type { Assembly, Consequence, Hit, Region, SampleCall, Variant, VariantKi
 export type { AnnotateOptions, Progress, ReadOptions } from "./options.js";
 export { builtinPanel, loadPanel, type Panel } from "./panel/index.js";
 export type { ValidationResult } from "./read.js";
+export { htmlChunks, markdownChunks, toHTML, toMarkdown } from "./report/clinician.js";
 export { jsonChunks, ndjsonChunks, toJSON, toNDJSON, toTSV, tsvChunks } from "./report/emit.js";
 export { DISCLAIMER, type Finding, FindingSchema, type Report, ReportSchema, type SampleSummary } from "./report/schema.js";
 export { applyRules } from "./rules/index.js";

@@ -14,6 +14,7 @@ import type { Progress } from "../options.js";
 import type { Panel } from "../panel/index.js";
 import { builtinPanel, canonicalJson } from "../panel/index.js";
 import { validateWith } from "../read.js";
+import { htmlChunks, markdownChunks } from "../report/clinician.js";
 import { jsonChunks, ndjsonChunks, tsvChunks } from "../report/emit.js";
 import { spillingStore } from "../spill.js";
 import { utf8Batches } from "../utf8-batches.js";
@@ -256,7 +257,7 @@ export function buildProgram(state: CliState): Command {
     .command("annotate")
     .description("annotate a VCF (plain, gzip or BGZF; .tbi/.csi beside it is used automatically)")
     .argument("<vcf>", "VCF file path")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "tsv"]).default("json"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "tsv", "md", "html"]).default("json"))
     .option("-o, --output <file>", "write to FILE instead of stdout")
     .option("--panel <file>", 'custom panel, JSON or YAML (may `extends: "builtin"`)')
     .addOption(new Option("--assembly <assembly>", "reference assembly").choices(["GRCh37", "GRCh38", "auto"]).default("auto"))
@@ -335,7 +336,16 @@ export function buildProgram(state: CliState): Command {
         });
         bar?.stop();
         state.flushWarnings();
-        const chunks = opts.format === "ndjson" ? ndjsonChunks(report) : opts.format === "tsv" ? tsvChunks(report) : jsonChunks(report);
+        const chunks =
+          opts.format === "ndjson"
+            ? ndjsonChunks(report)
+            : opts.format === "tsv"
+              ? tsvChunks(report)
+              : opts.format === "md"
+                ? markdownChunks(report)
+                : opts.format === "html"
+                  ? htmlChunks(report)
+                  : jsonChunks(report);
         await emit(chunks, opts.output);
       } finally {
         bar?.stop();
