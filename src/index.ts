@@ -50,6 +50,7 @@ export type { ValidationResult } from "./read.js";
 export { htmlChunks, markdownChunks, toHTML, toMarkdown } from "./report/clinician.js";
 export { jsonChunks, ndjsonChunks, toJSON, toNDJSON, toTSV, tsvChunks } from "./report/emit.js";
 export { DISCLAIMER, type Finding, FindingSchema, type Report, ReportSchema, type SampleSummary } from "./report/schema.js";
+export { toVCF, VCF_FIELDS, type VcfOptions, vcfChunks } from "./report/vcf.js";
 export { applyRules } from "./rules/index.js";
 export { panelJsonSchema, reportJsonSchema } from "./schemas.js";
 export type { Filehandle, VcfInput } from "./vcf/input.js";

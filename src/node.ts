@@ -75,6 +75,9 @@ export {
   toMarkdown,
   toNDJSON,
   toTSV,
+  toVCF,
   tsvChunks,
+  VCF_FIELDS,
+  vcfChunks,
 } from "./index.js";
 export type { NodeVcfInput } from "./vcf/node-input.js";

@@ -14,10 +14,14 @@ import type { Progress } from "../options.js";
 import type { Panel } from "../panel/index.js";
 import { builtinPanel, canonicalJson } from "../panel/index.js";
 import { validateWith } from "../read.js";
+import { toReport } from "../report/build.js";
 import { htmlChunks, markdownChunks } from "../report/clinician.js";
 import { jsonChunks, ndjsonChunks, tsvChunks } from "../report/emit.js";
+import { vcfChunks } from "../report/vcf.js";
 import { spillingStore } from "../spill.js";
 import { utf8Batches } from "../utf8-batches.js";
+import { bgzfBlocks } from "../vcf/bgzf-write-node.js";
+import { fileLines } from "../vcf/node-lines.js";
 import { VERSION } from "../version.js";
 
 const MAX_WARNINGS_SHOWN = 50;
@@ -194,6 +198,47 @@ async function emit(chunks: readonly string[] | Generator<string>, output: strin
   await close();
 }
 
+/** Writes text or bytes as they come (the annotated VCF streams from the input) to a file or stdout. */
+async function emitBytes(chunks: AsyncIterable<Uint8Array | string>, output: string | undefined): Promise<void> {
+  let handle: FileHandle | undefined;
+  if (output && output !== "-") {
+    try {
+      handle = await open(output, "w");
+    } catch (cause) {
+      throw cannotWrite(output, cause);
+    }
+  }
+  const encoder = new TextEncoder();
+  let pending: string[] = [];
+  let size = 0;
+  const flush = async (data: Uint8Array) => {
+    if (handle) {
+      try {
+        await handle.write(data);
+      } catch (cause) {
+        await handle.close().catch(() => {});
+        throw cannotWrite(output as string, cause);
+      }
+    } else await new Promise<void>((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
+  };
+  for await (const chunk of chunks) {
+    if (typeof chunk !== "string") {
+      await flush(chunk);
+      continue;
+    }
+    // Lines gathered into writes of about WRITE_BATCH bytes.
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= WRITE_BATCH) {
+      await flush(encoder.encode(pending.join("")));
+      pending = [];
+      size = 0;
+    }
+  }
+  if (pending.length > 0) await flush(encoder.encode(pending.join("")));
+  await handle?.close();
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** A progress bar on stderr, only when stderr is a terminal (never in pipelines or logs). */
@@ -257,7 +302,7 @@ export function buildProgram(state: CliState): Command {
     .command("annotate")
     .description("annotate a VCF (plain, gzip or BGZF; .tbi/.csi beside it is used automatically)")
     .argument("<vcf>", "VCF file path")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "tsv", "md", "html"]).default("json"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "tsv", "md", "html", "vcf"]).default("json"))
     .option("-o, --output <file>", "write to FILE instead of stdout")
     .option("--panel <file>", 'custom panel, JSON or YAML (may `extends: "builtin"`)')
     .addOption(new Option("--assembly <assembly>", "reference assembly").choices(["GRCh37", "GRCh38", "auto"]).default("auto"))
@@ -297,9 +342,15 @@ export function buildProgram(state: CliState): Command {
       const roles: Record<string, "tumor" | "normal"> = {};
       if (opts.tumor) roles[opts.tumor] = "tumor";
       if (opts.normal) roles[opts.normal] = "normal";
+      if (opts.format === "vcf" && opts.strategy === "index") {
+        throw new MarrowscopeError("E_OPTIONS", "-f vcf writes every record of the input, so it scans: drop --strategy index", {
+          field: "strategy",
+        });
+      }
       const options: AnnotateOptions = {
         assembly: opts.assembly,
-        strategy: opts.strategy,
+        // The annotated VCF matches findings to records by line number, which a scan gives.
+        strategy: opts.format === "vcf" ? "scan" : opts.strategy,
         strict: !opts.lenient,
         onWarning: state.warn,
         ...(opts.panel ? { panel: await readPanelFile(opts.panel) } : {}),
@@ -336,6 +387,12 @@ export function buildProgram(state: CliState): Command {
         });
         bar?.stop();
         state.flushWarnings();
+        if (opts.format === "vcf") {
+          // The input's own lines, with the findings added; BGZF when the output ends in .gz.
+          const lines = vcfChunks(toReport(report), fileLines(vcf));
+          await emitBytes(opts.output?.endsWith(".gz") ? bgzfBlocks(lines) : lines, opts.output);
+          return;
+        }
         const chunks =
           opts.format === "ndjson"
             ? ndjsonChunks(report)
