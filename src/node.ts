@@ -74,6 +74,8 @@ export {
   toJSON,
   toMarkdown,
   toNDJSON,
+  toPhenopacket,
+  toPhenopackets,
   toTSV,
   toVCF,
   tsvChunks,

@@ -17,6 +17,7 @@ import { validateWith } from "../read.js";
 import { toReport } from "../report/build.js";
 import { htmlChunks, markdownChunks } from "../report/clinician.js";
 import { jsonChunks, ndjsonChunks, tsvChunks } from "../report/emit.js";
+import { toPhenopacket } from "../report/phenopacket.js";
 import { vcfChunks } from "../report/vcf.js";
 import { spillingStore } from "../spill.js";
 import { utf8Batches } from "../utf8-batches.js";
@@ -302,7 +303,15 @@ export function buildProgram(state: CliState): Command {
     .command("annotate")
     .description("annotate a VCF (plain, gzip or BGZF; .tbi/.csi beside it is used automatically)")
     .argument("<vcf>", "VCF file path")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "ndjson", "tsv", "md", "html", "vcf"]).default("json"))
+    .addOption(
+      new Option("-f, --format <format>", "output format")
+        .choices(["json", "ndjson", "tsv", "md", "html", "vcf", "phenopacket"])
+        .default("json"),
+    )
+    .option(
+      "--created <time>",
+      "phenopacket metaData.created (RFC 3339; default 1970-01-01T00:00:00Z, a placeholder that keeps output deterministic)",
+    )
     .option("-o, --output <file>", "write to FILE instead of stdout")
     .option("--panel <file>", 'custom panel, JSON or YAML (may `extends: "builtin"`)')
     .addOption(new Option("--assembly <assembly>", "reference assembly").choices(["GRCh37", "GRCh38", "auto"]).default("auto"))
@@ -387,6 +396,10 @@ export function buildProgram(state: CliState): Command {
         });
         bar?.stop();
         state.flushWarnings();
+        if (opts.format === "phenopacket") {
+          await emit([toPhenopacket(toReport(report), opts.created ? { created: opts.created } : {})], opts.output);
+          return;
+        }
         if (opts.format === "vcf") {
           // The input's own lines, with the findings added; BGZF when the output ends in .gz.
           const lines = vcfChunks(toReport(report), fileLines(vcf));
