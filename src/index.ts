@@ -49,6 +49,7 @@ export { builtinPanel, loadPanel, type Panel } from "./panel/index.js";
 export type { ValidationResult } from "./read.js";
 export { htmlChunks, markdownChunks, toHTML, toMarkdown } from "./report/clinician.js";
 export { jsonChunks, ndjsonChunks, toJSON, toNDJSON, toTSV, tsvChunks } from "./report/emit.js";
+export { type FhirOptions, type FhirResource, toFHIR, toFHIRBundle } from "./report/fhir.js";
 export { AA_DISEASE, type PhenopacketOptions, toPhenopacket, toPhenopackets } from "./report/phenopacket.js";
 export { DISCLAIMER, type Finding, FindingSchema, type Report, ReportSchema, type SampleSummary } from "./report/schema.js";
 export { toVCF, VCF_FIELDS, type VcfOptions, vcfChunks } from "./report/vcf.js";

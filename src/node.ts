@@ -70,6 +70,8 @@ export {
   panelJsonSchema,
   ReportSchema,
   reportJsonSchema,
+  toFHIR,
+  toFHIRBundle,
   toHTML,
   toJSON,
   toMarkdown,

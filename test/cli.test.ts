@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { annotate } from "../src/node.js";
+import { annotate, toFHIR, toHTML, toMarkdown, toPhenopacket } from "../src/node.js";
 import { jsonChunks, ndjsonChunks, tsvChunks } from "../src/report/emit.js";
 import { ReportSchema } from "../src/report/schema.js";
 import { fixture, runCli, tempDir, vcfText } from "./helpers.js";
@@ -85,6 +85,27 @@ describe("marrowscope annotate (demo fixture)", () => {
       .map((l) => JSON.parse(l));
     expect(objects[0].type).toBe("run");
     expect(objects.filter((o) => o.type === "finding")).toHaveLength(3);
+  });
+});
+
+describe("marrowscope annotate -f md|html|fhir|phenopacket: the library's text, byte for byte", () => {
+  for (const [format, render] of [
+    ["md", toMarkdown],
+    ["html", toHTML],
+    ["fhir", toFHIR],
+    ["phenopacket", toPhenopacket],
+  ] as const) {
+    it(format, async () => {
+      const r = await runCli(["annotate", DEMO, "-f", format]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(render(await annotate(DEMO)));
+    });
+  }
+
+  it("-f vcf refuses --strategy index (it writes every record, so it scans)", async () => {
+    const r = await runCli(["annotate", DEMO, "-f", "vcf", "--strategy", "index"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/-f vcf writes every record of the input, so it scans/);
   });
 });
 

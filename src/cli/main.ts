@@ -17,6 +17,7 @@ import { validateWith } from "../read.js";
 import { toReport } from "../report/build.js";
 import { htmlChunks, markdownChunks } from "../report/clinician.js";
 import { jsonChunks, ndjsonChunks, tsvChunks } from "../report/emit.js";
+import { toFHIR } from "../report/fhir.js";
 import { toPhenopacket } from "../report/phenopacket.js";
 import { vcfChunks } from "../report/vcf.js";
 import { spillingStore } from "../spill.js";
@@ -305,7 +306,7 @@ export function buildProgram(state: CliState): Command {
     .argument("<vcf>", "VCF file path")
     .addOption(
       new Option("-f, --format <format>", "output format")
-        .choices(["json", "ndjson", "tsv", "md", "html", "vcf", "phenopacket"])
+        .choices(["json", "ndjson", "tsv", "md", "html", "vcf", "fhir", "phenopacket"])
         .default("json"),
     )
     .option(
@@ -396,6 +397,10 @@ export function buildProgram(state: CliState): Command {
         });
         bar?.stop();
         state.flushWarnings();
+        if (opts.format === "fhir") {
+          await emit([toFHIR(toReport(report), options.panel ? { panel: options.panel } : {})], opts.output);
+          return;
+        }
         if (opts.format === "phenopacket") {
           await emit([toPhenopacket(toReport(report), opts.created ? { created: opts.created } : {})], opts.output);
           return;
