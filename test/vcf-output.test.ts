@@ -87,6 +87,12 @@ describe.skipIf(!hasBcftools)("annotated VCF (-f vcf)", () => {
         expect(want.length).toBeGreaterThanOrEqual(3);
         const annotated = expectSameApartFromOurs(file, out);
         expect(annotated).toBeGreaterThanOrEqual(3);
+        // --only-findings: the header and the records with a finding, nothing else.
+        const only = join(dir, "only.vcf");
+        await runCli(["annotate", file, "-f", "vcf", "--only-findings", "-o", only, ...args]);
+        const records = linesOf(only).filter((l) => l && !l.startsWith("#"));
+        expect(records.length).toBe(annotated);
+        expect(records.every((l) => l.split("\t")[7]!.includes("MSCOPE="))).toBe(true);
         // Same input, same bytes.
         const again = join(dir, "again.vcf.gz");
         await runCli(["annotate", file, "-f", "vcf", "-o", again, ...args]);

@@ -309,6 +309,7 @@ export function buildProgram(state: CliState): Command {
         .choices(["json", "ndjson", "tsv", "md", "html", "vcf", "fhir", "phenopacket"])
         .default("json"),
     )
+    .option("--only-findings", "with -f vcf: keep only the records that have a finding (default: every record)")
     .option(
       "--created <time>",
       "phenopacket metaData.created (RFC 3339; default 1970-01-01T00:00:00Z, a placeholder that keeps output deterministic)",
@@ -407,7 +408,7 @@ export function buildProgram(state: CliState): Command {
         }
         if (opts.format === "vcf") {
           // The input's own lines, with the findings added; BGZF when the output ends in .gz.
-          const lines = vcfChunks(toReport(report), fileLines(vcf));
+          const lines = vcfChunks(toReport(report), fileLines(vcf), { onlyFindings: Boolean(opts.onlyFindings) });
           await emitBytes(opts.output?.endsWith(".gz") ? bgzfBlocks(lines) : lines, opts.output);
           return;
         }
