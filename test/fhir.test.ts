@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { annotate, toFHIR, toFHIRBundle } from "../src/node.js";
-import { FIXTURES } from "./helpers.js";
+import { FIXTURES, validationCases } from "./helpers.js";
 
 const require = createRequire(import.meta.url);
 const IG = dirname(require.resolve("hl7.fhir.uv.genomics-reporting/package.json"));
@@ -175,15 +175,9 @@ describe("FHIR Genomics Reporting (IG 3.0.0)", () => {
   });
 
   it("every clinical validation case exports a valid Bundle", async () => {
-    const dir = join(FIXTURES, "validation");
-    const { cases } = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as {
-      cases: { file: string; options?: Record<string, unknown> }[];
-    };
     let resources = 0;
-    for (const c of cases) {
-      const options = { ...(c.options as Record<string, unknown>) };
-      if (typeof options.targets === "string") options.targets = join(dir, options.targets);
-      const report = await annotate(join(dir, c.file), { strict: false, ...options });
+    for (const c of validationCases()) {
+      const report = await annotate(c.path, c.options);
       const bundle = toFHIRBundle(report) as Json;
       const all = (bundle.entry ?? []).map((e: Json) => e.resource);
       expect(all.flatMap(problemsOf), c.file).toEqual([]);

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -85,4 +85,17 @@ export async function rejectedWith(promise: Promise<unknown>): Promise<Marrowsco
     throw error;
   }
   throw new Error("expected a MarrowscopeError");
+}
+
+/** The clinical validation cases (fixtures/validation/cases.json) with their options, target paths resolved. */
+export function validationCases(): { file: string; path: string; options: Record<string, unknown> }[] {
+  const dir = join(FIXTURES, "validation");
+  const { cases } = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as {
+    cases: { file: string; options?: Record<string, unknown> }[];
+  };
+  return cases.map((c) => {
+    const options: Record<string, unknown> = { strict: false, ...c.options };
+    if (typeof options.targets === "string") options.targets = join(dir, options.targets);
+    return { file: c.file, path: join(dir, c.file), options };
+  });
 }

@@ -5,12 +5,12 @@
  * canonical proto3 JSON writes them (lowerCamelCase names, enums as names, int64 as strings,
  * Timestamp as RFC 3339). Required fields per the Phenopacket docs are checked too.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
 import { annotate, toPhenopacket, toPhenopackets } from "../src/node.js";
-import { FIXTURES, SHARED } from "./helpers.js";
+import { FIXTURES, SHARED, validationCases } from "./helpers.js";
 
 const PROTO = join(SHARED, "schemas/phenopackets-v2");
 const hasProto = existsSync(join(PROTO, "phenopackets/schema/v2/phenopackets.proto"));
@@ -129,15 +129,9 @@ describe.skipIf(!hasProto)("Phenopacket v2", () => {
 
   it("every clinical validation case and a tumour/normal pair: a Cohort of valid Phenopackets, deterministic", async () => {
     const root = loadRoot();
-    const dir = join(FIXTURES, "validation");
-    const { cases } = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as {
-      cases: { file: string; options?: Record<string, unknown> }[];
-    };
     let interpretations = 0;
-    for (const c of cases) {
-      const options = { ...(c.options as Record<string, unknown>) };
-      if (typeof options.targets === "string") options.targets = join(dir, options.targets);
-      const report = await annotate(join(dir, c.file), { strict: false, ...options });
+    for (const c of validationCases()) {
+      const report = await annotate(c.path, c.options);
       const text = toPhenopacket(report, { created: "2026-12-04T00:00:00Z" });
       const value = JSON.parse(text);
       const typeName = report.samples.length === 1 ? "org.phenopackets.schema.v2.Phenopacket" : "org.phenopackets.schema.v2.Cohort";

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { annotate, isMarrowscopeError, readVariants } from "../src/node.js";
+import { annotate, readVariants } from "../src/node.js";
 import { builtinPanel } from "../src/panel/index.js";
 import { consequenceClass, predictConsequence } from "../src/transcripts/consequence.js";
 import { cdsIndex, reverseComplement } from "../src/transcripts/hgvs.js";

@@ -12,7 +12,7 @@ import { toVCF as toVcfBrowser } from "../src/index.js";
 import { annotate } from "../src/node.js";
 import { vcfValue } from "../src/report/vcf.js";
 import { fileLines } from "../src/vcf/node-lines.js";
-import { FIXTURES, runCli, SHARED, tempDir, vcfText } from "./helpers.js";
+import { FIXTURES, runCli, SHARED, tempDir, validationCases, vcfText } from "./helpers.js";
 
 const hasBcftools = spawnSync("bcftools", ["--version"]).status === 0;
 const SCOUT = join(SHARED, "corpus/scout/scout/demo/cancer_test.vcf.gz");
@@ -103,17 +103,11 @@ describe.skipIf(!hasBcftools)("annotated VCF (-f vcf)", () => {
   }
 
   it("exports every clinical validation case: each finding in one chunk, everything else unchanged", async () => {
-    const dir = join(FIXTURES, "validation");
-    const { cases } = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as {
-      cases: { file: string; options?: Record<string, unknown> }[];
-    };
     const out = tempDir("vcf-cases-");
     let chunks = 0;
-    for (const c of cases) {
-      const options = { ...(c.options as Record<string, unknown>) };
-      if (typeof options.targets === "string") options.targets = join(dir, options.targets);
-      const file = join(dir, c.file);
-      const report = await annotate(file, { strict: false, ...options, strategy: "scan" });
+    for (const c of validationCases()) {
+      const file = c.path;
+      const report = await annotate(file, { ...c.options, strategy: "scan" });
       const text = await toVcfBrowser(report, fileLines(file));
       const findings = report.samples.flatMap((s) => s.findings.filter((f) => !f.event)).length;
       const written = text

@@ -196,21 +196,35 @@ function citationsOf(f: Finding, codes?: ReadonlySet<string>): string[] {
   return [...keys].sort();
 }
 
+/** What every implication Observation starts with: its profile and code, citations, and the variant it derives from. */
+function implicationHead(
+  kind: "diagnostic-implication" | "therapeutic-implication",
+  id: string,
+  citations: readonly string[],
+  subject: Reference,
+  variantId: string,
+  panel: Panel,
+): Omit<Observation, "component" | "note"> {
+  return {
+    resourceType: "Observation",
+    id: id.slice("urn:uuid:".length),
+    meta: { profile: [PROFILE(kind)] },
+    extension: citations.map((k) => citationArtifact(k, panel)),
+    status: "preliminary",
+    category: CATEGORIES,
+    code: { coding: [{ system: TBD, code: kind }] },
+    subject,
+    derivedFrom: [{ reference: variantId }],
+  };
+}
+
 function diagnosticImplication(f: Finding, subject: Reference, variantId: string, id: string, panel: Panel): Observation {
   const significance = SIGNIFICANCE[f.classification];
   const value = significance
     ? loinc(significance.code, significance.display)
     : { text: f.classification === "hotspot" ? "Recurrent (hotspot) variant" : f.classification };
   return {
-    resourceType: "Observation",
-    id: id.slice("urn:uuid:".length),
-    meta: { profile: [PROFILE("diagnostic-implication")] },
-    extension: citationsOf(f).map((k) => citationArtifact(k, panel)),
-    status: "preliminary",
-    category: CATEGORIES,
-    code: { coding: [{ system: TBD, code: "diagnostic-implication" }] },
-    subject,
-    derivedFrom: [{ reference: variantId }],
+    ...implicationHead("diagnostic-implication", id, citationsOf(f), subject, variantId, panel),
     component: [
       component(loinc("53037-8", "Genetic variation clinical significance [Imp]"), { valueCodeableConcept: value }),
       component(loinc("81259-4", "Associated phenotype"), {
@@ -227,15 +241,7 @@ function therapeuticImplication(f: Finding, code: string, subject: Reference, va
   const answer = IST[code]!;
   const statement = f.implications.find((i) => i.code === code)?.statement ?? "";
   return {
-    resourceType: "Observation",
-    id: id.slice("urn:uuid:".length),
-    meta: { profile: [PROFILE("therapeutic-implication")] },
-    extension: citationsOf(f, new Set([code])).map((k) => citationArtifact(k, panel)),
-    status: "preliminary",
-    category: CATEGORIES,
-    code: { coding: [{ system: TBD, code: "therapeutic-implication" }] },
-    subject,
-    derivedFrom: [{ reference: variantId }],
+    ...implicationHead("therapeutic-implication", id, citationsOf(f, new Set([code])), subject, variantId, panel),
     component: [
       component(
         { coding: [{ system: TBD, code: "therapeutic-implication" }] },
