@@ -1,91 +1,20 @@
 /**
- * Phenopacket v2 (issue 20): every output maps onto the canonical protobuf definitions
- * (../shared/schemas/phenopackets-v2, loaded with protobufjs) with no field unknown to the schema
- * (a field the proto does not have would be dropped by any reader) and no type mismatch, as
- * canonical proto3 JSON writes them (lowerCamelCase names, enums as names, int64 as strings,
- * Timestamp as RFC 3339). Required fields per the Phenopacket docs are checked too.
+ * Phenopacket v2 (issue 20): every output maps onto the canonical protobuf definitions (checker in
+ * ./format-checks.ts: no field unknown to the schema, no type mismatch, as canonical proto3 JSON
+ * writes them), with the fields a reader needs; a protobufjs round trip loses nothing.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
 import { annotate, toPhenopacket, toPhenopackets } from "../src/node.js";
-import { FIXTURES, SHARED, validationCases } from "./helpers.js";
-
-const PROTO = join(SHARED, "schemas/phenopackets-v2");
-const hasProto = existsSync(join(PROTO, "phenopackets/schema/v2/phenopackets.proto"));
-
-/**
- * The protos, with VRS stubbed: the shared copy's vrs.proto is a git symlink into a submodule
- * (its text is the link target), and only `VariationDescriptor.variation` uses it. The stub has no
- * fields, so any `variation` written would show as a problem here.
- */
-function loadRoot(): protobuf.Root {
-  const root = new protobuf.Root();
-  const VRS = "phenopackets/vrs/v1/vrs.proto";
-  root.resolvePath = (_origin, target) => (target.startsWith("google/protobuf/") || target === VRS ? target : join(PROTO, target));
-  protobuf.parse('syntax = "proto3"; package org.ga4gh.vrs.v1; message Variation {}', root, { keepCase: false });
-  root.files.push(VRS);
-  root.loadSync("phenopackets/schema/v2/phenopackets.proto", { keepCase: false });
-  root.resolveAll();
-  return root;
-}
-
-const INT64 = new Set(["int64", "uint64", "sint64", "fixed64", "sfixed64"]);
-const INT32 = new Set(["int32", "uint32", "sint32", "fixed32", "sfixed32"]);
-
-/** Every problem of a canonical-JSON value against a message type, as `path: problem`. */
-function check(type: protobuf.Type, value: unknown, path: string, problems: string[]): void {
-  if (type.fullName === ".google.protobuf.Timestamp") {
-    if (typeof value !== "string" || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value))
-      problems.push(`${path}: not an RFC 3339 UTC timestamp`);
-    return;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    problems.push(`${path}: not an object`);
-    return;
-  }
-  for (const [key, v] of Object.entries(value)) {
-    const field = type.fields[key];
-    if (!field) {
-      problems.push(`${path}.${key}: no such field in ${type.fullName}`);
-      continue;
-    }
-    const items = field.repeated ? (Array.isArray(v) ? v : (problems.push(`${path}.${key}: not a list`), [])) : [v];
-    items.forEach((item, i) => {
-      const at = field.repeated ? `${path}.${key}[${i}]` : `${path}.${key}`;
-      const resolved = field.resolvedType;
-      if (resolved instanceof protobuf.Type) check(resolved, item, at, problems);
-      else if (resolved instanceof protobuf.Enum) {
-        if (typeof item !== "string" || !(item in resolved.values))
-          problems.push(`${at}: ${JSON.stringify(item)} is not a ${resolved.name}`);
-      } else if (field.type === "string") {
-        if (typeof item !== "string") problems.push(`${at}: not a string`);
-      } else if (INT64.has(field.type)) {
-        if (typeof item !== "string" || !/^-?\d+$/.test(item)) problems.push(`${at}: int64 must be a decimal string`);
-      } else if (INT32.has(field.type)) {
-        if (!Number.isInteger(item)) problems.push(`${at}: not an integer`);
-      } else if (field.type === "bool") {
-        if (typeof item !== "boolean") problems.push(`${at}: not a boolean`);
-      } else if (field.type === "double" || field.type === "float") {
-        if (typeof item !== "number") problems.push(`${at}: not a number`);
-      }
-    });
-  }
-}
-
-function problemsOf(root: protobuf.Root, typeName: string, value: unknown): string[] {
-  const problems: string[] = [];
-  check(root.lookupType(typeName), value, typeName.split(".").pop()!, problems);
-  return problems;
-}
+import { hasProto, loadRoot, protoProblems } from "./format-checks.js";
+import { FIXTURES, validationCases } from "./helpers.js";
 
 describe.skipIf(!hasProto)("Phenopacket v2", () => {
   it("the demo maps onto the canonical protos, with the fields a reader needs", async () => {
     const root = loadRoot();
     const report = await annotate(join(FIXTURES, "demo.vcf.gz"));
     const [packet] = toPhenopackets(report) as Record<string, any>[];
-    expect(problemsOf(root, "org.phenopackets.schema.v2.Phenopacket", packet)).toEqual([]);
+    expect(protoProblems(root, "org.phenopackets.schema.v2.Phenopacket", packet)).toEqual([]);
     // Required per the Phenopacket docs: ids, metaData (created, createdBy, schema version, resources).
     expect(packet!.id).toBe("demo.vcf.gz:PATIENT_01");
     expect(packet!.metaData).toMatchObject({
@@ -135,7 +64,7 @@ describe.skipIf(!hasProto)("Phenopacket v2", () => {
       const text = toPhenopacket(report, { created: "2026-12-04T00:00:00Z" });
       const value = JSON.parse(text);
       const typeName = report.samples.length === 1 ? "org.phenopackets.schema.v2.Phenopacket" : "org.phenopackets.schema.v2.Cohort";
-      expect(problemsOf(root, typeName, value), c.file).toEqual([]);
+      expect(protoProblems(root, typeName, value), c.file).toEqual([]);
       for (const p of report.samples.length === 1 ? [value] : value.members) {
         interpretations += p.interpretations[0].diagnosis.genomicInterpretations?.length ?? 0;
       }

@@ -6,39 +6,16 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { toVCF as toVcfBrowser } from "../src/index.js";
 import { annotate } from "../src/node.js";
 import { vcfValue } from "../src/report/vcf.js";
 import { fileLines } from "../src/vcf/node-lines.js";
+import { expectSameApartFromOurs, linesOf } from "./format-checks.js";
 import { FIXTURES, runCli, SHARED, tempDir, validationCases, vcfText } from "./helpers.js";
 
 const hasBcftools = spawnSync("bcftools", ["--version"]).status === 0;
 const SCOUT = join(SHARED, "corpus/scout/scout/demo/cancer_test.vcf.gz");
-
-const linesOf = (file: string) => {
-  const bytes = readFileSync(file);
-  const text = (bytes[0] === 0x1f ? gunzipSync(bytes) : bytes).toString("utf8");
-  return text.split("\n");
-};
-
-/** The output equals the input apart from marrowscope's header lines and INFO keys. */
-function expectSameApartFromOurs(input: string, output: string): number {
-  const a = linesOf(input);
-  const b = linesOf(output).filter((l) => !/^##(marrowscope=|INFO=<ID=MSCOPE)/.test(l));
-  expect(b.length).toBe(a.length);
-  let annotated = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i]) continue;
-    const x = a[i]!.split("\t");
-    const y = b[i]!.split("\t");
-    const info = y[7]!.split(";").filter((kv) => !kv.startsWith("MSCOPE"));
-    expect([...y.slice(0, 7), info.join(";") || ".", ...y.slice(8)]).toEqual(x);
-    annotated++;
-  }
-  return annotated;
-}
 
 describe.skipIf(!hasBcftools)("annotated VCF (-f vcf)", () => {
   for (const [name, file, args] of [
