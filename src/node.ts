@@ -30,6 +30,14 @@ export function validate(input: NodeVcfInput, options?: ReadOptions): Promise<Va
   return validateWith(input, options, nodeResolvers);
 }
 
+export {
+  annotateCohort,
+  type CohortEntry,
+  type CohortEntryResult,
+  type CohortFormat,
+  type CohortOptions,
+  type CohortResult,
+} from "./cohort.js";
 export type {
   AnnotateOptions,
   Assembly,

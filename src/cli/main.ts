@@ -4,8 +4,10 @@
  * 3 input/VCF/assembly/sample, 4 panel (DESIGN.md §5).
  */
 import { type FileHandle, open, readFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { annotateStreamWith, type RunStore } from "../annotate.js";
+import type { CohortFormat } from "../cohort.js";
 import { type PatientContext, parseContext } from "../context.js";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
 import { type AnnotateOptions, loadPanel, panelJsonSchema, reportJsonSchema } from "../node.js";
@@ -198,6 +200,53 @@ async function emit(chunks: readonly string[] | Generator<string>, output: strin
   const buffer = Buffer.allocUnsafe(WRITE_BATCH);
   for (const batch of utf8Batches(buffer, chunks)) await write(batch);
   await close();
+}
+
+/** A cohort manifest: TSV with a header naming at least `id` and `vcf`; paths relative to the manifest. */
+async function readManifest(path: string): Promise<{ id: string; vcf: string; options?: AnnotateOptions }[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new MarrowscopeError("E_INPUT", "cannot read the manifest", { file: path }, { cause });
+  }
+  const lines = text.split(/\r?\n/);
+  const head = (lines[0] ?? "").split("\t").map((h) => h.trim().toLowerCase());
+  const col = (name: string) => head.indexOf(name);
+  if (col("id") < 0 || col("vcf") < 0)
+    throw new MarrowscopeError("E_OPTIONS", "the header must name the columns id and vcf", { file: path, line: 1 });
+  const out: { id: string; vcf: string; options?: AnnotateOptions }[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === "" || line.startsWith("#")) continue;
+    const cells = line.split("\t");
+    const get = (name: string) => (col(name) >= 0 ? cells[col(name)]?.trim() || undefined : undefined);
+    const id = get("id");
+    const vcf = get("vcf");
+    if (!id || !vcf)
+      throw new MarrowscopeError("E_OPTIONS", "id and vcf must not be empty", { file: path, line: i + 1, field: !id ? "id" : "vcf" });
+    const assembly = get("assembly");
+    if (assembly && !["GRCh37", "GRCh38", "auto"].includes(assembly)) {
+      throw new MarrowscopeError("E_OPTIONS", `assembly ${JSON.stringify(assembly)} is not GRCh37, GRCh38 or auto`, {
+        file: path,
+        line: i + 1,
+        field: "assembly",
+      });
+    }
+    const sex = get("sex");
+    if (sex && sex !== "male" && sex !== "female")
+      throw new MarrowscopeError("E_OPTIONS", "sex is male or female", { file: path, line: i + 1, field: "sex" });
+    const roles: Record<string, "tumor" | "normal"> = {};
+    if (get("tumor")) roles[get("tumor")!] = "tumor";
+    if (get("normal")) roles[get("normal")!] = "normal";
+    const options: AnnotateOptions = {
+      ...(assembly ? { assembly: assembly as "GRCh37" | "GRCh38" | "auto" } : {}),
+      ...(sex ? { sex: sex as "male" | "female" } : {}),
+      ...(Object.keys(roles).length > 0 ? { roles } : {}),
+    };
+    out.push({ id, vcf: isAbsolute(vcf) ? vcf : join(dirname(path), vcf), ...(Object.keys(options).length > 0 ? { options } : {}) });
+  }
+  return out;
 }
 
 /** Writes text or bytes as they come (the annotated VCF streams from the input) to a file or stdout. */
@@ -427,6 +476,72 @@ export function buildProgram(state: CliState): Command {
         bar?.stop();
         store?.close();
         for (const s of CLEANUP_SIGNALS) process.removeListener(s, onSignal);
+      }
+    });
+
+  program
+    .command("cohort")
+    .description(
+      "annotate many VCFs into a folder: per-entry reports and the cohort tables (resumable; a failing file does not stop the rest)",
+    )
+    .argument("[vcf...]", "VCF files (entry id = file name), or use --manifest")
+    .option("--manifest <file>", "TSV with a header: id, vcf, and optionally assembly, tumor, normal, sex (paths relative to the manifest)")
+    .requiredOption("-o, --output <dir>", "output folder")
+    .option("--jobs <n>", "entries annotated at once", (v) => Number(v), 2)
+    .option("-f, --formats <list>", "per-entry report formats, comma-separated: json,tsv,md,html,fhir,phenopacket", "json")
+    .addOption(
+      new Option("--assembly <assembly>", "reference assembly for entries that do not set one")
+        .choices(["GRCh37", "GRCh38", "auto"])
+        .default("auto"),
+    )
+    .option("--panel <file>", "a custom panel instead of the builtin one")
+    .option("--lenient", "report bad records as warnings and keep going")
+    .option("--force", "annotate again even where an entry's reports are current")
+    .action(async (vcfs: string[], opts) => {
+      const entries = opts.manifest
+        ? await readManifest(opts.manifest)
+        : vcfs.map((vcf) => ({ id: basename(vcf).replace(/\.vcf(\.gz)?$/, ""), vcf }));
+      if (entries.length === 0) throw new MarrowscopeError("E_OPTIONS", "give VCF files or --manifest", { field: "vcf" });
+      const formats = String(opts.formats)
+        .split(",")
+        .map((f) => f.trim())
+        .filter(Boolean);
+      for (const f of formats) {
+        if (!["json", "tsv", "md", "html", "fhir", "phenopacket"].includes(f)) {
+          throw new MarrowscopeError("E_OPTIONS", `unknown format ${JSON.stringify(f)} (json, tsv, md, html, fhir, phenopacket)`, {
+            field: "formats",
+          });
+        }
+      }
+      const { annotateCohort } = await import("../cohort.js");
+      const result = await annotateCohort(entries, {
+        outDir: opts.output,
+        formats: formats as CohortFormat[],
+        jobs: Number.isInteger(opts.jobs) && opts.jobs > 0 ? opts.jobs : 2,
+        force: Boolean(opts.force),
+        options: {
+          assembly: opts.assembly,
+          strict: !opts.lenient,
+          onWarning: () => {},
+          ...(opts.panel ? { panel: await readPanelFile(opts.panel) } : {}),
+        },
+        onEntry: (r) => {
+          if (!state.quiet) process.stderr.write(`marrowscope: cohort: ${r.id}: ${r.status}${r.error ? `: ${r.error}` : ""}\n`);
+        },
+      });
+      const count = (status: string) => result.entries.filter((e) => e.status === status).length;
+      const failed = count("failed");
+      if (!state.quiet) {
+        process.stderr.write(
+          `marrowscope: cohort: ${count("done")} done, ${count("skipped")} skipped, ${failed} failed; tables in ${result.tables.json}\n`,
+        );
+      }
+      if (failed > 0) {
+        throw new MarrowscopeError(
+          "E_INPUT",
+          `cohort: ${failed} of ${result.entries.length} entries failed (see ${result.tables.json}); the others were written`,
+          {},
+        );
       }
     });
 
