@@ -38,6 +38,7 @@ export {
   type CohortOptions,
   type CohortResult,
 } from "./cohort.js";
+export { checkDonor, type DonorCheck, type DonorOptions, type DonorReport, donorMarkdown } from "./donor.js";
 export type {
   AnnotateOptions,
   Assembly,

@@ -546,6 +546,30 @@ export function buildProgram(state: CliState): Command {
     });
 
   program
+    .command("donor")
+    .description("does a related donor carry the patient's germline or unknown-origin panel findings? and the donor's own clonal findings")
+    .argument("<patient>", "the patient's VCF")
+    .argument("<donor>", "the donor's VCF")
+    .option("--patient-sample <name>", "the patient's sample, when the file has several")
+    .option("--donor-sample <name>", "the donor's sample, when the file has several")
+    .addOption(new Option("--assembly <assembly>", "reference assembly").choices(["GRCh37", "GRCh38", "auto"]).default("auto"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "md"]).default("json"))
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .option("--panel <file>", "a custom panel instead of the builtin one")
+    .action(async (patientFile: string, donorFile: string, opts) => {
+      const { checkDonor, donorMarkdown } = await import("../donor.js");
+      const result = await checkDonor(patientFile, donorFile, {
+        assembly: opts.assembly,
+        onWarning: state.warn,
+        ...(opts.patientSample ? { patientSample: opts.patientSample } : {}),
+        ...(opts.donorSample ? { donorSample: opts.donorSample } : {}),
+        ...(opts.panel ? { panel: await readPanelFile(opts.panel) } : {}),
+      });
+      state.flushWarnings();
+      await emit([opts.format === "md" ? donorMarkdown(result) : `${JSON.stringify(result, null, 2)}\n`], opts.output);
+    });
+
+  program
     .command("validate")
     .description("parse every record fully; exit 0 when the file is valid, 3 when not")
     .argument("<vcf>", "VCF file path")
