@@ -53,6 +53,12 @@ describe("clinician report", () => {
     expect(rendered).toContain("&lt;script&gt;alert(1)&lt;/script&gt;|**x** [a](javascript:alert(1))");
     const html = toHTML(report);
     expect(html).not.toMatch(/<script|<img|onerror=alert\(1\)>|<a /);
+    // `$` patterns in input text are not replacement patterns: the page is not copied into itself.
+    const dollar = await annotate(
+      { text: vcfText(["chr2\t25234373\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:88,12:100"], { samples: ["P$'$`$&"] }), name: "x.vcf" },
+      { assembly: "GRCh38" },
+    );
+    expect(toHTML(dollar).split("<h2>Summary</h2>").length - 1).toBe(1);
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;.vcf");
   });
 

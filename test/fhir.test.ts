@@ -31,7 +31,8 @@ describe("FHIR Genomics Reporting (IG 3.0.0)", () => {
     // The DNMT3A variant: somatic, GRCh38 chr2, 1-based start-end, AF 0.12 as a fraction.
     const dnmt3a = resources.find((r: Json) => r.component?.some((c: Json) => c.valueCodeableConcept?.coding?.[0]?.display === "DNMT3A"));
     const comp = (code: string) => dnmt3a.component.find((c: Json) => c.code.coding[0].code === code);
-    expect(comp("48002-0").valueCodeableConcept.coding[0].code).toBe("LA6684-0");
+    // Somatic from its VAF alone (moderate confidence): "Likely somatic", not a definite class.
+    expect(comp("48002-0").valueCodeableConcept.coding[0].code).toBe("LA18195-0");
     expect(comp("62374-4").valueCodeableConcept.coding[0].code).toBe("LA26806-2");
     expect(comp("48000-4").valueCodeableConcept.coding[0].code).toBe("LA21255-7");
     expect(comp("81254-5").valueRange).toEqual({ low: { value: 25234373 }, high: { value: 25234373 } });
@@ -40,9 +41,32 @@ describe("FHIR Genomics Reporting (IG 3.0.0)", () => {
     // Implications derive from their variant and cite the panel's evidence.
     const implications = resources.filter((r: Json) => r.derivedFrom);
     expect(implications.length).toBeGreaterThanOrEqual(4);
-    const pigaIst = implications.find((r: Json) => r.component.some((c: Json) => c.valueCodeableConcept?.coding?.[0]?.code === "LA9661-5"));
+    // The PIGA clone's IST association: words, not the IG's "Presumed responsive" (a prediction).
+    const pigaIst = implications.find(
+      (r: Json) => r.meta.profile[0].endsWith("/therapeutic-implication") && JSON.stringify(r).includes("better response"),
+    );
+    expect(pigaIst.component[0].valueCodeableConcept).toEqual({
+      text: "Associated at cohort level with a better response to immunosuppression (not a prediction for this patient)",
+    });
+    expect(JSON.stringify(resources)).not.toMatch(/LA9661-5|LA9660-7/);
     expect(pigaIst.note[0].text).toMatch(/^Cohort-level association, not a prediction for this patient\./);
     expect(pigaIst.extension.map((x: Json) => x.valueRelatedArtifact.label)).toContain("ogawa-2016-blood");
+    // Clinical significance is coded (LL4034-6) from a germline reading only; the somatic DNMT3A
+    // clone's is its oncogenicity term in words.
+    const significanceOf = (gene: string) =>
+      implications
+        .filter((r: Json) => r.meta.profile[0].endsWith("/diagnostic-implication"))
+        .find(
+          (r: Json) =>
+            r.derivedFrom[0].reference ===
+            bundle.entry.find(
+              (e: Json) =>
+                e.resource ===
+                resources.find((x: Json) => x.component?.some((c: Json) => c.valueCodeableConcept?.coding?.[0]?.display === gene)),
+            ).fullUrl,
+        ).component[0].valueCodeableConcept;
+    expect(significanceOf("TERT").coding[0].code).toBe("LA26332-9");
+    expect(significanceOf("DNMT3A")).toEqual({ text: "Oncogenic (hotspot)" });
     // Same input, same bytes.
     expect(toFHIR(await annotate(join(FIXTURES, "demo.vcf.gz")))).toBe(toFHIR(report));
   });
@@ -61,6 +85,24 @@ describe("FHIR Genomics Reporting (IG 3.0.0)", () => {
     expect(problems.some((p) => p.includes("code is not"))).toBe(true);
     expect(problems.some((p) => p.includes("sample-allelic-frequency occurs 2 times"))).toBe(true);
     expect(problems.some((p) => p.includes("value[x] is prohibited"))).toBe(true);
+  });
+
+  it("ids follow content: two different inputs of the same name differ, a duplicated record's findings do not collide", async () => {
+    const { vcfText } = await import("./helpers.js");
+    const a = vcfText(["chr2\t25234373\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:88,12:100"]);
+    const b = vcfText(["chr2\t25234373\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:60,40:100"]);
+    const ids = async (text: string) =>
+      ((toFHIRBundle(await annotate({ text, name: "sample.vcf" }, { assembly: "GRCh38", strict: false })) as Json).entry as Json[]).map(
+        (e) => e.fullUrl,
+      );
+    const [x, y] = [await ids(a), await ids(b)];
+    expect(x.filter((u: string) => y.includes(u))).toEqual([]);
+    const twice = vcfText([
+      "chr2\t25234373\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:88,12:100",
+      "chr2\t25234373\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:88,12:100",
+    ]);
+    const d = await ids(twice);
+    expect(new Set(d).size).toBe(d.length);
   });
 
   it("every clinical validation case exports a valid Bundle", async () => {

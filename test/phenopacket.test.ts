@@ -44,7 +44,9 @@ describe.skipIf(!hasProto)("Phenopacket v2", () => {
       { syntax: "hgvs.p", value: "ENSP00000324375.5:p.Arg882His" },
     ]);
     expect(dnmt3a.variationDescriptor.extensions).toContainEqual({ name: "allele-frequency", value: "12.0%" });
-    expect(byGene.DNMT3A.interpretationStatus).toBe("CONTRIBUTORY");
+    // A somatic clone is a candidate, not a contributor to the diagnosis; the TERT variant contributes.
+    expect(byGene.DNMT3A.interpretationStatus).toBe("CANDIDATE");
+    expect(byGene.TERT.interpretationStatus).toBe("CONTRIBUTORY");
     // The protobufjs round trip keeps every field: nothing unknown was dropped.
     const type = root.lookupType("org.phenopackets.schema.v2.Phenopacket");
     const { metaData, ...rest } = packet!;

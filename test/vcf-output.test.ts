@@ -57,7 +57,7 @@ describe.skipIf(!hasBcftools)("annotated VCF (-f vcf)", () => {
           }[];
         };
         const want = report.samples
-          .flatMap((s) => s.findings.filter((f) => !f.event))
+          .flatMap((s) => s.findings)
           .map((f) => `${f.variant.chrom}:${f.variant.pos} ${f.gene.symbol} ${f.sample} ${f.classification}`)
           .sort();
         expect(split.trim().split("\n").sort()).toEqual(want);
@@ -86,7 +86,8 @@ describe.skipIf(!hasBcftools)("annotated VCF (-f vcf)", () => {
       const file = c.path;
       const report = await annotate(file, { ...c.options, strategy: "scan" });
       const text = await toVcfBrowser(report, fileLines(file));
-      const findings = report.samples.flatMap((s) => s.findings.filter((f) => !f.event)).length;
+      // Arm-level events too: their chunk's Gene is the event label.
+      const findings = report.samples.flatMap((s) => s.findings).length;
       const written = text
         .split("\n")
         .filter((l) => !l.startsWith("#"))
@@ -112,5 +113,35 @@ describe.skipIf(!hasBcftools)("annotated VCF (-f vcf)", () => {
     const again = await annotate({ text: out, name: "x.vcf" }, { assembly: "GRCh38", strategy: "scan" });
     expect(await toVcfBrowser(again, out.split("\n").slice(0, -1))).toBe(out);
     expect(vcfValue("a;b=c,d%e|f&g h\ti\nj:k")).toBe("a%3Bb%3Dc%2Cd%25e%7Cf%26g%20h%09i%0Aj%3Ak");
+  });
+});
+
+describe("review fixes (issue 20)", () => {
+  it("-o onto the input is refused, and the input is left whole", async () => {
+    const dir = tempDir("vcf-same-");
+    const file = join(dir, "in.vcf");
+    const text = vcfText(["chr2\t25234373\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:88,12:100"]);
+    writeFileSync(file, text);
+    const r = await runCli(["annotate", file, "--assembly", "GRCh38", "-f", "vcf", "-o", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/-o must not be the input file/);
+    expect(readFileSync(file, "utf8")).toBe(text);
+  });
+
+  it("control characters and separators from the input are percent-encoded in MSCOPE", () => {
+    expect(vcfValue("a\u0000b\u001fc\u007fd")).toBe("a%00b%1Fc%7Fd");
+  });
+
+  it("arm-level events reach the annotated VCF, FHIR and Phenopackets (monosomy 7, v47)", async () => {
+    const c = validationCases().find((x) => x.file.startsWith("v47-"))!;
+    const report = await annotate(c.path, { ...c.options, strategy: "scan" });
+    const event = report.samples.flatMap((s) => s.findings).find((f) => f.event)!;
+    expect(event.event?.label).toBe("-7");
+    const vcf = await toVcfBrowser(report, fileLines(c.path));
+    expect(vcf).toMatch(/MSCOPE=<DEL>\|[^|]*\|-7\|/);
+    const fhir = JSON.stringify((await import("../src/node.js")).toFHIRBundle(report));
+    expect(fhir).toContain("-7: chromosome-arm loss");
+    const packet = JSON.parse((await import("../src/node.js")).toPhenopacket(report));
+    expect(JSON.stringify(packet)).toMatch(/"label":"-7 /);
   });
 });

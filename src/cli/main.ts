@@ -3,7 +3,7 @@
  * one line each (no stack unless --debug). Exit codes: 0 ok, 1 internal bug, 2 usage/options,
  * 3 input/VCF/assembly/sample, 4 panel (DESIGN.md §5).
  */
-import { type FileHandle, open, readFile } from "node:fs/promises";
+import { type FileHandle, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { annotateStreamWith, type RunStore } from "../annotate.js";
@@ -249,12 +249,26 @@ async function readManifest(path: string): Promise<{ id: string; vcf: string; op
   return out;
 }
 
-/** Writes text or bytes as they come (the annotated VCF streams from the input) to a file or stdout. */
+/** Whether two paths name the same file (an output that does not exist yet names none). */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [x, y] = await Promise.all([stat(a), stat(b)]);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes text or bytes as they come (the annotated VCF streams from the input) to a file or
+ * stdout; a file under a temporary name, renamed when complete.
+ */
 async function emitBytes(chunks: AsyncIterable<Uint8Array | string>, output: string | undefined): Promise<void> {
   let handle: FileHandle | undefined;
-  if (output && output !== "-") {
+  const temporary = output && output !== "-" ? `${output}.partial-${process.pid}` : undefined;
+  if (output && temporary) {
     try {
-      handle = await open(output, "w");
+      handle = await open(temporary, "w");
     } catch (cause) {
       throw cannotWrite(output, cause);
     }
@@ -272,22 +286,36 @@ async function emitBytes(chunks: AsyncIterable<Uint8Array | string>, output: str
       }
     } else await new Promise<void>((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
   };
-  for await (const chunk of chunks) {
-    if (typeof chunk !== "string") {
-      await flush(chunk);
-      continue;
+  try {
+    for await (const chunk of chunks) {
+      if (typeof chunk !== "string") {
+        await flush(chunk);
+        continue;
+      }
+      // Lines gathered into writes of about WRITE_BATCH bytes.
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= WRITE_BATCH) {
+        await flush(encoder.encode(pending.join("")));
+        pending = [];
+        size = 0;
+      }
     }
-    // Lines gathered into writes of about WRITE_BATCH bytes.
-    pending.push(chunk);
-    size += chunk.length;
-    if (size >= WRITE_BATCH) {
-      await flush(encoder.encode(pending.join("")));
-      pending = [];
-      size = 0;
+    if (pending.length > 0) await flush(encoder.encode(pending.join("")));
+  } catch (error) {
+    // Nothing half-written is left behind.
+    await handle?.close().catch(() => {});
+    if (temporary) await unlink(temporary).catch(() => {});
+    throw error;
+  }
+  await handle?.close();
+  if (output && temporary) {
+    try {
+      await rename(temporary, output);
+    } catch (cause) {
+      throw cannotWrite(output, cause);
     }
   }
-  if (pending.length > 0) await flush(encoder.encode(pending.join("")));
-  await handle?.close();
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -402,6 +430,11 @@ export function buildProgram(state: CliState): Command {
       const roles: Record<string, "tumor" | "normal"> = {};
       if (opts.tumor) roles[opts.tumor] = "tumor";
       if (opts.normal) roles[opts.normal] = "normal";
+      if (opts.format === "vcf" && opts.output && opts.output !== "-" && (await sameFile(opts.output, vcf))) {
+        throw new MarrowscopeError("E_OPTIONS", "-f vcf reads the input again while it writes: -o must not be the input file", {
+          field: "output",
+        });
+      }
       if (opts.format === "vcf" && opts.strategy === "index") {
         throw new MarrowscopeError("E_OPTIONS", "-f vcf writes every record of the input, so it scans: drop --strategy index", {
           field: "strategy",

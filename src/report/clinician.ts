@@ -223,10 +223,11 @@ export function* htmlChunks(report: AnyReport): Generator<string> {
     const page = markdown.render(samplePage(report, sample, findings));
     // The chart goes after the findings heading (an HTML picture Markdown cannot carry).
     const chart = vafChart(findings);
-    const withChart = chart ? page.replace("<h2>Findings</h2>\n", `<h2>Findings</h2>\n${chart}\n`) : page;
-    const marked = withChart.replace(
+    // A function replacement: `$` in input text must not be read as a replacement pattern.
+    const withChart = chart ? page.replace("<h2>Findings</h2>\n", () => `<h2>Findings</h2>\n${chart}\n`) : page;
+    const marked = withChart.replaceAll(
       `<p><strong>${escapeHtml(DISCLAIMER)}</strong></p>`,
-      `<p class="disclaimer">${escapeHtml(DISCLAIMER)}</p>`,
+      () => `<p class="disclaimer">${escapeHtml(DISCLAIMER)}</p>`,
     );
     yield `<section class="page">\n${marked}</section>\n`;
   }

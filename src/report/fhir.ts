@@ -66,11 +66,16 @@ const ASSEMBLY: Readonly<Record<string, { code: string; display: string }>> = {
   GRCh37: { code: "LA14029-5", display: "GRCh37" },
   GRCh38: { code: "LA26806-2", display: "GRCh38" },
 };
+/** Genomic source class: definite only with high confidence (declared, matched normal, population AF), else "Likely …". */
 const SOURCE_CLASS: Readonly<Record<string, { code: string; display: string }>> = {
   germline: { code: "LA6683-2", display: "Germline" },
   somatic: { code: "LA6684-0", display: "Somatic" },
+  "likely-germline": { code: "LA18194-3", display: "Likely germline" },
+  "likely-somatic": { code: "LA18195-0", display: "Likely somatic" },
   unknown: { code: "LA18197-6", display: "Unknown genomic origin" },
 };
+const sourceClassOf = (f: Finding) =>
+  SOURCE_CLASS[f.origin.call === "unknown" || f.origin.confidence === "high" ? f.origin.call : `likely-${f.origin.call}`]!;
 const ALLELIC_STATE: Readonly<Record<string, { code: string; display: string }>> = {
   het: { code: "LA6706-1", display: "Heterozygous" },
   "hom-alt": { code: "LA6705-3", display: "Homozygous" },
@@ -84,10 +89,14 @@ const SIGNIFICANCE: Readonly<Record<string, { code: string; display: string }>> 
   "likely-benign": { code: "LA26334-5", display: "Likely benign" },
   benign: { code: "LA6675-8", display: "Benign" },
 };
-/** The IST associations, as the IG's genetic-therapeutic-implications answers. */
-const IST: Readonly<Record<string, { code: string; display: string }>> = {
-  IST_FAVORABLE: { code: "LA9661-5", display: "Presumed responsive" },
-  IST_UNFAVORABLE: { code: "LA9660-7", display: "Presumed resistant" },
+/**
+ * The IST associations, as text: the IG's answers ("Presumed responsive/resistant") are predictions
+ * for the patient, which a cohort-level association is not (so no code from the extensible set fits).
+ */
+const IST: Readonly<Record<string, string>> = {
+  IST_FAVORABLE: "Associated at cohort level with a better response to immunosuppression (not a prediction for this patient)",
+  IST_UNFAVORABLE:
+    "Associated at cohort level with a poorer or inappropriate response to immunosuppression (not a prediction for this patient)",
 };
 
 /** A deterministic urn:uuid (RFC 4122 layout, version 5 style) from a text. */
@@ -118,11 +127,23 @@ function component(
 function variantObservation(report: Report, f: Finding, subject: Reference, id: string): Observation {
   const v = f.variant;
   const chrom = v.chrom.replace(/^chr/i, "").toUpperCase().replace(/^M$/, "MT");
-  const components: ObservationComponent[] = [
-    component(loinc("48018-6", "Gene studied [ID]"), {
-      valueCodeableConcept: { coding: [{ system: "http://www.genenames.org", code: f.gene.hgncId, display: f.gene.symbol }] },
-    }),
-  ];
+  const components: ObservationComponent[] = [];
+  // An arm-level event (−7, del(7q) …) names no gene: its label is the conclusion.
+  if (f.gene.hgncId) {
+    components.push(
+      component(loinc("48018-6", "Gene studied [ID]"), {
+        valueCodeableConcept: { coding: [{ system: "http://www.genenames.org", code: f.gene.hgncId, display: f.gene.symbol }] },
+      }),
+    );
+  }
+  if (f.event) {
+    components.push(
+      component(
+        { coding: [{ system: TBD, code: "conclusion-string" }] },
+        { valueString: `${f.event.label}: chromosome-arm ${f.event.change} (${f.event.arms.join(", ")}) read from ${v.alt}` },
+      ),
+    );
+  }
   const hgvsc = f.consequence?.hgvsc;
   if (hgvsc?.includes(":"))
     components.push(
@@ -133,16 +154,19 @@ function variantObservation(report: Report, f: Finding, subject: Reference, id: 
     components.push(
       component(loinc("48005-3"), { valueCodeableConcept: { coding: [{ system: "http://varnomen.hgvs.org", code: hgvsp }] } }),
     );
-  components.push(
-    component(loinc("69547-8", "Genomic ref allele [ID]"), { valueString: v.ref }),
-    component(loinc("69551-0", "Genomic alt allele [ID]"), { valueString: v.alt }),
-    component(loinc("92822-6", "Genomic coordinate system [Type]"), {
-      valueCodeableConcept: loinc("LA30102-0", "1-based character counting"),
-    }),
-    component(loinc("81254-5", "Genomic allele start-end"), {
-      valueRange: { low: { value: v.pos }, high: { value: v.pos + v.ref.length - 1 } },
-    }),
-  );
+  // Alleles and extent for sequence alleles only: a symbolic ALT (<DEL>, <DUP:TANDEM>) is not one.
+  if (!v.alt.startsWith("<") && !f.event) {
+    components.push(
+      component(loinc("69547-8", "Genomic ref allele [ID]"), { valueString: v.ref }),
+      component(loinc("69551-0", "Genomic alt allele [ID]"), { valueString: v.alt }),
+      component(loinc("92822-6", "Genomic coordinate system [Type]"), {
+        valueCodeableConcept: loinc("LA30102-0", "1-based character counting"),
+      }),
+      component(loinc("81254-5", "Genomic allele start-end"), {
+        valueRange: { low: { value: v.pos }, high: { value: v.pos + v.ref.length - 1 } },
+      }),
+    );
+  }
   const chromosome = CHROMOSOME[chrom];
   if (chromosome)
     components.push(
@@ -155,7 +179,7 @@ function variantObservation(report: Report, f: Finding, subject: Reference, id: 
         valueCodeableConcept: loinc(assembly.code, assembly.display),
       }),
     );
-  const source = SOURCE_CLASS[f.origin.call]!;
+  const source = sourceClassOf(f);
   components.push(component(loinc("48002-0", "Genomic source class [Type]"), { valueCodeableConcept: loinc(source.code, source.display) }));
   if (f.call?.vaf !== undefined) {
     components.push(
@@ -219,20 +243,17 @@ function implicationHead(
 }
 
 function diagnosticImplication(f: Finding, subject: Reference, variantId: string, id: string, panel: Panel): Observation {
-  const significance = SIGNIFICANCE[f.classification];
+  // LL4034-6 is the germline (ACMG/AMP) scale: coded from the germline reading only; a somatic
+  // (oncogenicity) reading is written as its own words.
+  const germline = f.readings?.find((r) => r.origin === "germline");
+  const somatic = f.readings?.find((r) => r.origin === "somatic");
+  const significance = germline ? SIGNIFICANCE[germline.classification] : undefined;
   const value = significance
     ? loinc(significance.code, significance.display)
-    : { text: f.classification === "hotspot" ? "Recurrent (hotspot) variant" : f.classification };
+    : { text: somatic?.term ?? germline?.term ?? f.classification };
   return {
     ...implicationHead("diagnostic-implication", id, citationsOf(f), subject, variantId, panel),
-    component: [
-      component(loinc("53037-8", "Genetic variation clinical significance [Imp]"), { valueCodeableConcept: value }),
-      component(loinc("81259-4", "Associated phenotype"), {
-        valueCodeableConcept: {
-          coding: [{ system: "http://purl.obolibrary.org/obo/mondo.owl", code: "MONDO:0015909", display: "aplastic anemia" }],
-        },
-      }),
-    ],
+    component: [component(loinc("53037-8", "Genetic variation clinical significance [Imp]"), { valueCodeableConcept: value })],
     note: [{ text: `${DISCLAIMER} Origin ${f.origin.call}; rules ${f.ruleIds.join(", ")}.` }, ...implicationNotes(f)],
   };
 }
@@ -243,10 +264,7 @@ function therapeuticImplication(f: Finding, code: string, subject: Reference, va
   return {
     ...implicationHead("therapeutic-implication", id, citationsOf(f, new Set([code])), subject, variantId, panel),
     component: [
-      component(
-        { coding: [{ system: TBD, code: "therapeutic-implication" }] },
-        { valueCodeableConcept: loinc(answer.code, answer.display) },
-      ),
+      component({ coding: [{ system: TBD, code: "therapeutic-implication" }] }, { valueCodeableConcept: { text: answer } }),
       component(loinc("51963-7", "Medication assessed [ID]"), {
         valueCodeableConcept: {
           text: "immunosuppressive therapy (horse antithymocyte globulin + cyclosporine, with or without eltrombopag)",
@@ -277,15 +295,16 @@ export function toFHIRBundle(report: Report, options: FhirOptions = {}): FhirRes
 
 function bundleOf(report: Report, options: FhirOptions): Bundle {
   const panel = options.panel ?? builtinPanel;
-  const base = `${report.input.name}\u0000${report.panel.sha256}`;
+  // Ids from the whole report's content: two different inputs of the same name get different ids.
+  const base = sha256HexOfText(JSON.stringify(report));
   const entries: BundleEntry[] = [];
   for (const sample of report.samples) {
     const subject: Reference = { identifier: { value: sample.name }, display: sample.name };
     const results: Reference[] = [];
     const resources: Observation[] = [];
-    for (const f of sample.findings) {
-      if (f.event) continue;
-      const key = `${base}\u0000${sample.name}\u0000${f.variant.key}\u0000${f.gene.symbol}`;
+    for (const [n, f] of sample.findings.entries()) {
+      // The finding's place in its sample makes a duplicated record's ids unique too.
+      const key = `${base}\u0000${sample.name}\u0000${n}\u0000${f.variant.key}\u0000${f.gene.symbol}`;
       const variantId = uuidOf(`${key}\u0000variant`);
       resources.push(variantObservation(report, f, subject, variantId));
       const dxId = uuidOf(`${key}\u0000diagnostic-implication`);

@@ -35,7 +35,11 @@ const ACMG: Readonly<Record<string, string>> = {
   benign: "BENIGN",
 };
 
-/** How much the finding says about the sample's disease: never CAUSATIVE (not a diagnosis). */
+/**
+ * How much a germline or unknown-origin finding says about the sample's disease: never CAUSATIVE
+ * (not a diagnosis). A somatic clone is CANDIDATE whatever its class: it may or may not bear on
+ * the marrow failure.
+ */
 const STATUS: Readonly<Record<string, string>> = {
   pathogenic: "CONTRIBUTORY",
   "likely-pathogenic": "CONTRIBUTORY",
@@ -98,7 +102,8 @@ function variantInterpretation(report: Report, f: Finding): Json {
   const descriptor: { [key: string]: Json } = {
     id: `${f.sample}:${f.variant.key}:${f.gene.symbol}`,
     label: `${f.gene.symbol} ${f.consequence?.hgvsp ?? f.consequence?.hgvsc ?? f.variant.key}`,
-    geneContext: { valueId: f.gene.hgncId, symbol: f.gene.symbol },
+    // An arm-level event (−7, del(7q) …) has no gene: its label names it.
+    ...(f.gene.hgncId ? { geneContext: { valueId: f.gene.hgncId, symbol: f.gene.symbol } } : {}),
     ...(expressions.length > 0 ? { expressions } : {}),
     vcfRecord: {
       genomeAssembly: report.input.assembly,
@@ -122,7 +127,7 @@ function variantInterpretation(report: Report, f: Finding): Json {
 
 /** One sample's Phenopacket (canonical proto3 JSON). */
 export function samplePhenopacket(report: Report, sample: Report["samples"][number], options: PhenopacketOptions = {}): Json {
-  const findings = sample.findings.filter((f) => !f.event);
+  const findings = sample.findings;
   const s = sample.summary;
   return {
     id: `${report.input.name}:${sample.name}`,
@@ -137,7 +142,7 @@ export function samplePhenopacket(report: Report, sample: Report["samples"][numb
             ? {
                 genomicInterpretations: findings.map((f) => ({
                   subjectOrBiosampleId: sample.name,
-                  interpretationStatus: STATUS[f.classification] ?? "UNKNOWN_STATUS",
+                  interpretationStatus: f.origin.call === "somatic" ? "CANDIDATE" : (STATUS[f.classification] ?? "UNKNOWN_STATUS"),
                   variantInterpretation: variantInterpretation(report, f),
                 })),
               }

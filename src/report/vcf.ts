@@ -34,7 +34,8 @@ const SEVERITY = ["pathogenic", "likely-pathogenic", "hotspot", "uncertain", "li
 
 /** One value percent-encoded for an INFO chunk. */
 export function vcfValue(value: unknown): string {
-  return String(value ?? "").replace(/[%:;=,\r\n\t|& ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  // Control characters too: a %00 the input's annotation decoded to NUL would make the line unreadable.
+  return String(value ?? "").replace(/[%:;=,|& \x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
 function chunkOf(f: Finding): string {
@@ -94,8 +95,8 @@ export async function* vcfChunks(
   const byLine = new Map<number, Finding[]>();
   const bySite = new Map<string, Finding[]>();
   for (const sample of report.samples) {
+    // Arm-level events (−7, del(7q) …) too: their Gene field is the event's label.
     for (const f of sample.findings) {
-      if (f.event) continue;
       const line = f.source.line;
       const key = line !== undefined ? line : `${f.variant.chrom}\t${f.variant.pos}`;
       const map = (line !== undefined ? byLine : bySite) as Map<number | string, Finding[]>;
