@@ -17,6 +17,7 @@ import type { Variant } from "./model.js";
 import { nodeResolvers } from "./node-resolvers.js";
 import type { AnnotateOptions } from "./options.js";
 import { readVariantsWith } from "./read.js";
+import { markdownText } from "./report/clinician.js";
 import type { Finding, Report } from "./report/schema.js";
 import { DISCLAIMER } from "./report/schema.js";
 
@@ -151,10 +152,7 @@ function donorCall(f: Finding, variants: readonly Variant[], sample: number): Do
 
 /** The donor report as Markdown. */
 export function donorMarkdown(r: DonorReport): string {
-  const esc = (v: unknown) =>
-    String(v ?? "")
-      .replace(/[\\`*_{}[\]()#!|<>~&]/g, (c) => `\\${c}`)
-      .replace(/[\r\n\t]+/g, " ");
+  const esc = markdownText;
   const out = [
     `# Related donor ${esc(r.donor.sample)} for patient ${esc(r.patient.sample)}`,
     `**${DISCLAIMER}**`,

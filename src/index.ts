@@ -41,6 +41,7 @@ export function validate(input: VcfInput, options?: ReadOptions): Promise<Valida
   return validateWith(input, options, browserResolvers);
 }
 
+export { type Comparison, compareTimepoints, comparisonMarkdown, type TimepointValue, type Trajectory, type Trend } from "./compare.js";
 export { type ErrorCode, isMarrowscopeError, type Location, MarrowscopeError, type Warning } from "./errors.js";
 export { indexPanel, matchVariant } from "./match.js";
 export type { Assembly, Consequence, Hit, Region, SampleCall, Variant, VariantKind, Zygosity } from "./model.js";

@@ -65,6 +65,8 @@ export type {
 export {
   applyRules,
   builtinPanel,
+  compareTimepoints,
+  comparisonMarkdown,
   DISCLAIMER,
   FindingSchema,
   htmlChunks,

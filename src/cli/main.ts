@@ -6,7 +6,7 @@
 import { type FileHandle, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Argument, Command, CommanderError, Option } from "commander";
-import { annotateStreamWith, type RunStore } from "../annotate.js";
+import { annotateStreamWith, annotateWith, type RunStore } from "../annotate.js";
 import type { CohortFormat } from "../cohort.js";
 import { type PatientContext, parseContext } from "../context.js";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
@@ -576,6 +576,27 @@ export function buildProgram(state: CliState): Command {
           {},
         );
       }
+    });
+
+  program
+    .command("compare")
+    .description("serial samples of one patient, in time order: each clone's VAF over time (new, growing, shrinking, lost) and alerts")
+    .argument("<vcfs...>", "two or more VCFs, earliest first")
+    .option("--labels <list>", "comma-separated names of the time points (default: the file names)")
+    .addOption(new Option("--assembly <assembly>", "reference assembly").choices(["GRCh37", "GRCh38", "auto"]).default("auto"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "md"]).default("json"))
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .action(async (vcfs: string[], opts) => {
+      if (vcfs.length < 2) throw new MarrowscopeError("E_OPTIONS", "compare needs two or more VCFs", { field: "vcfs" });
+      const labels = opts.labels ? String(opts.labels).split(",") : undefined;
+      if (labels && labels.length !== vcfs.length)
+        throw new MarrowscopeError("E_OPTIONS", `${labels.length} labels for ${vcfs.length} files`, { field: "labels" });
+      const { compareTimepoints, comparisonMarkdown } = await import("../compare.js");
+      const reports = [];
+      for (const vcf of vcfs) reports.push(await annotateWith(vcf, { assembly: opts.assembly, onWarning: state.warn }, nodeResolvers));
+      state.flushWarnings();
+      const result = compareTimepoints(reports, labels);
+      await emit([opts.format === "md" ? comparisonMarkdown(result) : `${JSON.stringify(result, null, 2)}\n`], opts.output);
     });
 
   program
