@@ -47,6 +47,11 @@ export interface CohortOptions {
   readonly force?: boolean;
   /** Called as each entry ends. */
   readonly onEntry?: (result: CohortEntryResult) => void;
+  /**
+   * Only make the cohort tables, from `<name>.json` reports already in `outDir` (written by a
+   * workflow engine's per-sample steps, for example); an entry without one is failed.
+   */
+  readonly tablesOnly?: boolean;
 }
 
 export interface CohortEntryResult {
@@ -113,6 +118,16 @@ export async function annotateCohort(entries: readonly CohortEntry[], options: C
       const name = names[i]!;
       const stampPath = join(outDir, ".marrowscope", `${name}.stamp.json`);
       let result: CohortEntryResult;
+      if (options.tablesOnly) {
+        const there = await stat(join(outDir, `${name}.json`)).catch(() => undefined);
+        // "done": the report is there, made by the engine's step (the tables then equal a direct run's).
+        result = there
+          ? { id: entry.id, file: entry.vcf, status: "done" }
+          : { id: entry.id, file: entry.vcf, status: "failed", error: `${name}.json is not in ${outDir}` };
+        results[i] = result;
+        options.onEntry?.(result);
+        continue;
+      }
       try {
         const info = await stat(entry.vcf).catch(() => undefined);
         const merged = { ...options.options, ...entry.options };

@@ -530,6 +530,7 @@ export function buildProgram(state: CliState): Command {
     .option("--panel <file>", "a custom panel instead of the builtin one")
     .option("--lenient", "report bad records as warnings and keep going")
     .option("--force", "annotate again even where an entry's reports are current")
+    .option("--tables-only", "only make the cohort tables from <id>.json reports already in the folder (workflow engines' gather step)")
     .action(async (vcfs: string[], opts) => {
       const entries = opts.manifest
         ? await readManifest(opts.manifest)
@@ -552,6 +553,7 @@ export function buildProgram(state: CliState): Command {
         formats: formats as CohortFormat[],
         jobs: Number.isInteger(opts.jobs) && opts.jobs > 0 ? opts.jobs : 2,
         force: Boolean(opts.force),
+        tablesOnly: Boolean(opts.tablesOnly),
         options: {
           assembly: opts.assembly,
           strict: !opts.lenient,
