@@ -17,15 +17,9 @@ import type { Panel } from "../panel/index.js";
 import { builtinPanel, canonicalJson } from "../panel/index.js";
 import { validateWith } from "../read.js";
 import { toReport } from "../report/build.js";
-import { htmlChunks, markdownChunks } from "../report/clinician.js";
 import { jsonChunks, ndjsonChunks, tsvChunks } from "../report/emit.js";
-import { toFHIR } from "../report/fhir.js";
-import { toPhenopacket } from "../report/phenopacket.js";
-import { vcfChunks } from "../report/vcf.js";
 import { spillingStore } from "../spill.js";
 import { utf8Batches } from "../utf8-batches.js";
-import { bgzfBlocks } from "../vcf/bgzf-write-node.js";
-import { fileLines } from "../vcf/node-lines.js";
 import { VERSION } from "../version.js";
 
 const MAX_WARNINGS_SHOWN = 50;
@@ -481,28 +475,37 @@ export function buildProgram(state: CliState): Command {
         bar?.stop();
         state.flushWarnings();
         if (opts.format === "fhir") {
+          // Exporters load only when asked for: start-up is what a cohort of files pays per process.
+          const { toFHIR } = await import("../report/fhir.js");
           await emit([toFHIR(toReport(report), options.panel ? { panel: options.panel } : {})], opts.output);
           return;
         }
         if (opts.format === "phenopacket") {
+          const { toPhenopacket } = await import("../report/phenopacket.js");
           await emit([toPhenopacket(toReport(report), opts.created ? { created: opts.created } : {})], opts.output);
           return;
         }
         if (opts.format === "vcf") {
           // The input's own lines, with the findings added; BGZF when the output ends in .gz.
+          const [{ vcfChunks }, { fileLines }, { bgzfBlocks }] = await Promise.all([
+            import("../report/vcf.js"),
+            import("../vcf/node-lines.js"),
+            import("../vcf/bgzf-write-node.js"),
+          ]);
           const lines = vcfChunks(toReport(report), fileLines(vcf), { onlyFindings: Boolean(opts.onlyFindings) });
           await emitBytes(opts.output?.endsWith(".gz") ? bgzfBlocks(lines) : lines, opts.output);
           return;
         }
+        const clinician = opts.format === "md" || opts.format === "html" ? await import("../report/clinician.js") : undefined;
         const chunks =
           opts.format === "ndjson"
             ? ndjsonChunks(report)
             : opts.format === "tsv"
               ? tsvChunks(report)
               : opts.format === "md"
-                ? markdownChunks(report)
+                ? clinician!.markdownChunks(report)
                 : opts.format === "html"
-                  ? htmlChunks(report)
+                  ? clinician!.htmlChunks(report)
                   : jsonChunks(report);
         await emit(chunks, opts.output);
       } finally {
