@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { safeName } from "../src/cohort.js";
 import { annotate, annotateCohort } from "../src/node.js";
-import { FIXTURES, runCli, tempDir } from "./helpers.js";
+import { FIXTURES, runCli, SHARED, tempDir } from "./helpers.js";
 
 const V = (f: string) => join(FIXTURES, "validation", f);
 
@@ -90,4 +90,39 @@ describe("cohort", () => {
     expect(safeName("")).toBe("_");
     expect(safeName("P1 <b>")).toBe("P1__b_");
   });
+});
+
+describe("cohort over the corpus's tumour/normal files", () => {
+  const PAIRS = [
+    ["scout", "scout/scout/demo/cancer_test.vcf.gz", "999-99", "998-99"],
+    ["tcga-laml", "vcf2maf/data/TCGA-AB-2968-03.laml.vcf", "TCGA-AB-2968-03A-01D-0739-09", "TCGA-AB-2968-11A-01D-0739-09"],
+    ["tcga-ucec", "vcf2maf/data/TCGA-B5-A0JV-01.ucec.vcf", "", ""],
+    ["tcga-brca", "vcf2maf/data/TCGA-BH-A18P-01.brca.vcf", "", ""],
+  ] as const;
+  const files = PAIRS.map(([, p]) => join(SHARED, "corpus", p));
+  it.skipIf(!files.every((f) => existsSync(f)))(
+    "each pair is annotated with its roles where given, and tabled",
+    async () => {
+      const dir = tempDir("cohort-corpus-");
+      const m = join(dir, "manifest.tsv");
+      writeFileSync(
+        m,
+        ["id\tvcf\tassembly\ttumor\tnormal", ...PAIRS.map(([id, , t, n], i) => `${id}\t${files[i]}\tGRCh37\t${t}\t${n}`)].join("\n"),
+      );
+      const r = await runCli(["cohort", "--manifest", m, "-o", join(dir, "out"), "--lenient"]);
+      expect(r.code, r.stderr).toBe(0);
+      const cohort = JSON.parse(readFileSync(join(dir, "out", "cohort.json"), "utf8"));
+      expect(cohort.entries.map((e: any) => e.status)).toEqual(["done", "done", "done", "done"]);
+      // Roles from the manifest reach the reports: the scout tumour's clones read as somatic.
+      const scout = JSON.parse(readFileSync(join(dir, "out", "scout.json"), "utf8"));
+      const tumour = scout.samples.find((s: any) => s.role === "tumor");
+      expect(tumour.name).toBe("999-99");
+      expect(tumour.findings.filter((f: any) => f.origin.call === "somatic").length).toBeGreaterThanOrEqual(4);
+      const summary = readFileSync(join(dir, "out", "cohort-summary.tsv"), "utf8")
+        .trim()
+        .split("\n");
+      expect(summary.length - 1).toBe(cohort.entries.reduce((n: number, e: any) => n + e.samples.length, 0));
+    },
+    120_000,
+  );
 });
