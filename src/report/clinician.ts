@@ -173,12 +173,9 @@ export function toMarkdown(report: AnyReport): string {
 
 const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
-/** Text for HTML element content and attribute values. */
+/** Text for HTML element content and (double-quoted) attribute values: markdown-it's own escaping. */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
-  );
+  return markdown.utils.escapeHtml(String(value ?? ""));
 }
 
 const CSS = `@page{size:A4;margin:14mm}

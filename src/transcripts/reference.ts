@@ -14,7 +14,7 @@ import type { Assembly } from "../model.js";
 import { assemblyOfLengths, canonicalChrom } from "../normalize/contigs.js";
 import { FLANK } from "./consequence.js";
 import type { Bases } from "./hgvs.js";
-import { cdsIndex } from "./hgvs.js";
+import { cdsIndex, complement } from "./hgvs.js";
 import type { TranscriptModel } from "./model.js";
 import type { ReferenceInput } from "./reference-input.js";
 
@@ -54,8 +54,6 @@ export interface LoadedReference {
   readonly genes: ReadonlyMap<string, GeneSequence>;
 }
 
-const COMPLEMENT: Readonly<Record<string, string>> = { A: "T", C: "G", G: "C", T: "A" };
-
 /** The coding sequence of a model read off a window (transcript orientation), or undefined where a base is unknown. */
 function codingSequence(model: TranscriptModel, bases: Bases): string | undefined {
   if (!model.cds) return undefined;
@@ -70,7 +68,7 @@ function codingSequence(model: TranscriptModel, bases: Bases): string | undefine
       const g = model.strand === 1 ? s + k : t - k;
       const b = bases.base(g);
       if (b === undefined) return undefined;
-      out.push(model.strand === 1 ? b : (COMPLEMENT[b] ?? "N"));
+      out.push(model.strand === 1 ? b : complement(b));
     }
   }
   const cds = out.join("");
