@@ -10,11 +10,9 @@ import { annotateStreamWith, annotateWith, type RunStore } from "../annotate.js"
 import type { CohortFormat } from "../cohort.js";
 import { type PatientContext, parseContext } from "../context.js";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
-import { type AnnotateOptions, loadPanel, panelJsonSchema, reportJsonSchema } from "../node.js";
 import { nodeResolvers } from "../node-resolvers.js";
-import type { Progress } from "../options.js";
-import type { Panel } from "../panel/index.js";
-import { builtinPanel, canonicalJson } from "../panel/index.js";
+import type { AnnotateOptions, Progress } from "../options.js";
+import { builtinPanel, canonicalJson, loadPanel, type Panel } from "../panel/index.js";
 import { validateWith } from "../read.js";
 import { toReport } from "../report/build.js";
 import { jsonChunks, ndjsonChunks, tsvChunks } from "../report/emit.js";
@@ -651,6 +649,7 @@ export function buildProgram(state: CliState): Command {
     .description("print the JSON Schema of the report (default) or of a panel")
     .addArgument(new Argument("[kind]", "report or panel").choices(["report", "panel"]).default("report"))
     .action(async (kind: string) => {
+      const { panelJsonSchema, reportJsonSchema } = await import("../schemas.js");
       const schema = kind === "panel" ? panelJsonSchema() : reportJsonSchema();
       await emit([`${JSON.stringify(schema, null, 2)}\n`], undefined);
     });
