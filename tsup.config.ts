@@ -9,7 +9,9 @@ const dts = !process.env.MARROWSCOPE_TEST_BUILD;
 // its first line ~25 ms (7%) sooner than the ESM cli.js, whose module graph (zod's ~100 files)
 // goes through the slower ESM loader; cli.js is built too and works the same.
 export default defineConfig({
-  entry: { index: "src/index.ts", node: "src/node.ts", cli: "src/cli.ts" },
+  // cohort-worker: the script of `annotateCohort`'s worker threads, found beside the chunk that
+  // starts them (src/cohort.ts).
+  entry: { index: "src/index.ts", node: "src/node.ts", cli: "src/cli.ts", "cohort-worker": "src/cohort-worker.ts" },
   format: ["esm", "cjs"],
   dts: dts ? { entry: { index: "src/index.ts", node: "src/node.ts" } } : false,
   clean: false,
@@ -23,4 +25,6 @@ export default defineConfig({
   external: [/^node:/],
   // tsup strips "node:" by default; keep it so the specifiers say what they are.
   removeNodeProtocol: false,
+  // `import.meta.url` in the CommonJS build (src/cohort.ts locates its worker script with it).
+  shims: true,
 });

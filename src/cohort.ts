@@ -1,29 +1,29 @@
 /**
  * Many VCFs in one process (issue 22): each entry annotated, its reports written to the output
- * folder, and a cohort table made from all of them.
+ * folder, and the cohort made from all of them: tables (TSV, JSON), a page (HTML) and, for the
+ * entries of one patient at several time points, the trajectory of each clone.
  *
- * - Resumable: a rerun skips an entry whose input (size, mtime), panel sha256 and tool version
- *   are those its reports were made from.
+ * - Worker threads: entries are annotated `jobs` at a time in a pool of threads, so a cohort uses
+ *   every core (one annotate is single-threaded). Where no worker script sits beside this module
+ *   (running from source), entries run in this thread, `jobs` at a time.
+ * - Resumable: a rerun skips an entry whose input (size, mtime), panel sha256, tool version,
+ *   formats and options are those its reports were made from.
  * - A failing entry is recorded and the rest go on.
  * - Node only (files). File names come from sanitised entry ids and never leave the folder.
- *   Each file is written under a temporary name and renamed, so an interrupted run leaves no
- *   report that claims to be complete.
  */
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { annotateWith } from "./annotate.js";
-import { isMarrowscopeError } from "./errors.js";
-import { nodeResolvers } from "./node-resolvers.js";
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { type CohortEntryResult, type CohortFormat, type EntryTask, extension, runEntry, writeAtomically } from "./cohort-entry.js";
+import { cohortHtml } from "./cohort-html.js";
+import { type Comparison, compareTimepoints, comparisonMarkdown } from "./compare.js";
 import type { AnnotateOptions } from "./options.js";
 import { builtinPanel } from "./panel/index.js";
-import { htmlChunks, markdownChunks } from "./report/clinician.js";
-import { toJSON, toTSV } from "./report/emit.js";
-import { toFHIR } from "./report/fhir.js";
-import { toPhenopacket } from "./report/phenopacket.js";
-import type { Report } from "./report/schema.js";
-import { VERSION } from "./version.js";
+import { DISCLAIMER, type Report } from "./report/schema.js";
 
-export type CohortFormat = "json" | "tsv" | "md" | "html" | "fhir" | "phenopacket";
+export type { CohortEntryResult, CohortFormat } from "./cohort-entry.js";
 
 export interface CohortEntry {
   /** Names the entry's files (sanitised) and its rows in the cohort table. */
@@ -32,16 +32,20 @@ export interface CohortEntry {
   readonly vcf: string;
   /** This entry's own options (assembly, roles, sex, context …), over the cohort's. */
   readonly options?: AnnotateOptions;
+  /** The patient this entry is a time point of; entries of one patient are compared in entry order. */
+  readonly patient?: string;
+  /** This time point's label (a date, "day 180" …); the entry id when absent. */
+  readonly timepoint?: string;
 }
 
 export interface CohortOptions {
   /** The output folder (created when missing). */
   readonly outDir: string;
-  /** Report formats per entry (default json; json is always written, the table reads it). */
+  /** Report formats per entry (default json; json is always written, the tables read it). */
   readonly formats?: readonly CohortFormat[];
-  /** Entries annotated at once (default 2). */
+  /** Entries annotated at once (default 2), each in its own worker thread. */
   readonly jobs?: number;
-  /** Options every entry starts from. */
+  /** Options every entry starts from (callbacks and signal are not passed to entries). */
   readonly options?: AnnotateOptions;
   /** Annotate again even when an entry's reports are current. */
   readonly force?: boolean;
@@ -52,20 +56,18 @@ export interface CohortOptions {
    * workflow engine's per-sample steps, for example); an entry without one is failed.
    */
   readonly tablesOnly?: boolean;
-}
-
-export interface CohortEntryResult {
-  readonly id: string;
-  readonly file: string;
-  readonly status: "done" | "skipped" | "failed";
-  /** The `file:line: field: what` message of a failed entry. */
-  readonly error?: string;
+  /** Run entries in worker threads where the worker script is there (default true). */
+  readonly threads?: boolean;
 }
 
 export interface CohortResult {
   readonly entries: readonly CohortEntryResult[];
-  /** Paths of the cohort tables written. */
-  readonly tables: { readonly findings: string; readonly summary: string; readonly json: string };
+  /** Paths of the cohort files written. */
+  readonly tables: { readonly findings: string; readonly summary: string; readonly json: string; readonly html: string };
+  /** Worker threads the entries ran in (0: this thread; from source, or `threads: false`, or tables only). */
+  readonly threads: number;
+  /** Per patient with two or more time points: the trajectory files written (JSON and Markdown). */
+  readonly trajectories: readonly { readonly patient: string; readonly json: string; readonly md: string }[];
 }
 
 /** An id as a file name: letters, digits, `.`, `_`, `-` only, no leading dot, at most 100 characters. */
@@ -77,139 +79,205 @@ export function safeName(id: string): string {
   return name === "" ? "_" : name;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.partial-${process.pid}`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
-}
-
-interface Stamp {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly panelSha256: string;
-  readonly tool: string;
-  readonly formats: readonly string[];
-  readonly options: string;
+/** Unique file name stems, in entry order (`a`, `a-2` …). */
+function uniqueNames(ids: readonly string[], taken: Set<string> = new Set()): string[] {
+  const used = new Map<string, number>();
+  return ids.map((id) => {
+    const base = safeName(id);
+    let n = used.get(base) ?? 0;
+    let name: string;
+    do {
+      n++;
+      name = n === 1 ? base : `${base}-${n}`;
+    } while (taken.has(name));
+    used.set(base, n);
+    taken.add(name);
+    return name;
+  });
 }
 
 const tsvCell = (v: unknown) => String(v ?? "").replace(/[\t\r\n]/g, " ");
 
-/** Annotates each entry into `outDir` and writes the cohort tables. */
+/**
+ * The worker script built beside this module (dist/cohort-worker.js or .cjs), or undefined when
+ * this module runs from source.
+ */
+function workerScript(): URL | undefined {
+  const here = import.meta.url;
+  const ext = here.endsWith(".cjs") ? "cjs" : here.endsWith(".js") ? "js" : undefined;
+  if (!ext) return undefined;
+  const url = new URL(`./cohort-worker.${ext}`, here);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/** Runs tasks `jobs` at a time, in worker threads when it can; results in task order. */
+async function runTasks(
+  tasks: readonly EntryTask[],
+  jobs: number,
+  threads: boolean,
+  onResult: (i: number, result: CohortEntryResult) => void,
+): Promise<{ results: CohortEntryResult[]; threads: number }> {
+  const results: CohortEntryResult[] = new Array(tasks.length);
+  let next = 0;
+  const script = threads ? workerScript() : undefined;
+  const lanes = Math.max(1, Math.min(jobs, tasks.length));
+  const workers: Worker[] = [];
+  const lane = async (worker: Worker | undefined) => {
+    for (;;) {
+      const i = next++;
+      if (i >= tasks.length) return;
+      const result = worker ? await inWorker(worker, tasks[i]!) : await runEntry(tasks[i]!);
+      results[i] = result;
+      onResult(i, result);
+    }
+  };
+  try {
+    for (let k = 0; k < lanes && script; k++) workers.push(new Worker(script));
+    await Promise.all(Array.from({ length: lanes }, (_, k) => lane(workers[k])));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return { results, threads: workers.length };
+}
+
+function inWorker(worker: Worker, task: EntryTask): Promise<CohortEntryResult> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    const onMessage = (message: { result?: CohortEntryResult; bug?: string }) => {
+      done();
+      if (message.result) resolve(message.result);
+      else reject(new Error(`cohort worker: ${message.bug}`));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`cohort worker exited (code ${code}) during ${task.id}`));
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage(task);
+  });
+}
+
+/** Annotates each entry into `outDir` and writes the cohort tables, page and trajectories. */
 export async function annotateCohort(entries: readonly CohortEntry[], options: CohortOptions): Promise<CohortResult> {
   const { outDir } = options;
   await mkdir(join(outDir, ".marrowscope"), { recursive: true });
   const formats = [...new Set<CohortFormat>(["json", ...(options.formats ?? [])])];
   const panel = options.options?.panel ?? builtinPanel;
-  // Unique file names, in entry order.
-  const used = new Map<string, number>();
-  const names = entries.map((e) => {
-    const base = safeName(e.id);
-    const n = (used.get(base) ?? 0) + 1;
-    used.set(base, n);
-    return n === 1 ? base : `${base}-${n}`;
-  });
-  const results: CohortEntryResult[] = new Array(entries.length);
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= entries.length) return;
-      const entry = entries[i]!;
-      const name = names[i]!;
-      const stampPath = join(outDir, ".marrowscope", `${name}.stamp.json`);
-      let result: CohortEntryResult;
-      if (options.tablesOnly) {
-        const there = await stat(join(outDir, `${name}.json`)).catch(() => undefined);
-        // "done": the report is there, made by the engine's step (the tables then equal a direct run's).
-        result = there
-          ? { id: entry.id, file: entry.vcf, status: "done" }
-          : { id: entry.id, file: entry.vcf, status: "failed", error: `${name}.json is not in ${outDir}` };
-        results[i] = result;
-        options.onEntry?.(result);
-        continue;
-      }
-      try {
-        const info = await stat(entry.vcf).catch(() => undefined);
-        const merged = { ...options.options, ...entry.options };
-        const { onWarning: _w, onProgress: _p, signal: _s, panel: _panel, ...plain } = merged as AnnotateOptions & Record<string, unknown>;
-        const stamp: Stamp = {
-          size: info?.size ?? -1,
-          mtimeMs: info?.mtimeMs ?? -1,
-          panelSha256: panel.sha256,
-          tool: VERSION,
-          formats,
-          options: JSON.stringify(plain),
-        };
-        const previous = await readFile(stampPath, "utf8").catch(() => undefined);
-        if (!options.force && info && previous === JSON.stringify(stamp)) {
-          result = { id: entry.id, file: entry.vcf, status: "skipped" };
-        } else {
-          const report = await annotateWith(entry.vcf, merged, nodeResolvers);
-          for (const format of formats) await writeAtomically(join(outDir, `${name}.${extension(format)}`), render(report, format));
-          await writeAtomically(stampPath, JSON.stringify(stamp));
-          result = { id: entry.id, file: entry.vcf, status: "done" };
-        }
-      } catch (error) {
-        if (!isMarrowscopeError(error)) throw error;
-        result = { id: entry.id, file: entry.vcf, status: "failed", error: error.message };
-      }
-      results[i] = result;
+  const names = uniqueNames(entries.map((e) => e.id));
+  let results: CohortEntryResult[];
+  let threads = 0;
+  if (options.tablesOnly) {
+    results = [];
+    for (const [i, entry] of entries.entries()) {
+      const there = existsSync(join(outDir, `${names[i]}.json`));
+      // "done": the report is there, made by the engine's step (the tables then equal a direct run's).
+      const result: CohortEntryResult = there
+        ? { id: entry.id, file: entry.vcf, status: "done" }
+        : { id: entry.id, file: entry.vcf, status: "failed", error: `${names[i]}.json is not in ${outDir}` };
+      results.push(result);
       options.onEntry?.(result);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs ?? 2, entries.length)) }, worker));
-  const tables = await writeTables(outDir, entries, names, results);
-  return { entries: results, tables };
-}
-
-function extension(format: CohortFormat): string {
-  return format === "md"
-    ? "md"
-    : format === "html"
-      ? "html"
-      : format === "tsv"
-        ? "tsv"
-        : format === "fhir"
-          ? "fhir.json"
-          : format === "phenopacket"
-            ? "phenopacket.json"
-            : "json";
-}
-
-function render(report: Report, format: CohortFormat): string {
-  switch (format) {
-    case "json":
-      return toJSON(report);
-    case "tsv":
-      return toTSV(report);
-    case "md":
-      return [...markdownChunks(report)].join("");
-    case "html":
-      return [...htmlChunks(report)].join("");
-    case "fhir":
-      return toFHIR(report);
-    case "phenopacket":
-      return toPhenopacket(report);
+  } else {
+    const tasks = entries.map((entry, i): EntryTask => {
+      const merged = { ...options.options, ...entry.options };
+      const { onWarning: _w, onProgress: _p, signal: _s, panel: _panel, ...plain } = merged;
+      return {
+        id: entry.id,
+        vcf: entry.vcf,
+        name: names[i]!,
+        outDir,
+        formats,
+        options: plain,
+        ...(panel === builtinPanel ? {} : { panel }),
+        force: Boolean(options.force),
+      };
+    });
+    ({ results, threads } = await runTasks(tasks, options.jobs ?? 2, options.threads ?? true, (_i, r) => options.onEntry?.(r)));
   }
+  const reports = await readReports(outDir, names, results);
+  const trajectories = await writeTrajectories(outDir, entries, names, reports);
+  const tables = await writeTables(outDir, entries, names, results, reports, formats, trajectories);
+  return { entries: results, tables, threads, trajectories };
 }
 
-/** The cohort tables, from every entry's JSON report on disk (made now or by an earlier run). */
+/** Every entry's JSON report on disk (made now or by an earlier run); undefined for failed ones. */
+async function readReports(
+  outDir: string,
+  names: readonly string[],
+  results: readonly CohortEntryResult[],
+): Promise<(Report | undefined)[]> {
+  const reports: (Report | undefined)[] = [];
+  for (const [i, result] of results.entries()) {
+    reports.push(result.status === "failed" ? undefined : (JSON.parse(await readFile(join(outDir, `${names[i]}.json`), "utf8")) as Report));
+  }
+  return reports;
+}
+
+/** Serial samples: the entries of each patient, in entry order, compared when two or more were annotated. */
+async function writeTrajectories(
+  outDir: string,
+  entries: readonly CohortEntry[],
+  names: readonly string[],
+  reports: readonly (Report | undefined)[],
+): Promise<CohortResult["trajectories"]> {
+  const byPatient = new Map<string, number[]>();
+  entries.forEach((entry, i) => {
+    if (entry.patient === undefined || reports[i] === undefined) return;
+    const list = byPatient.get(entry.patient) ?? [];
+    list.push(i);
+    byPatient.set(entry.patient, list);
+  });
+  const patients = [...byPatient].filter(([, list]) => list.length >= 2);
+  // Trajectory files are named after the patient; never over an entry's own report.
+  const stems = uniqueNames(
+    patients.map(([patient]) => `${patient}.trajectory`),
+    new Set(names),
+  );
+  const out: { patient: string; json: string; md: string }[] = [];
+  for (const [k, [patient, list]] of patients.entries()) {
+    const comparison: Comparison = compareTimepoints(
+      list.map((i) => reports[i]!),
+      list.map((i) => entries[i]!.timepoint ?? entries[i]!.id),
+    );
+    const json = join(outDir, `${stems[k]}.json`);
+    const md = join(outDir, `${stems[k]}.md`);
+    await writeAtomically(json, `${JSON.stringify({ patient, ...comparison }, null, 2)}\n`);
+    await writeAtomically(md, comparisonMarkdown(comparison));
+    out.push({ patient, json, md });
+  }
+  return out;
+}
+
+/** The cohort tables and page, from every entry's JSON report. */
 async function writeTables(
   outDir: string,
   entries: readonly CohortEntry[],
   names: readonly string[],
   results: readonly CohortEntryResult[],
+  reports: readonly (Report | undefined)[],
+  formats: readonly CohortFormat[],
+  trajectories: CohortResult["trajectories"],
 ): Promise<CohortResult["tables"]> {
   const findings = [["entry", "sample", "role", "gene", "variant", "classification", "origin", "vaf", "codes"].join("\t")];
   const summary = [["entry", "sample", "role", "istResponse", "clonalEvolutionRisk", "inheritedDisorder", "findings"].join("\t")];
   const json: unknown[] = [];
   for (const [i, entry] of entries.entries()) {
     const result = results[i]!;
-    if (result.status === "failed") {
+    const report = reports[i];
+    if (result.status === "failed" || !report) {
       json.push({ id: entry.id, file: entry.vcf, status: "failed", error: result.error });
       continue;
     }
-    const report = JSON.parse(await readFile(join(outDir, `${names[i]}.json`), "utf8")) as Report;
     const samples = report.samples.map((s) => {
       for (const f of s.findings) {
         findings.push(
@@ -241,9 +309,28 @@ async function writeTables(
     findings: join(outDir, "cohort-findings.tsv"),
     summary: join(outDir, "cohort-summary.tsv"),
     json: join(outDir, "cohort.json"),
+    html: join(outDir, "cohort.html"),
   };
+  const trajectoryFiles = trajectories.map((t) => ({ patient: t.patient, json: basename(t.json), md: basename(t.md) }));
   await writeAtomically(paths.findings, `${findings.join("\n")}\n`);
   await writeAtomically(paths.summary, `${summary.join("\n")}\n`);
-  await writeAtomically(paths.json, `${JSON.stringify({ disclaimer: "Research use only; not a diagnosis.", entries: json }, null, 2)}\n`);
+  await writeAtomically(
+    paths.json,
+    `${JSON.stringify({ disclaimer: DISCLAIMER, entries: json, ...(trajectoryFiles.length > 0 ? { trajectories: trajectoryFiles } : {}) }, null, 2)}\n`,
+  );
+  const link = formats.includes("html") ? "html" : "json";
+  await writeAtomically(
+    paths.html,
+    cohortHtml(
+      entries.map((entry, i) => ({
+        id: entry.id,
+        file: entry.vcf,
+        result: results[i]!,
+        report: reports[i],
+        href: `${names[i]}.${extension(link)}`,
+      })),
+      trajectoryFiles,
+    ),
+  );
   return paths;
 }

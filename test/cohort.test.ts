@@ -5,10 +5,12 @@
  */
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { safeName } from "../src/cohort.js";
-import { annotate, annotateCohort } from "../src/node.js";
-import { FIXTURES, runCli, SHARED, tempDir } from "./helpers.js";
+import { annotate, annotateCohort, compareTimepoints, comparisonMarkdown } from "../src/node.js";
+import { DIST, FIXTURES, runCli, SHARED, tempDir } from "./helpers.js";
 
 const V = (f: string) => join(FIXTURES, "validation", f);
 
@@ -29,7 +31,8 @@ describe("cohort", () => {
     );
     const first = await runCli(["cohort", "--manifest", manifest, "-o", out, "-f", "json,md"]);
     expect(first.code).toBe(3);
-    expect(first.stderr).toMatch(/cohort: 3 done, 0 skipped, 1 failed/);
+    // The command runs its entries in worker threads (two by default).
+    expect(first.stderr).toMatch(/cohort: 3 done, 0 skipped, 1 failed \(2 worker threads\)/);
     expect(first.stderr).toMatch(/cohort: missing: failed: .*no\/such\.vcf: cannot read/);
     // Files stay in the folder, named from sanitised ids.
     expect(readdirSync(out).sort()).toEqual(
@@ -39,6 +42,7 @@ describe("cohort", () => {
         "__escape_me.md",
         "cohort-findings.tsv",
         "cohort-summary.tsv",
+        "cohort.html",
         "cohort.json",
         "dnmt3a.json",
         "dnmt3a.md",
@@ -125,4 +129,134 @@ describe("cohort over the corpus's tumour/normal files", () => {
     },
     120_000,
   );
+});
+
+/** Every file in a cohort folder and its stamp folder, name → text. */
+function filesOf(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const sub of ["", ".marrowscope"]) {
+    for (const d of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      if (d.isFile()) out.set(join(sub, d.name), readFileSync(join(dir, sub, d.name), "utf8"));
+    }
+  }
+  return out;
+}
+
+describe("cohort in worker threads", () => {
+  it("worker threads and one thread write the same files, byte for byte", async () => {
+    const dir = tempDir("cohort-threads-");
+    const entries = [
+      { id: "dnmt3a", vcf: V("v01-dnmt3a-r882h-vaf48-single.vcf"), options: { assembly: "GRCh38" as const } },
+      { id: "tp53", vcf: V("v02-tp53-r248q-vaf45-single.vcf"), options: { assembly: "GRCh38" as const } },
+      { id: "tcga", vcf: V("v40-tcga-ab-2968-roles.vcf"), options: { assembly: "GRCh37" as const } },
+      { id: "missing", vcf: join(dir, "no-such.vcf") },
+    ];
+    // The built package has its worker script beside it; the source does not, so runs in this thread.
+    const built = (await import(pathToFileURL(join(DIST, "node.js")).href)) as typeof import("../src/node.js");
+    const threaded = await built.annotateCohort(entries, { outDir: join(dir, "threads"), jobs: 3, formats: ["json", "md", "html"] });
+    const single = await annotateCohort(entries, { outDir: join(dir, "single"), formats: ["json", "md", "html"] });
+    expect(threaded.threads).toBe(3);
+    expect(single.threads).toBe(0);
+    expect(threaded.entries).toEqual(single.entries);
+    expect(threaded.entries.map((e) => e.status)).toEqual(["done", "done", "done", "failed"]);
+    const a = filesOf(join(dir, "threads"));
+    const b = filesOf(join(dir, "single"));
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    expect(a.size).toBeGreaterThanOrEqual(14);
+    for (const [name, text] of a) expect(text, name).toBe(b.get(name));
+  }, 120_000);
+});
+
+describe("cohort page", () => {
+  it("summary and gene grid from the reports, failures listed, every value escaped", async () => {
+    const dir = tempDir("cohort-page-");
+    const hostile = `<img src=x onerror="alert(1)">&`;
+    const out = join(dir, "out");
+    const r = await annotateCohort(
+      [
+        { id: hostile, vcf: V("v01-dnmt3a-r882h-vaf48-single.vcf"), options: { assembly: "GRCh38" } },
+        { id: "tp53", vcf: V("v02-tp53-r248q-vaf45-single.vcf"), options: { assembly: "GRCh38" } },
+        { id: "gone", vcf: join(dir, "gone.vcf") },
+      ],
+      { outDir: out, formats: ["html"] },
+    );
+    const html = readFileSync(r.tables.html, "utf8");
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;");
+    expect(html).toContain("Research use only; not a diagnosis.");
+    // One grid column per gene with a finding in any sample, and each report linked (html asked for).
+    const reports = [safeName(hostile), "tp53"].map((n) => JSON.parse(readFileSync(join(out, `${n}.json`), "utf8")));
+    const genes = [...new Set(reports.flatMap((rep) => rep.samples.flatMap((s: any) => s.findings.map((f: any) => f.gene.symbol))))].sort();
+    expect(genes).toEqual(expect.arrayContaining(["DNMT3A", "TP53"]));
+    const head = html.slice(html.indexOf("<h2>Findings by gene</h2>"));
+    const columns = [...head.slice(0, head.indexOf("</thead>")).matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1]);
+    expect(columns).toEqual(["Entry", "Sample", ...genes]);
+    expect(html).toContain('href="tp53.html"');
+    const f = reports[1].samples[0].findings.find((x: any) => x.gene.symbol === "TP53");
+    expect(html).toContain(`${f.classification} ${(f.call.vaf * 100).toFixed(1)}%`);
+    expect(html).toMatch(/<h2 class="failed">Failed \(1\)<\/h2>[\s\S]*<strong>gone<\/strong>/);
+    // Deterministic: a rerun (skipping every entry) writes the same page.
+    const again = await annotateCohort(
+      [
+        { id: hostile, vcf: V("v01-dnmt3a-r882h-vaf48-single.vcf"), options: { assembly: "GRCh38" } },
+        { id: "tp53", vcf: V("v02-tp53-r248q-vaf45-single.vcf"), options: { assembly: "GRCh38" } },
+        { id: "gone", vcf: join(dir, "gone.vcf") },
+      ],
+      { outDir: out, formats: ["html"] },
+    );
+    expect(again.entries.map((e) => e.status)).toEqual(["skipped", "skipped", "failed"]);
+    expect(readFileSync(again.tables.html, "utf8")).toBe(html);
+  }, 60_000);
+});
+
+describe("cohort: serial samples from the manifest", () => {
+  const demo = () => gunzipSync(readFileSync(join(FIXTURES, "demo.vcf.gz"))).toString("utf8");
+  it("a patient's time points give the trajectory compare gives; one time point gives none", async () => {
+    // The synthetic series of test/compare.test.ts: PIGA shrinking, DNMT3A growing, a new TP53.
+    const dir = tempDir("cohort-timepoints-");
+    writeFileSync(join(dir, "t0.vcf"), demo());
+    writeFileSync(
+      join(dir, "t1.vcf"),
+      demo()
+        .replace(/\t0\/1:88,12:100:0\.12$/m, "\t0/1:70,30:100:0.3")
+        .replace(/(chrX\t15331500\t[^\n]*\t)0\/1:141,9:150:0\.06$/m, "$10/1:298,2:300:0.0067")
+        .replace(
+          /^(chr17\t7800000\t[^\n]*)$/m,
+          "$1\nchr17\t7674220\t.\tC\tT\t150\tPASS\tDP=90;CSQ=T|missense_variant|MODERATE|TP53|ENSG00000141510|Transcript|ENST00000269305|protein_coding|7/11||ENST00000269305.9:c.743G>A|ENSP00000269305.4:p.Arg248Gln|YES|NM_000546.6|HGNC:11998||\tGT:AD:DP:AF\t0/1:81,9:90:0.1",
+        ),
+    );
+    const m = join(dir, "manifest.tsv");
+    writeFileSync(
+      m,
+      [
+        "id\tvcf\tassembly\tpatient\ttimepoint",
+        "p1-dx\tt0.vcf\tGRCh38\tP1\tdiagnosis",
+        "p1-m6\tt1.vcf\tGRCh38\tP1\tmonth 6",
+        `other\t${V("v01-dnmt3a-r882h-vaf48-single.vcf")}\tGRCh38\tP2\tdiagnosis`,
+      ].join("\n"),
+    );
+    const out = join(dir, "out");
+    const r = await runCli(["cohort", "--manifest", m, "-o", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const cohort = JSON.parse(readFileSync(join(out, "cohort.json"), "utf8"));
+    expect(cohort.trajectories).toEqual([{ patient: "P1", json: "P1.trajectory.json", md: "P1.trajectory.md" }]);
+    const reports = [
+      await annotate(join(dir, "t0.vcf"), { assembly: "GRCh38" }),
+      await annotate(join(dir, "t1.vcf"), { assembly: "GRCh38" }),
+    ];
+    const want = compareTimepoints(reports, ["diagnosis", "month 6"]);
+    const got = JSON.parse(readFileSync(join(out, "P1.trajectory.json"), "utf8"));
+    expect(got.patient).toBe("P1");
+    // Reports name their input; the cohort's name the manifest's path, the direct ones the same file.
+    expect(got.trajectories).toEqual(JSON.parse(JSON.stringify(want.trajectories)));
+    expect(got.alerts.map((a: any) => `${a.kind} ${a.gene}`).sort()).toEqual(["adverse-growing DNMT3A", "new-high-risk TP53"]);
+    expect(readFileSync(join(out, "P1.trajectory.md"), "utf8")).toBe(comparisonMarkdown(want));
+    expect(existsSync(join(out, "P2.trajectory.json"))).toBe(false);
+    expect(readFileSync(join(out, "cohort.html"), "utf8")).toContain('<a href="P1.trajectory.md">trajectory</a>');
+    // A time point without its patient is a manifest error, located.
+    writeFileSync(m, ["id\tvcf\ttimepoint", "x\tt0.vcf\tday 1"].join("\n"));
+    const bad = await runCli(["cohort", "--manifest", m, "-o", out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/manifest\.tsv:2: patient: a timepoint needs the patient/);
+  }, 120_000);
 });

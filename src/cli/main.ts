@@ -7,7 +7,7 @@ import { type FileHandle, open, readFile, rename, stat, unlink } from "node:fs/p
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { annotateStreamWith, annotateWith, type RunStore } from "../annotate.js";
-import type { CohortFormat } from "../cohort.js";
+import type { CohortEntry, CohortFormat } from "../cohort.js";
 import { type PatientContext, parseContext } from "../context.js";
 import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
 import { nodeResolvers } from "../node-resolvers.js";
@@ -195,7 +195,7 @@ async function emit(chunks: readonly string[] | Generator<string>, output: strin
 }
 
 /** A cohort manifest: TSV with a header naming at least `id` and `vcf`; paths relative to the manifest. */
-async function readManifest(path: string): Promise<{ id: string; vcf: string; options?: AnnotateOptions }[]> {
+async function readManifest(path: string): Promise<CohortEntry[]> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -207,7 +207,7 @@ async function readManifest(path: string): Promise<{ id: string; vcf: string; op
   const col = (name: string) => head.indexOf(name);
   if (col("id") < 0 || col("vcf") < 0)
     throw new MarrowscopeError("E_OPTIONS", "the header must name the columns id and vcf", { file: path, line: 1 });
-  const out: { id: string; vcf: string; options?: AnnotateOptions }[] = [];
+  const out: CohortEntry[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === "" || line.startsWith("#")) continue;
@@ -236,7 +236,17 @@ async function readManifest(path: string): Promise<{ id: string; vcf: string; op
       ...(sex ? { sex: sex as "male" | "female" } : {}),
       ...(Object.keys(roles).length > 0 ? { roles } : {}),
     };
-    out.push({ id, vcf: isAbsolute(vcf) ? vcf : join(dirname(path), vcf), ...(Object.keys(options).length > 0 ? { options } : {}) });
+    const patient = get("patient");
+    const timepoint = get("timepoint");
+    if (timepoint && !patient)
+      throw new MarrowscopeError("E_OPTIONS", "a timepoint needs the patient it belongs to", { file: path, line: i + 1, field: "patient" });
+    out.push({
+      id,
+      vcf: isAbsolute(vcf) ? vcf : join(dirname(path), vcf),
+      ...(Object.keys(options).length > 0 ? { options } : {}),
+      ...(patient ? { patient } : {}),
+      ...(timepoint ? { timepoint } : {}),
+    });
   }
   return out;
 }
@@ -311,6 +321,24 @@ async function emitBytes(chunks: AsyncIterable<Uint8Array | string>, output: str
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The cohort's bar (entries done of all), only when stderr is a terminal. */
+async function cohortBar(state: CliState, total: number): Promise<import("cli-progress").SingleBar | undefined> {
+  if (!process.stderr.isTTY || state.quiet) return undefined;
+  const { SingleBar } = await import("cli-progress");
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: "marrowscope cohort {bar} {value}/{total} entries | {id}",
+    hideCursor: true,
+    clearOnComplete: true,
+    fps: 5,
+    barsize: 30,
+    barCompleteChar: "#",
+    barIncompleteChar: "-",
+  });
+  bar.start(total, 0, { id: "" });
+  return bar;
+}
 
 /** A progress bar on stderr, only when stderr is a terminal (never in pipelines or logs). */
 async function progressBar(state: CliState): Promise<{ update: (p: Progress) => void; stop: () => void } | undefined> {
@@ -519,7 +547,10 @@ export function buildProgram(state: CliState): Command {
       "annotate many VCFs into a folder: per-entry reports and the cohort tables (resumable; a failing file does not stop the rest)",
     )
     .argument("[vcf...]", "VCF files (entry id = file name), or use --manifest")
-    .option("--manifest <file>", "TSV with a header: id, vcf, and optionally assembly, tumor, normal, sex (paths relative to the manifest)")
+    .option(
+      "--manifest <file>",
+      "TSV with a header: id, vcf, and optionally assembly, tumor, normal, sex, patient, timepoint (paths relative to the manifest; rows of one patient in time order)",
+    )
     .requiredOption("-o, --output <dir>", "output folder")
     .option("--jobs <n>", "entries annotated at once", (v) => Number(v), 2)
     .option("-f, --formats <list>", "per-entry report formats, comma-separated: json,tsv,md,html,fhir,phenopacket", "json")
@@ -549,6 +580,8 @@ export function buildProgram(state: CliState): Command {
         }
       }
       const { annotateCohort } = await import("../cohort.js");
+      const bar = await cohortBar(state, entries.length);
+      const failures: { id: string; error?: string }[] = [];
       const result = await annotateCohort(entries, {
         outDir: opts.output,
         formats: formats as CohortFormat[],
@@ -562,14 +595,21 @@ export function buildProgram(state: CliState): Command {
           ...(opts.panel ? { panel: await readPanelFile(opts.panel) } : {}),
         },
         onEntry: (r) => {
-          if (!state.quiet) process.stderr.write(`marrowscope: cohort: ${r.id}: ${r.status}${r.error ? `: ${r.error}` : ""}\n`);
+          // On a terminal a bar counts the entries and only failures are listed (after it);
+          // elsewhere (pipelines, logs) one line per entry.
+          if (bar) {
+            bar.increment(1, { id: r.id });
+            if (r.status === "failed") failures.push(r);
+          } else if (!state.quiet) process.stderr.write(`marrowscope: cohort: ${r.id}: ${r.status}${r.error ? `: ${r.error}` : ""}\n`);
         },
       });
+      bar?.stop();
+      for (const r of failures) process.stderr.write(`marrowscope: cohort: ${r.id}: failed: ${r.error}\n`);
       const count = (status: string) => result.entries.filter((e) => e.status === status).length;
       const failed = count("failed");
       if (!state.quiet) {
         process.stderr.write(
-          `marrowscope: cohort: ${count("done")} done, ${count("skipped")} skipped, ${failed} failed; tables in ${result.tables.json}\n`,
+          `marrowscope: cohort: ${count("done")} done, ${count("skipped")} skipped, ${failed} failed (${result.threads === 0 ? "in one thread" : `${result.threads} worker threads`}); tables in ${result.tables.json}\n`,
         );
       }
       if (failed > 0) {
@@ -587,7 +627,7 @@ export function buildProgram(state: CliState): Command {
     .argument("<vcfs...>", "two or more VCFs, earliest first")
     .option("--labels <list>", "comma-separated names of the time points (default: the file names)")
     .addOption(new Option("--assembly <assembly>", "reference assembly").choices(["GRCh37", "GRCh38", "auto"]).default("auto"))
-    .addOption(new Option("-f, --format <format>", "output format").choices(["json", "md"]).default("json"))
+    .addOption(new Option("-f, --format <format>", "output format (html: with a plot)").choices(["json", "md", "html"]).default("json"))
     .option("-o, --output <file>", "write to a file instead of stdout")
     .action(async (vcfs: string[], opts) => {
       if (vcfs.length < 2) throw new MarrowscopeError("E_OPTIONS", "compare needs two or more VCFs", { field: "vcfs" });
@@ -599,7 +639,13 @@ export function buildProgram(state: CliState): Command {
       for (const vcf of vcfs) reports.push(await annotateWith(vcf, { assembly: opts.assembly, onWarning: state.warn }, nodeResolvers));
       state.flushWarnings();
       const result = compareTimepoints(reports, labels);
-      await emit([opts.format === "md" ? comparisonMarkdown(result) : `${JSON.stringify(result, null, 2)}\n`], opts.output);
+      const text =
+        opts.format === "html"
+          ? (await import("../report/trajectory-html.js")).comparisonHtml(result)
+          : opts.format === "md"
+            ? comparisonMarkdown(result)
+            : `${JSON.stringify(result, null, 2)}\n`;
+      await emit([text], opts.output);
     });
 
   program

@@ -1,0 +1,96 @@
+/**
+ * The cohort page (cohort.html): every entry's summary, then a sample × gene grid of the findings
+ * (classification, VAF, origin), failed entries with their errors, and links to each entry's
+ * report and each patient's trajectory. Self-contained (inline CSS, no script, no network);
+ * every value from a report or manifest escaped with markdown-it's escaper, as the clinician
+ * report does.
+ */
+import type { CohortEntryResult } from "./cohort-entry.js";
+import { escapeHtml } from "./report/clinician.js";
+import { DISCLAIMER, type Finding, type Report } from "./report/schema.js";
+
+export interface CohortPageEntry {
+  readonly id: string;
+  readonly file: string;
+  readonly result: CohortEntryResult;
+  readonly report: Report | undefined;
+  /** The entry's report, relative to the page. */
+  readonly href: string;
+}
+
+const CSS = `body{font:10pt/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#111;margin:0 auto;max-width:300mm;padding:8mm}
+h1{font-size:15pt;margin:0 0 4pt}h2{font-size:12pt;margin:12pt 0 4pt;border-bottom:1px solid #999}
+table{border-collapse:collapse;font-size:8.5pt;margin:3pt 0}th,td{border:1px solid #bbb;padding:2pt 4pt;text-align:left;vertical-align:top}
+th{background:#eee;position:sticky;top:0}td.c{white-space:nowrap}
+.disclaimer{border:1px solid #a00;color:#a00;padding:2pt 6pt;display:inline-block;font-weight:bold}
+.pathogenic,.likely-pathogenic{background:#f6d5cf}.vus,.uncertain{background:#fff3c4}.adverse,.unfavorable,.high{color:#a00;font-weight:bold}
+.failed{color:#a00}@media print{body{padding:0}th{position:static}}`;
+
+const ORIGIN_MARK: Readonly<Record<string, string>> = { germline: "g", somatic: "s", unknown: "?" };
+
+/** One finding in a grid cell: classification, VAF and origin (g germline, s somatic, ? unknown). */
+function cell(f: Finding): string {
+  const vaf = f.call?.vaf !== undefined ? ` ${(f.call.vaf * 100).toFixed(1)}%` : "";
+  return `<span class="${escapeHtml(f.classification)}" title="${escapeHtml(f.variant.key)}">${escapeHtml(f.classification)}${vaf} ${ORIGIN_MARK[f.origin.call] ?? "?"}</span>`;
+}
+
+/** The page, deterministic for the same entries. */
+export function cohortHtml(
+  entries: readonly CohortPageEntry[],
+  trajectories: readonly { readonly patient: string; readonly json: string; readonly md: string }[],
+): string {
+  const rows: { entry: CohortPageEntry; sample: Report["samples"][number] }[] = [];
+  for (const entry of entries) for (const sample of entry.report?.samples ?? []) rows.push({ entry, sample });
+  const genes = [...new Set(rows.flatMap((r) => r.sample.findings.map((f) => f.gene.symbol)))].sort();
+  const failed = entries.filter((e) => e.result.status === "failed");
+  const panel = entries.find((e) => e.report)?.report?.panel;
+  const out: string[] = [];
+  out.push(
+    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>marrowscope cohort</title>\n<style>${CSS}</style>\n</head>\n<body>\n`,
+    `<h1>Cohort: ${entries.length} entries, ${rows.length} samples</h1>\n<p class="disclaimer">${escapeHtml(DISCLAIMER)}</p>\n`,
+  );
+  if (panel)
+    out.push(`<p>Panel ${escapeHtml(panel.id)} ${escapeHtml(panel.version)} (sha256 ${escapeHtml(panel.sha256.slice(0, 12))}…).</p>\n`);
+  out.push(
+    "<h2>Summary</h2>\n<table>\n<thead><tr><th>Entry</th><th>Sample</th><th>Role</th><th>IST response</th><th>Clonal evolution risk</th><th>Inherited disorder</th><th>Findings</th></tr></thead>\n<tbody>\n",
+  );
+  for (const { entry, sample } of rows) {
+    const s = sample.summary;
+    out.push(
+      `<tr><td><a href="${escapeHtml(entry.href)}">${escapeHtml(entry.id)}</a></td><td>${escapeHtml(sample.name)}</td><td>${escapeHtml(sample.role)}</td><td class="${escapeHtml(s.istResponse)}">${escapeHtml(s.istResponse)}</td><td class="${escapeHtml(s.clonalEvolutionRisk)}">${escapeHtml(s.clonalEvolutionRisk)}</td><td>${escapeHtml(s.inheritedDisorder)}</td><td>${sample.findings.length}</td></tr>\n`,
+    );
+  }
+  out.push("</tbody>\n</table>\n");
+  out.push("<h2>Findings by gene</h2>\n");
+  if (genes.length === 0) out.push("<p>No finding in any sample.</p>\n");
+  else {
+    out.push(
+      `<p>Each cell: classification, VAF, origin (g germline, s somatic, ? unknown); hover for the variant.</p>\n<table>\n<thead><tr><th>Entry</th><th>Sample</th>${genes.map((g) => `<th>${escapeHtml(g)}</th>`).join("")}</tr></thead>\n<tbody>\n`,
+    );
+    for (const { entry, sample } of rows) {
+      const byGene = new Map<string, Finding[]>();
+      for (const f of sample.findings) byGene.set(f.gene.symbol, [...(byGene.get(f.gene.symbol) ?? []), f]);
+      out.push(
+        `<tr><td>${escapeHtml(entry.id)}</td><td>${escapeHtml(sample.name)}</td>${genes.map((g) => `<td class="c">${(byGene.get(g) ?? []).map(cell).join("<br>")}</td>`).join("")}</tr>\n`,
+      );
+    }
+    out.push("</tbody>\n</table>\n");
+  }
+  if (trajectories.length > 0) {
+    out.push("<h2>Serial samples</h2>\n<ul>\n");
+    for (const t of trajectories) {
+      out.push(
+        `<li>${escapeHtml(t.patient)}: <a href="${escapeHtml(t.md)}">trajectory</a> (<a href="${escapeHtml(t.json)}">JSON</a>)</li>\n`,
+      );
+    }
+    out.push("</ul>\n");
+  }
+  if (failed.length > 0) {
+    out.push(`<h2 class="failed">Failed (${failed.length})</h2>\n<ul>\n`);
+    for (const e of failed)
+      out.push(`<li><strong>${escapeHtml(e.id)}</strong> (${escapeHtml(e.file)}): ${escapeHtml(e.result.error ?? "")}</li>\n`);
+    out.push("</ul>\n");
+  }
+  out.push(`<p class="disclaimer">${escapeHtml(DISCLAIMER)}</p>\n</body>\n</html>\n`);
+  return out.join("");
+}
