@@ -6,6 +6,9 @@
  *
  *   node bench/run.mjs [--quick] [--case TEXT] [--repeat N] [--dense-records N]
  *                      [--shared DIR] [--rebuild] [--no-bytes] [--check] [--timeout S]
+ *                      [--cohort N] [--cohort-only] [--jobs N]
+ *                                          --cohort N: the cohort row over N files (default 200;
+ *                                          0 skips it; --quick skips it unless --cohort is given)
  *   node bench/run.mjs --profile [--case TEXT] [--strategy scan|index]
  *                                          cpu profile of one annotate run, top 15 self times
  */
@@ -14,6 +17,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchCohort } from "./cohort.mjs";
 import { caseSpecs, ensureCase, ensureTools, writeRegionsBed } from "./inputs.mjs";
 import { measure, onPath, run } from "./measure.mjs";
 import { summariseProfile } from "./profile.mjs";
@@ -29,8 +33,11 @@ const CLI = join(DIST, relative("dist", BIN));
 
 // The issue's targets (issue 7), checked after the run; they are bench facts, not product logic.
 const TARGETS = { scanVsBcftools: 0.7, scanAim: 0.5, indexWallS: 0.5, indexVsBcftoolsR: 1.5, denseRecordsPerS: 50_000, peakRssMB: 150 };
+// Issue 22's targets: a cohort against the bcftools loop, and the single-file fixed costs.
+const TARGETS_22 = { cohortVsLoop: 1.5, cohortPeakRssMB: 300, versionS: 0.2, demoAnnotateS: 0.3, sparseIndexS: 0.7 };
 
 const DEFAULT_DENSE_RECORDS = 200_000;
+const DEFAULT_COHORT_FILES = 200;
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -48,6 +55,9 @@ function parseArgs(argv) {
     case: "",
     strategy: "scan",
     check: false,
+    cohort: undefined,
+    cohortOnly: false,
+    jobs: 2,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -61,6 +71,12 @@ function parseArgs(argv) {
     else if (a === "--rebuild") opts.rebuild = true;
     else if (a === "--no-bytes") opts.bytes = false;
     else if (a === "--check") opts.check = true;
+    else if (a === "--cohort-only") opts.cohortOnly = true;
+    else if (a === "--cohort") {
+      const v = value();
+      opts.cohort = Number(v);
+      if (!Number.isInteger(opts.cohort) || opts.cohort < 0) usage(`--cohort: expected a whole number, found "${v}"`);
+    } else if (a === "--jobs") opts.jobs = positiveInt(a, value());
     else if (a === "--shared") opts.shared = resolve(value());
     else if (a === "--case") opts.case = value();
     else if (a === "--strategy") {
@@ -240,15 +256,18 @@ const r3 = (x) => (x === null || x === undefined ? null : Math.round(x * 1000) /
 async function benchmark(opts) {
   const loadBefore = loadavg()[0];
   if (loadBefore > 0.5 * cpus().length) log(`load average ${loadBefore.toFixed(1)} on ${cpus().length} cpus: timings will be noisy`);
-  const specs = selectCases(opts);
+  const specs = opts.cohortOnly ? [] : selectCases(opts);
   const msAvailable = await ensureBuild(opts);
   const files = [];
   for (const spec of specs) files.push(await ensureCase(spec, { outDir: OUT, makeVcf: makeVcfPath(opts), log }));
+  const cohortFiles = opts.cohort ?? (opts.quick || opts.case !== "" ? 0 : DEFAULT_COHORT_FILES);
+  const sparseSpec = caseSpecs({ quick: false, denseRecords: opts.denseRecords }).find((s) => s.id === "5M x1 sparse");
+  const sparse = cohortFiles > 0 ? await ensureCase(sparseSpec, { outDir: OUT, makeVcf: makeVcfPath(opts), log }) : undefined;
   const regions = await writeRegionsBed({
     repo: REPO,
     dist: DIST,
     shared: opts.shared,
-    vcf: files[0],
+    vcf: files[0] ?? sparse,
     outDir: OUT,
     assembly: opts.assembly,
     log,
@@ -326,6 +345,22 @@ async function benchmark(opts) {
     });
   }
 
+  const cohort =
+    cohortFiles > 0 && msAvailable
+      ? await benchCohort({
+          repo: REPO,
+          cli: CLI,
+          outDir: OUT,
+          vcf: sparse,
+          bed: regions.bed,
+          files: cohortFiles,
+          jobs: opts.jobs,
+          timeTools,
+          opts,
+          log,
+        })
+      : null;
+
   const results = {
     schemaVersion: 1,
     date: new Date().toISOString(),
@@ -349,11 +384,18 @@ async function benchmark(opts) {
     regions: { source: regions.source, bed: relative(REPO, regions.bed), count: regions.regions, bases: regions.bases },
     cases,
     targets: checkTargets(cases),
+    cohort,
+    targets22: checkTargets22(startup, cohort),
     // Before/after measurements of single changes (bench/compare.mjs), kept across full runs.
     ...(existsSync(RESULTS) ? { comparisons: JSON.parse(readFileSync(RESULTS, "utf8")).comparisons ?? [] } : {}),
   };
   // Only a full run replaces the committed results; partial runs go to bench/out/ (git-ignored).
-  const partial = opts.quick || opts.case !== "" || opts.denseRecords !== DEFAULT_DENSE_RECORDS;
+  const partial =
+    opts.quick ||
+    opts.case !== "" ||
+    opts.denseRecords !== DEFAULT_DENSE_RECORDS ||
+    opts.cohortOnly ||
+    cohortFiles !== DEFAULT_COHORT_FILES;
   const target = partial ? join(OUT, "results-partial.json") : RESULTS;
   writeFileSync(target, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(renderTable(results));
@@ -441,6 +483,28 @@ async function crossCheck(file, bed, id) {
 }
 
 const count = (r) => (r ? r.samples.reduce((n, s) => n + s.findings.length, 0) : null);
+
+/** Issue 22's targets: the cohort row and the single-file fixed costs (null when not measured). */
+function checkTargets22(startup, cohort) {
+  const out = [];
+  const push = (name, value, limit, pass) => out.push({ name, value, limit, pass: value === null || value === undefined ? null : pass });
+  const wall = (re) => startup.find((s) => re.test(s.command) && s.status === "ok")?.wallS ?? null;
+  const version = wall(/--version$/);
+  const demo = wall(/annotate fixtures\/demo/);
+  push("marrowscope --version wall s ≤", version, TARGETS_22.versionS, version <= TARGETS_22.versionS);
+  push("demo annotate wall s ≤", demo, TARGETS_22.demoAnnotateS, demo <= TARGETS_22.demoAnnotateS);
+  const one = cohort?.runs.find((r) => r.tool.startsWith("marrowscope index (one file)"));
+  push("5M sparse index wall s (with start-up) ≤", one?.wallS ?? null, TARGETS_22.sparseIndexS, one?.wallS <= TARGETS_22.sparseIndexS);
+  push(
+    `cohort × ${cohort?.files ?? "—"} wall ÷ bcftools -R loop ≤`,
+    cohort?.vsLoop ?? null,
+    TARGETS_22.cohortVsLoop,
+    cohort?.vsLoop <= TARGETS_22.cohortVsLoop,
+  );
+  const rss = cohort?.runs.find((r) => r.tool.startsWith("marrowscope cohort"))?.peakRssMB ?? null;
+  push("cohort peak RSS MB <", rss, TARGETS_22.cohortPeakRssMB, rss < TARGETS_22.cohortPeakRssMB);
+  return out;
+}
 
 /** The issue's targets against the measured rows (null when a row is missing). */
 function checkTargets(cases) {
@@ -535,6 +599,22 @@ function renderTable(results) {
     ...results.startup.map(
       (s) =>
         `  ${s.status === "ok" ? `${s.wallS.toFixed(2)} s ${String(Math.round(s.peakRssMB)).padStart(4)} MB` : s.status}  ${s.command}`,
+    ),
+    "",
+    ...(results.cohort
+      ? [
+          `cohort (issue 22): ${results.cohort.files} indexed files, ${results.cohort.source} (${results.cohort.note}), median of ${results.options.repeat}:`,
+          ...results.cohort.runs.map(
+            (r) =>
+              `  ${r.tool.padEnd(42)} ${r.status === "ok" ? `${r.wallS.toFixed(2).padStart(7)} s ${r.perFileS.toFixed(3).padStart(7)} s/file ${String(Math.round(r.peakRssMB ?? 0)).padStart(4)} MB` : r.status}`,
+          ),
+          `  cohort ÷ loop ${results.cohort.vsLoop ?? "—"}; one file: index ÷ bcftools -R ${results.cohort.indexVsBcftoolsR ?? "—"}`,
+          "",
+        ]
+      : []),
+    "targets (issue 22):",
+    ...results.targets22.map(
+      (t) => `  ${t.pass === null ? "n/a " : t.pass ? "PASS" : "FAIL"}  ${t.name} ${t.limit}  (measured ${t.value ?? "—"})`,
     ),
     "",
     "targets (issue 7):",

@@ -12,12 +12,12 @@
  * - Node only (files). File names come from sanitised entry ids and never leave the folder.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type CohortEntryResult, type CohortFormat, type EntryTask, extension, runEntry, writeAtomically } from "./cohort-entry.js";
-import { cohortHtml } from "./cohort-html.js";
+import { CohortPage } from "./cohort-html.js";
 import { type Comparison, compareTimepoints, comparisonMarkdown } from "./compare.js";
 import type { AnnotateOptions } from "./options.js";
 import { builtinPanel } from "./panel/index.js";
@@ -204,35 +204,28 @@ export async function annotateCohort(entries: readonly CohortEntry[], options: C
     });
     ({ results, threads } = await runTasks(tasks, options.jobs ?? 2, options.threads ?? true, (_i, r) => options.onEntry?.(r)));
   }
-  const reports = await readReports(outDir, names, results);
-  const trajectories = await writeTrajectories(outDir, entries, names, reports);
-  const tables = await writeTables(outDir, entries, names, results, reports, formats, trajectories);
+  const trajectories = await writeTrajectories(outDir, entries, names, results);
+  const tables = await writeTables(outDir, entries, names, results, formats, trajectories);
   return { entries: results, tables, threads, trajectories };
 }
 
-/** Every entry's JSON report on disk (made now or by an earlier run); undefined for failed ones. */
-async function readReports(
-  outDir: string,
-  names: readonly string[],
-  results: readonly CohortEntryResult[],
-): Promise<(Report | undefined)[]> {
-  const reports: (Report | undefined)[] = [];
-  for (const [i, result] of results.entries()) {
-    reports.push(result.status === "failed" ? undefined : (JSON.parse(await readFile(join(outDir, `${names[i]}.json`), "utf8")) as Report));
-  }
-  return reports;
+async function readReport(outDir: string, name: string): Promise<Report> {
+  return JSON.parse(await readFile(join(outDir, `${name}.json`), "utf8")) as Report;
 }
 
-/** Serial samples: the entries of each patient, in entry order, compared when two or more were annotated. */
+/**
+ * Serial samples: the entries of each patient, in entry order, compared when two or more were
+ * annotated. One patient's reports are read at a time.
+ */
 async function writeTrajectories(
   outDir: string,
   entries: readonly CohortEntry[],
   names: readonly string[],
-  reports: readonly (Report | undefined)[],
+  results: readonly CohortEntryResult[],
 ): Promise<CohortResult["trajectories"]> {
   const byPatient = new Map<string, number[]>();
   entries.forEach((entry, i) => {
-    if (entry.patient === undefined || reports[i] === undefined) return;
+    if (entry.patient === undefined || results[i]!.status === "failed") return;
     const list = byPatient.get(entry.patient) ?? [];
     list.push(i);
     byPatient.set(entry.patient, list);
@@ -245,8 +238,10 @@ async function writeTrajectories(
   );
   const out: { patient: string; json: string; md: string }[] = [];
   for (const [k, [patient, list]] of patients.entries()) {
+    const reports: Report[] = [];
+    for (const i of list) reports.push(await readReport(outDir, names[i]!));
     const comparison: Comparison = compareTimepoints(
-      list.map((i) => reports[i]!),
+      reports,
       list.map((i) => entries[i]!.timepoint ?? entries[i]!.id),
     );
     const json = join(outDir, `${stems[k]}.json`);
@@ -258,79 +253,81 @@ async function writeTrajectories(
   return out;
 }
 
-/** The cohort tables and page, from every entry's JSON report. */
+/**
+ * The cohort tables and page, from every entry's JSON report, read one at a time: the findings
+ * table is written as it grows and the page keeps a few cells per gene, so memory does not grow
+ * with the reports (200 whole-genome reports are ~400 MB of JSON).
+ */
 async function writeTables(
   outDir: string,
   entries: readonly CohortEntry[],
   names: readonly string[],
   results: readonly CohortEntryResult[],
-  reports: readonly (Report | undefined)[],
   formats: readonly CohortFormat[],
   trajectories: CohortResult["trajectories"],
 ): Promise<CohortResult["tables"]> {
-  const findings = [["entry", "sample", "role", "gene", "variant", "classification", "origin", "vaf", "codes"].join("\t")];
-  const summary = [["entry", "sample", "role", "istResponse", "clonalEvolutionRisk", "inheritedDisorder", "findings"].join("\t")];
-  const json: unknown[] = [];
-  for (const [i, entry] of entries.entries()) {
-    const result = results[i]!;
-    const report = reports[i];
-    if (result.status === "failed" || !report) {
-      json.push({ id: entry.id, file: entry.vcf, status: "failed", error: result.error });
-      continue;
-    }
-    const samples = report.samples.map((s) => {
-      for (const f of s.findings) {
-        findings.push(
-          [
-            entry.id,
-            s.name,
-            s.role,
-            f.gene.symbol,
-            f.variant.key,
-            f.classification,
-            f.origin.call,
-            f.call?.vaf ?? "",
-            f.implications.map((x) => x.code).join(","),
-          ]
-            .map(tsvCell)
-            .join("\t"),
-        );
-      }
-      summary.push(
-        [entry.id, s.name, s.role, s.summary.istResponse, s.summary.clonalEvolutionRisk, s.summary.inheritedDisorder, s.findings.length]
-          .map(tsvCell)
-          .join("\t"),
-      );
-      return { name: s.name, role: s.role, summary: { ...s.summary, reasons: undefined }, findings: s.findings.length };
-    });
-    json.push({ id: entry.id, file: entry.vcf, status: result.status, report: `${names[i]}.json`, panel: report.panel, samples });
-  }
   const paths = {
     findings: join(outDir, "cohort-findings.tsv"),
     summary: join(outDir, "cohort-summary.tsv"),
     json: join(outDir, "cohort.json"),
     html: join(outDir, "cohort.html"),
   };
+  const findingsPartial = `${paths.findings}.partial-${process.pid}`;
+  const findings = await open(findingsPartial, "w");
+  const summary = [["entry", "sample", "role", "istResponse", "clonalEvolutionRisk", "inheritedDisorder", "findings"].join("\t")];
+  const json: unknown[] = [];
+  const page = new CohortPage();
+  const link = formats.includes("html") ? "html" : "json";
+  try {
+    await findings.write(`${["entry", "sample", "role", "gene", "variant", "classification", "origin", "vaf", "codes"].join("\t")}\n`);
+    for (const [i, entry] of entries.entries()) {
+      const result = results[i]!;
+      if (result.status === "failed") {
+        json.push({ id: entry.id, file: entry.vcf, status: "failed", error: result.error });
+        page.add(entry.id, entry.vcf, result, undefined, "");
+        continue;
+      }
+      const report = await readReport(outDir, names[i]!);
+      const rows: string[] = [];
+      const samples = report.samples.map((s) => {
+        for (const f of s.findings) {
+          rows.push(
+            `${[
+              entry.id,
+              s.name,
+              s.role,
+              f.gene.symbol,
+              f.variant.key,
+              f.classification,
+              f.origin.call,
+              f.call?.vaf ?? "",
+              f.implications.map((x) => x.code).join(","),
+            ]
+              .map(tsvCell)
+              .join("\t")}\n`,
+          );
+        }
+        summary.push(
+          [entry.id, s.name, s.role, s.summary.istResponse, s.summary.clonalEvolutionRisk, s.summary.inheritedDisorder, s.findings.length]
+            .map(tsvCell)
+            .join("\t"),
+        );
+        return { name: s.name, role: s.role, summary: { ...s.summary, reasons: undefined }, findings: s.findings.length };
+      });
+      await findings.write(rows.join(""));
+      json.push({ id: entry.id, file: entry.vcf, status: result.status, report: `${names[i]}.json`, panel: report.panel, samples });
+      page.add(entry.id, entry.vcf, result, report, `${names[i]}.${extension(link)}`);
+    }
+  } finally {
+    await findings.close();
+  }
+  await rename(findingsPartial, paths.findings);
   const trajectoryFiles = trajectories.map((t) => ({ patient: t.patient, json: basename(t.json), md: basename(t.md) }));
-  await writeAtomically(paths.findings, `${findings.join("\n")}\n`);
   await writeAtomically(paths.summary, `${summary.join("\n")}\n`);
   await writeAtomically(
     paths.json,
     `${JSON.stringify({ disclaimer: DISCLAIMER, entries: json, ...(trajectoryFiles.length > 0 ? { trajectories: trajectoryFiles } : {}) }, null, 2)}\n`,
   );
-  const link = formats.includes("html") ? "html" : "json";
-  await writeAtomically(
-    paths.html,
-    cohortHtml(
-      entries.map((entry, i) => ({
-        id: entry.id,
-        file: entry.vcf,
-        result: results[i]!,
-        report: reports[i],
-        href: `${names[i]}.${extension(link)}`,
-      })),
-      trajectoryFiles,
-    ),
-  );
+  await writeAtomically(paths.html, page.html(trajectoryFiles));
   return paths;
 }

@@ -260,3 +260,18 @@ describe("cohort: serial samples from the manifest", () => {
     expect(bad.stderr).toMatch(/manifest\.tsv:2: patient: a timepoint needs the patient/);
   }, 120_000);
 });
+
+describe("cohort page size", () => {
+  it("a gene's cell shows three findings and counts the rest", async () => {
+    const { CohortPage } = await import("../src/cohort-html.js");
+    const report = JSON.parse(JSON.stringify(await annotate(V("v01-dnmt3a-r882h-vaf48-single.vcf"), { assembly: "GRCh38" })));
+    const f = report.samples[0].findings.find((x: { gene: { symbol: string } }) => x.gene.symbol === "DNMT3A");
+    report.samples[0].findings = [0, 1, 2, 3, 4].map((k) => ({ ...f, variant: { ...f.variant, key: `chr2:${k}:C:T` } }));
+    const page = new CohortPage();
+    page.add("p", "p.vcf", { id: "p", file: "p.vcf", status: "done" }, report, "p.json");
+    const html = page.html([]);
+    expect(html.match(/title="chr2:\d:C:T"/g)).toEqual(['title="chr2:0:C:T"', 'title="chr2:1:C:T"', 'title="chr2:2:C:T"']);
+    expect(html).toContain("<br>+2 more");
+    expect(html).toContain("<td>5</td>");
+  });
+});
