@@ -41,7 +41,15 @@ export function validate(input: VcfInput, options?: ReadOptions): Promise<Valida
   return validateWith(input, options, browserResolvers);
 }
 
-export { type Comparison, compareTimepoints, comparisonMarkdown, type TimepointValue, type Trajectory, type Trend } from "./compare.js";
+export {
+  type Alert,
+  type Comparison,
+  compareTimepoints,
+  comparisonMarkdown,
+  type TimepointValue,
+  type Trajectory,
+  type Trend,
+} from "./compare.js";
 export { type ErrorCode, isMarrowscopeError, type Location, MarrowscopeError, type Warning } from "./errors.js";
 export { indexPanel, matchVariant } from "./match.js";
 export type { Assembly, Consequence, Hit, Region, SampleCall, Variant, VariantKind, Zygosity } from "./model.js";
@@ -53,6 +61,7 @@ export { jsonChunks, ndjsonChunks, toJSON, toNDJSON, toTSV, tsvChunks } from "./
 export { type FhirOptions, type FhirResource, toFHIR, toFHIRBundle } from "./report/fhir.js";
 export { AA_DISEASE, type PhenopacketOptions, toPhenopacket, toPhenopackets } from "./report/phenopacket.js";
 export { DISCLAIMER, type Finding, FindingSchema, type Report, ReportSchema, type SampleSummary } from "./report/schema.js";
+export { comparisonHtml } from "./report/trajectory-html.js";
 export { toVCF, VCF_FIELDS, type VcfOptions, vcfChunks } from "./report/vcf.js";
 export { applyRules } from "./rules/index.js";
 export { panelJsonSchema, reportJsonSchema } from "./schemas.js";

@@ -40,8 +40,10 @@ export {
 } from "./cohort.js";
 export { checkDonor, type DonorCheck, type DonorOptions, type DonorReport, donorMarkdown } from "./donor.js";
 export type {
+  Alert,
   AnnotateOptions,
   Assembly,
+  Comparison,
   Consequence,
   ErrorCode,
   Filehandle,
@@ -55,6 +57,9 @@ export type {
   Report,
   SampleCall,
   SampleSummary,
+  TimepointValue,
+  Trajectory,
+  Trend,
   ValidationResult,
   Variant,
   VariantKind,
@@ -66,6 +71,7 @@ export {
   applyRules,
   builtinPanel,
   compareTimepoints,
+  comparisonHtml,
   comparisonMarkdown,
   DISCLAIMER,
   FindingSchema,
