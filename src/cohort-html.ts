@@ -76,7 +76,7 @@ export class CohortPage {
   }
 
   /** The whole page, with links to the patients' trajectories. */
-  html(trajectories: readonly { readonly patient: string; readonly json: string; readonly md: string }[]): string {
+  html(trajectories: readonly { readonly patient: string; readonly json: string; readonly md: string; readonly html: string }[]): string {
     const genes = [...this.#genes].sort();
     const out: string[] = [];
     out.push(
@@ -103,7 +103,7 @@ export class CohortPage {
       out.push("<h2>Serial samples</h2>\n<ul>\n");
       for (const t of trajectories) {
         out.push(
-          `<li>${escapeHtml(t.patient)}: <a href="${escapeHtml(t.md)}">trajectory</a> (<a href="${escapeHtml(t.json)}">JSON</a>)</li>\n`,
+          `<li>${escapeHtml(t.patient)}: <a href="${escapeHtml(t.html)}">trajectory</a> (<a href="${escapeHtml(t.md)}">Markdown</a>, <a href="${escapeHtml(t.json)}">JSON</a>)</li>\n`,
         );
       }
       out.push("</ul>\n");

@@ -22,6 +22,7 @@ import { type Comparison, compareTimepoints, comparisonMarkdown } from "./compar
 import type { AnnotateOptions } from "./options.js";
 import { builtinPanel } from "./panel/index.js";
 import { DISCLAIMER, type Report } from "./report/schema.js";
+import { comparisonHtml } from "./report/trajectory-html.js";
 
 export type { CohortEntryResult, CohortFormat } from "./cohort-entry.js";
 
@@ -66,8 +67,8 @@ export interface CohortResult {
   readonly tables: { readonly findings: string; readonly summary: string; readonly json: string; readonly html: string };
   /** Worker threads the entries ran in (0: this thread; from source, or `threads: false`, or tables only). */
   readonly threads: number;
-  /** Per patient with two or more time points: the trajectory files written (JSON and Markdown). */
-  readonly trajectories: readonly { readonly patient: string; readonly json: string; readonly md: string }[];
+  /** Per patient with two or more time points: the trajectory files written (JSON, Markdown, HTML with a VAF plot). */
+  readonly trajectories: readonly { readonly patient: string; readonly json: string; readonly md: string; readonly html: string }[];
 }
 
 /** An id as a file name: letters, digits, `.`, `_`, `-` only, no leading dot, at most 100 characters. */
@@ -236,7 +237,7 @@ async function writeTrajectories(
     patients.map(([patient]) => `${patient}.trajectory`),
     new Set(names),
   );
-  const out: { patient: string; json: string; md: string }[] = [];
+  const out: { patient: string; json: string; md: string; html: string }[] = [];
   for (const [k, [patient, list]] of patients.entries()) {
     const reports: Report[] = [];
     for (const i of list) reports.push(await readReport(outDir, names[i]!));
@@ -247,8 +248,10 @@ async function writeTrajectories(
     const json = join(outDir, `${stems[k]}.json`);
     const md = join(outDir, `${stems[k]}.md`);
     await writeAtomically(json, `${JSON.stringify({ patient, ...comparison }, null, 2)}\n`);
+    const html = join(outDir, `${stems[k]}.html`);
     await writeAtomically(md, comparisonMarkdown(comparison));
-    out.push({ patient, json, md });
+    await writeAtomically(html, comparisonHtml(comparison));
+    out.push({ patient, json, md, html });
   }
   return out;
 }
@@ -322,7 +325,12 @@ async function writeTables(
     await findings.close();
   }
   await rename(findingsPartial, paths.findings);
-  const trajectoryFiles = trajectories.map((t) => ({ patient: t.patient, json: basename(t.json), md: basename(t.md) }));
+  const trajectoryFiles = trajectories.map((t) => ({
+    patient: t.patient,
+    json: basename(t.json),
+    md: basename(t.md),
+    html: basename(t.html),
+  }));
   await writeAtomically(paths.summary, `${summary.join("\n")}\n`);
   await writeAtomically(
     paths.json,

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { safeName } from "../src/cohort.js";
-import { annotate, annotateCohort, compareTimepoints, comparisonMarkdown } from "../src/node.js";
+import { annotate, annotateCohort, compareTimepoints, comparisonHtml, comparisonMarkdown } from "../src/node.js";
 import { DIST, FIXTURES, runCli, SHARED, tempDir } from "./helpers.js";
 
 const V = (f: string) => join(FIXTURES, "validation", f);
@@ -239,7 +239,9 @@ describe("cohort: serial samples from the manifest", () => {
     const r = await runCli(["cohort", "--manifest", m, "-o", out]);
     expect(r.code, r.stderr).toBe(0);
     const cohort = JSON.parse(readFileSync(join(out, "cohort.json"), "utf8"));
-    expect(cohort.trajectories).toEqual([{ patient: "P1", json: "P1.trajectory.json", md: "P1.trajectory.md" }]);
+    expect(cohort.trajectories).toEqual([
+      { patient: "P1", json: "P1.trajectory.json", md: "P1.trajectory.md", html: "P1.trajectory.html" },
+    ]);
     const reports = [
       await annotate(join(dir, "t0.vcf"), { assembly: "GRCh38" }),
       await annotate(join(dir, "t1.vcf"), { assembly: "GRCh38" }),
@@ -251,8 +253,9 @@ describe("cohort: serial samples from the manifest", () => {
     expect(got.trajectories).toEqual(JSON.parse(JSON.stringify(want.trajectories)));
     expect(got.alerts.map((a: any) => `${a.kind} ${a.gene}`).sort()).toEqual(["adverse-growing DNMT3A", "new-high-risk TP53"]);
     expect(readFileSync(join(out, "P1.trajectory.md"), "utf8")).toBe(comparisonMarkdown(want));
+    expect(readFileSync(join(out, "P1.trajectory.html"), "utf8")).toBe(comparisonHtml(want));
     expect(existsSync(join(out, "P2.trajectory.json"))).toBe(false);
-    expect(readFileSync(join(out, "cohort.html"), "utf8")).toContain('<a href="P1.trajectory.md">trajectory</a>');
+    expect(readFileSync(join(out, "cohort.html"), "utf8")).toContain('<a href="P1.trajectory.html">trajectory</a>');
     // A time point without its patient is a manifest error, located.
     writeFileSync(m, ["id\tvcf\ttimepoint", "x\tt0.vcf\tday 1"].join("\n"));
     const bad = await runCli(["cohort", "--manifest", m, "-o", out]);
