@@ -1,0 +1,77 @@
+#!/usr/bin/env cwl-runner
+# The cohort's per-entry lists for the scatter: each entry's file name (marrowscope cohort's:
+# src/cohort.ts safeName, numbered when two ids give the same name), and the optional
+# assembly/tumor/normal/sex lists padded with nulls when not given (an empty string is null too,
+# as an empty manifest cell). Lists that are given must be as long as the ids.
+cwlVersion: v1.2
+class: ExpressionTool
+label: marrowscope cohort entries
+requirements:
+  InlineJavascriptRequirement: {}
+inputs:
+  ids: string[]
+  assemblies:
+    type:
+      - "null"
+      - type: array
+        items: ["null", string]
+  tumors:
+    type:
+      - "null"
+      - type: array
+        items: ["null", string]
+  normals:
+    type:
+      - "null"
+      - type: array
+        items: ["null", string]
+  sexes:
+    type:
+      - "null"
+      - type: array
+        items: ["null", string]
+outputs:
+  names: string[]
+  assembly:
+    type:
+      type: array
+      items: ["null", string]
+  tumor:
+    type:
+      type: array
+      items: ["null", string]
+  normal:
+    type:
+      type: array
+      items: ["null", string]
+  sex:
+    type:
+      type: array
+      items: ["null", string]
+expression: |
+  ${
+    var n = inputs.ids.length;
+    var cell = function (v) {
+      return v === null || v === undefined || String(v).trim() === "" ? null : String(v).trim();
+    };
+    var list = function (key) {
+      var v = inputs[key];
+      if (v === null || v === undefined) return inputs.ids.map(function () { return null; });
+      if (v.length !== n) throw new Error(key + " has " + v.length + " values for " + n + " ids");
+      return v.map(cell);
+    };
+    var used = {};
+    var names = inputs.ids.map(function (id) {
+      var base = String(id).trim().replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_").slice(0, 100);
+      if (base === "") base = "_";
+      used[base] = (used[base] || 0) + 1;
+      return used[base] === 1 ? base : base + "-" + used[base];
+    });
+    return {
+      names: names,
+      assembly: list("assemblies"),
+      tumor: list("tumors"),
+      normal: list("normals"),
+      sex: list("sexes")
+    };
+  }
