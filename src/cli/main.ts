@@ -322,13 +322,16 @@ async function emitBytes(chunks: AsyncIterable<Uint8Array | string>, output: str
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** The cohort's bar (entries done of all), only when stderr is a terminal. */
-async function cohortBar(state: CliState, total: number): Promise<import("cli-progress").SingleBar | undefined> {
+/**
+ * A bar on stderr with this format, only when stderr is a terminal (never in pipelines or logs).
+ * cli-progress is loaded on demand: pipelines (no TTY) never pay for it.
+ */
+async function terminalBar(state: CliState, format: string): Promise<import("cli-progress").SingleBar | undefined> {
   if (!process.stderr.isTTY || state.quiet) return undefined;
   const { SingleBar } = await import("cli-progress");
-  const bar = new SingleBar({
+  return new SingleBar({
     stream: process.stderr,
-    format: "marrowscope cohort {bar} {value}/{total} entries | {id}",
+    format,
     hideCursor: true,
     clearOnComplete: true,
     fps: 5,
@@ -336,25 +339,19 @@ async function cohortBar(state: CliState, total: number): Promise<import("cli-pr
     barCompleteChar: "#",
     barIncompleteChar: "-",
   });
-  bar.start(total, 0, { id: "" });
+}
+
+/** The cohort's bar: entries done of all. */
+async function cohortBar(state: CliState, total: number): Promise<import("cli-progress").SingleBar | undefined> {
+  const bar = await terminalBar(state, "marrowscope cohort {bar} {value}/{total} entries | {id}");
+  bar?.start(total, 0, { id: "" });
   return bar;
 }
 
-/** A progress bar on stderr, only when stderr is a terminal (never in pipelines or logs). */
+/** annotate's bar: bytes read of the file, records so far. */
 async function progressBar(state: CliState): Promise<{ update: (p: Progress) => void; stop: () => void } | undefined> {
-  if (!process.stderr.isTTY || state.quiet) return undefined;
-  // Loaded on demand: pipelines (no TTY) never pay for it.
-  const { SingleBar } = await import("cli-progress");
-  const bar = new SingleBar({
-    stream: process.stderr,
-    format: "marrowscope {bar} {percentage}% | {records} records | {mb} MB",
-    hideCursor: true,
-    clearOnComplete: true,
-    fps: 5,
-    barsize: 30,
-    barCompleteChar: "#",
-    barIncompleteChar: "-",
-  });
+  const bar = await terminalBar(state, "marrowscope {bar} {percentage}% | {records} records | {mb} MB");
+  if (!bar) return undefined;
   let started = false;
   state.held = [];
   return {
