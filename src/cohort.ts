@@ -80,8 +80,15 @@ export function safeName(id: string): string {
   return name === "" ? "_" : name;
 }
 
-/** Unique file name stems, in entry order (`a`, `a-2` …). */
-function uniqueNames(ids: readonly string[], taken: Set<string> = new Set()): string[] {
+/** Stems of the cohort's own files (cohort.json, cohort-findings.tsv …), which no entry may take. */
+const RESERVED = ["cohort", "cohort-findings", "cohort-summary"];
+
+/**
+ * Unique file name stems, in entry order: `a`, then `a-2`, `a-3` … skipping any already taken (so ids
+ * `a`, `a`, `a-2` give `a`, `a-2`, `a-2-2`) and the cohort's own names (an id `cohort` gives `cohort-2`).
+ * The Snakemake and CWL workflows name reports the same way (workflows/).
+ */
+export function entryFileNames(ids: readonly string[], taken: Set<string> = new Set(RESERVED)): string[] {
   const used = new Map<string, number>();
   return ids.map((id) => {
     const base = safeName(id);
@@ -174,7 +181,7 @@ export async function annotateCohort(entries: readonly CohortEntry[], options: C
   await mkdir(join(outDir, ".marrowscope"), { recursive: true });
   const formats = [...new Set<CohortFormat>(["json", ...(options.formats ?? [])])];
   const panel = options.options?.panel ?? builtinPanel;
-  const names = uniqueNames(entries.map((e) => e.id));
+  const names = entryFileNames(entries.map((e) => e.id));
   let results: CohortEntryResult[];
   let threads = 0;
   if (options.tablesOnly) {
@@ -233,9 +240,9 @@ async function writeTrajectories(
   });
   const patients = [...byPatient].filter(([, list]) => list.length >= 2);
   // Trajectory files are named after the patient; never over an entry's own report.
-  const stems = uniqueNames(
+  const stems = entryFileNames(
     patients.map(([patient]) => `${patient}.trajectory`),
-    new Set(names),
+    new Set([...RESERVED, ...names]),
   );
   const out: { patient: string; json: string; md: string; html: string }[] = [];
   for (const [k, [patient, list]] of patients.entries()) {

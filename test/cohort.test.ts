@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { safeName } from "../src/cohort.js";
+import { entryFileNames, safeName } from "../src/cohort.js";
 import { annotate, annotateCohort, compareTimepoints, comparisonHtml, comparisonMarkdown } from "../src/node.js";
 import { DIST, FIXTURES, runCli, SHARED, tempDir } from "./helpers.js";
 
@@ -93,6 +93,16 @@ describe("cohort", () => {
     expect(safeName(".hidden")).toBe("_hidden");
     expect(safeName("")).toBe("_");
     expect(safeName("P1 <b>")).toBe("P1__b_");
+    // Clashes are numbered past names already taken, and the cohort's own files are never an entry's.
+    expect(entryFileNames(["a", "a", "a-2", "cohort", "cohort-summary", "x y", "x_y"])).toEqual([
+      "a",
+      "a-2",
+      "a-2-2",
+      "cohort-2",
+      "cohort-summary-2",
+      "x_y",
+      "x_y-2",
+    ]);
   });
 });
 

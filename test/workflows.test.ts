@@ -12,6 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { entryFileNames } from "../src/cohort.js";
 import { CLI, FIXTURES, ROOT, runCli, SHARED, tempDir } from "./helpers.js";
 
 const has = (tool: string) => spawnSync(tool, ["--version"]).status === 0;
@@ -26,6 +27,11 @@ const FIXTURE_ENTRIES: Entry[] = [
   ["demo", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
   // A male (hemizygous chrX call) and an id that is not a file name (cohort names it dkc1_male).
   ["dkc1 male", V("v58-dkc1-a353v-hemizygous-male.vcf"), "", "", "", "male"],
+  // Ids whose file names clash: cohort's own name, and `demo`, `demo`, `demo-2` (cohort names them
+  // cohort-2, demo-2, demo-2-2); each engine must name them the same.
+  ["cohort", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
+  ["demo", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
+  ["demo-2", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
 ];
 // test/cohort.test.ts's "corpus's four tumour/normal files, roles from the manifest"; TCGA-AB-2968's
 // header names no roles, so tumour and normal come only from the manifest.
@@ -39,8 +45,8 @@ const PAIR_ENTRIES: Entry[] = CORPUS_ENTRIES.every(([, f]) => existsSync(f))
   ? CORPUS_ENTRIES
   : [["tcga-pair", V("v41-tcga-ab-2968-noroles.vcf"), "GRCh37", ...LAML, ""]];
 const ENTRIES = [...FIXTURE_ENTRIES, ...PAIR_ENTRIES];
-// cohort's file names for the ids (src/cohort.ts safeName).
-const NAMES = ENTRIES.map(([id]) => id.replace(/[^A-Za-z0-9._-]/g, "_"));
+// cohort's file names for the ids.
+const NAMES = entryFileNames(ENTRIES.map(([id]) => id));
 
 /**
  * One folder for the whole file: the manifest (fixture paths relative to it, corpus paths

@@ -61,11 +61,20 @@ expression: |
       return v.map(cell);
     };
     var used = {};
+    // The stems of the cohort files are taken from the start (src/cohort.ts RESERVED).
+    var taken = { "cohort": true, "cohort-findings": true, "cohort-summary": true };
     var names = inputs.ids.map(function (id) {
       var base = String(id).trim().replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_").slice(0, 100);
       if (base === "") base = "_";
-      used[base] = (used[base] || 0) + 1;
-      return used[base] === 1 ? base : base + "-" + used[base];
+      var n = used[base] || 0;
+      var name;
+      do {
+        n++;
+        name = n === 1 ? base : base + "-" + n;
+      } while (taken[name]);
+      used[base] = n;
+      taken[name] = true;
+      return name;
     });
     return {
       names: names,
