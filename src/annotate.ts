@@ -7,7 +7,8 @@ import { armEvents, copyNumberEvent } from "./arms/index.js";
 import { effectiveSex } from "./context.js";
 import { assessCoverage, CalledRegions, type CoverageScope, type IntervalSet, readTargets } from "./coverage.js";
 import { formatMessage, MarrowscopeError, quote, type Warning } from "./errors.js";
-import { indexPanel, matchVariant, type PanelIndex } from "./match.js";
+import { loadGeneTables } from "./genes/index.js";
+import { indexPanel, matchVariant, needsGeneTables, type PanelIndex } from "./match.js";
 import type { Assembly, Hit, Variant } from "./model.js";
 import { readAnnotationLayout } from "./normalize/annotations.js";
 import { carriesAllele } from "./normalize/calls.js";
@@ -230,6 +231,8 @@ async function* run(
       location: { file, field: "ALT" },
     });
   }
+  // A custom panel is laid out from the gene tables, loaded now (a separate chunk in a browser).
+  if (needsGeneTables(panel)) await loadGeneTables();
   const panelIndex = indexPanel(panel, assembly.assembly);
   // A reference FASTA: every panel gene's window read once, before the scan.
   const reference =

@@ -51,6 +51,7 @@ export {
   type Trend,
 } from "./compare.js";
 export { type ErrorCode, isMarrowscopeError, type Location, MarrowscopeError, type Warning } from "./errors.js";
+export { loadGeneTables } from "./genes/index.js";
 export { indexPanel, matchVariant } from "./match.js";
 export type { Assembly, Consequence, Hit, Region, SampleCall, Variant, VariantKind, Zygosity } from "./model.js";
 export type { AnnotateOptions, Progress, ReadOptions } from "./options.js";
@@ -66,3 +67,4 @@ export { toVCF, VCF_FIELDS, type VcfOptions, vcfChunks } from "./report/vcf.js";
 export { applyRules } from "./rules/index.js";
 export { panelJsonSchema, reportJsonSchema } from "./schemas.js";
 export type { Filehandle, VcfInput } from "./vcf/input.js";
+export { vcfLines } from "./vcf/input-lines.js";

@@ -9,7 +9,7 @@ import type { Assembly, Consequence, GeneSource, Hit, Region, Variant } from "./
 import { chooseConsequence } from "./normalize/annotations.js";
 import { canonicalChrom } from "./normalize/contigs.js";
 import { BoundedMap, own } from "./own.js";
-import { BUILTIN_GENE_LOCI, BUILTIN_GENES_PANEL_SHA256, BUILTIN_OTHER_NAMES } from "./panel/builtin-genes.js";
+import { BUILTIN_GENE_LOCI, BUILTIN_GENES_PANEL_SHA256, BUILTIN_OTHER_NAME_GENES, BUILTIN_OTHER_NAMES } from "./panel/builtin-genes.js";
 import type { Panel, PanelGene } from "./panel/index.js";
 
 /**
@@ -48,16 +48,30 @@ export interface PanelIndex {
 const SYMBOL_CACHE_LIMIT = 10_000;
 
 /**
+ * Whether `indexPanel`/`matchVariant` need the gene tables (`loadGeneTables()`) for this panel:
+ * for any panel but the builtin one, whose loci and old names are precomputed. Keyed by content,
+ * so an identical custom panel needs them no more than the builtin one.
+ */
+export function needsGeneTables(panel: Panel): boolean {
+  return panel.sha256 !== BUILTIN_GENES_PANEL_SHA256;
+}
+
+/**
  * A panel gene's loci on an assembly. The builtin panel's are precomputed
  * (scripts/panel-canonical.mjs): looking them up decodes the whole gene table, ~50 ms of every
- * run. Keyed by content, so an identical custom panel gets them too.
+ * run, and in a browser loading the table is most of the download.
  */
 export function panelGeneLoci(panel: Panel, gene: PanelGene, assembly: Assembly): readonly GeneLocus[] {
-  const known = panel.sha256 === BUILTIN_GENES_PANEL_SHA256 ? BUILTIN_GENE_LOCI[assembly] : undefined;
+  const known = needsGeneTables(panel) ? undefined : BUILTIN_GENE_LOCI[assembly];
   return known?.[gene.hgncId] ?? geneLoci(gene.hgncId, assembly);
 }
 
-/** Lays the panel's genes out on an assembly (gene table loci, strand-aware flanks, explicit regions). */
+/**
+ * Lays the panel's genes out on an assembly (gene table loci, strand-aware flanks, explicit regions).
+ * For a panel other than the builtin one, `await loadGeneTables()` first (`annotate` does so
+ * itself); without the tables this throws.
+ * @throws MarrowscopeError E_OPTIONS for an assembly other than GRCh37/GRCh38
+ */
 export function indexPanel(panel: Panel, assembly: Assembly): PanelIndex {
   const spans: GeneSpan[] = [];
   const unplaced: { symbol: string; reason: string }[] = [];
@@ -124,10 +138,9 @@ function panelOtherNames(panel: Panel): ReadonlySet<string> {
   let names = otherNamesCache.get(panel);
   if (!names) {
     // Precomputed for the builtin panel, like its loci (decoding them costs ~25 ms).
-    names =
-      panel.sha256 === BUILTIN_GENES_PANEL_SHA256
-        ? new Set(BUILTIN_OTHER_NAMES)
-        : new Set([...otherNames(panel.genes.map((g) => g.hgncId)).values()].flat().map((n) => n.toUpperCase()));
+    names = !needsGeneTables(panel)
+      ? new Set(BUILTIN_OTHER_NAMES)
+      : new Set([...otherNames(panel.genes.map((g) => g.hgncId)).values()].flat().map((n) => n.toUpperCase()));
     otherNamesCache.set(panel, names);
   }
   return names;
@@ -139,6 +152,11 @@ function resolveSymbol(key: string, index: PanelIndex): PanelGene | undefined {
   // Only a symbol that is some panel gene's old name or alias can still be a panel gene; the
   // full alias index (ambiguity check included) is consulted for those alone.
   if (!panelOtherNames(index.panel).has(key)) return undefined;
+  if (!needsGeneTables(index.panel)) {
+    // resolveGene's answer, precomputed: the builtin panel never needs the gene tables.
+    const id = Object.hasOwn(BUILTIN_OTHER_NAME_GENES, key) ? BUILTIN_OTHER_NAME_GENES[key] : undefined;
+    return id === undefined ? undefined : index.byHgnc.get(id);
+  }
   const resolved = resolveGene(key);
   return resolved.status === "resolved" ? index.byHgnc.get(resolved.hgncId) : undefined;
 }
@@ -176,6 +194,9 @@ function insertionSort<T>(list: T[], before: (a: T, b: T) => boolean): void {
  * built without intermediate Sets and spreads, sorted only when it has several genes, and the
  * warning location is made only when there is a warning. Measured on a 50,000-record VEP file:
  * 2 → 0.7 KB allocated and 3.3 → 1.5 µs per record.
+ *
+ * For an index of a panel other than the builtin one, the gene tables must be loaded
+ * (`loadGeneTables()`), as for `indexPanel`.
  */
 export function matchVariant(variant: Variant, index: PanelIndex): MatchResult {
   const chrom = canonicalChrom(variant.chrom);

@@ -79,6 +79,7 @@ export {
   indexPanel,
   isMarrowscopeError,
   jsonChunks,
+  loadGeneTables,
   loadPanel,
   MarrowscopeError,
   markdownChunks,
@@ -100,5 +101,6 @@ export {
   tsvChunks,
   VCF_FIELDS,
   vcfChunks,
+  vcfLines,
 } from "./index.js";
 export type { NodeVcfInput } from "./vcf/node-input.js";

@@ -7,6 +7,7 @@ import { formatMessage, MarrowscopeError, quote, type Warning } from "./errors.j
 import type { Mutable, Variant } from "./model.js";
 import { type AnnotationLayout, readAnnotationLayout, readAnnotations } from "./normalize/annotations.js";
 import { parseOptions, type ReadOptions, ReadOptionsSchema } from "./options.js";
+import { inflateBgzfBrowser } from "./vcf/bgzf-browser.js";
 import type { BgzfInflater, GzipInflater } from "./vcf/decompress.js";
 import type { VcfHeader } from "./vcf/header.js";
 import { type Filehandle, type IndexSource, toSource, type VcfInput, type VcfSource } from "./vcf/input.js";
@@ -63,6 +64,8 @@ export function openWith(
 
 export const browserResolvers: Resolvers = {
   source: (input, name) => toSource(input as VcfInput, name),
+  // DecompressionStream reads one gzip member, and BGZF is many (src/vcf/bgzf-browser.ts).
+  inflateBgzf: inflateBgzfBrowser,
   index: defaultIndexResolver,
   filehandle: (where) => {
     if (where instanceof URL) return new RemoteFile(where.href);

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MarrowscopeError } from "../src/errors.js";
-import { geneLoci, genesOverlapping, hotspotsOverlapping, normalizeChrom, resolveGene } from "../src/genes/index.js";
+import { geneLoci, genesOverlapping, hotspotsOverlapping, loadGeneTables, normalizeChrom, resolveGene } from "../src/genes/index.js";
 import type { Assembly } from "../src/model.js";
 
 const REPO = resolve(import.meta.dirname, "..");
@@ -21,6 +21,9 @@ function resolvedId(symbol: string): string {
 function span(hgncId: string, assembly: Assembly): string[] {
   return geneLoci(hgncId, assembly).map((l) => `${l.chrom}:${l.start}-${l.end}(${l.strand})`);
 }
+
+// The tables load on demand (src/genes/index.ts); these tests look genes up directly.
+beforeAll(() => loadGeneTables());
 
 describe("resolveGene", () => {
   it("resolves current symbols, ignoring case, and HGNC ids", () => {

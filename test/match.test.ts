@@ -2,11 +2,16 @@
  * Gene matching on real files (issue 4): hotspots and promoter regions without annotation,
  * the same genes in both builds, and annotation vs coordinates agreeing.
  */
-import { describe, expect, it } from "vitest";
-import { geneLoci, genesOverlapping, otherNames } from "../src/genes/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { geneLoci, genesOverlapping, loadGeneTables, otherNames, resolveGene } from "../src/genes/index.js";
 import { indexPanel, matchVariant } from "../src/match.js";
 import type { Assembly, Variant } from "../src/model.js";
-import { BUILTIN_GENE_LOCI, BUILTIN_GENES_PANEL_SHA256, BUILTIN_OTHER_NAMES } from "../src/panel/builtin-genes.js";
+import {
+  BUILTIN_GENE_LOCI,
+  BUILTIN_GENES_PANEL_SHA256,
+  BUILTIN_OTHER_NAME_GENES,
+  BUILTIN_OTHER_NAMES,
+} from "../src/panel/builtin-genes.js";
 import { builtinPanel } from "../src/panel/index.js";
 import { readVariantsWith } from "../src/read.js";
 import { toNodeSource } from "../src/vcf/node-input.js";
@@ -34,6 +39,9 @@ function panelHits(list: readonly Variant[], assembly: Assembly) {
 function stripAnnotation(v: Variant): Variant {
   return { ...v, consequences: [] };
 }
+
+// The tables load on demand (src/genes/index.ts); these tests look genes up directly.
+beforeAll(() => loadGeneTables());
 
 describe("TERT promoter hotspots (vcf2maf tests)", () => {
   it("finds C228T and C250T in GRCh37 (test.vcf) by coordinates, outside the gene span", async () => {
@@ -202,5 +210,29 @@ describe("the builtin panel's precomputed gene loci and names", () => {
       expect(fromTable.spans).toEqual(precomputed.spans);
       expect(fromTable.unplaced).toEqual(precomputed.unplaced);
     }
+  });
+
+  it("each old name resolves, precomputed, to the gene resolveGene gives; a file naming it matches the same gene either way", async () => {
+    const expected: Record<string, string> = {};
+    for (const name of BUILTIN_OTHER_NAMES) {
+      const r = resolveGene(name);
+      if (r.status === "resolved") expected[name] = r.hgncId;
+    }
+    expect(BUILTIN_OTHER_NAME_GENES).toEqual(expected);
+    // Known answers: an old symbol, a previous symbol of another panel gene, an ambiguous alias.
+    expect(BUILTIN_OTHER_NAME_GENES.OBFC1).toBe("HGNC:26200");
+    expect(BUILTIN_OTHER_NAME_GENES["PIG-A"]).toBe("HGNC:8957");
+    expect(Object.hasOwn(BUILTIN_OTHER_NAME_GENES, "TR")).toBe(false);
+    const [demo] = await variants(fixture("demo.vcf.gz"));
+    const precomputed = indexPanel(builtinPanel, "GRCh38");
+    const fromTable = indexPanel({ ...builtinPanel, sha256: "0".repeat(64) }, "GRCh38");
+    let matched = 0;
+    for (const name of [...BUILTIN_OTHER_NAMES, "constructor", "__proto__", "TOSTRING"]) {
+      const v: Variant = { ...demo!, consequences: [{ source: "VEP", symbol: name, terms: ["missense_variant"] }] };
+      const genes = (index: typeof precomputed) => matchVariant(v, index).hits.map((h) => `${h.gene.symbol}:${h.geneSource}`);
+      expect([name, genes(precomputed)]).toEqual([name, genes(fromTable)]);
+      if (genes(precomputed).length > 0) matched++;
+    }
+    expect(matched).toBeGreaterThan(100);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MarrowscopeError } from "../src/errors.js";
-import { resolveGene } from "../src/genes/index.js";
+import { loadGeneTables, resolveGene } from "../src/genes/index.js";
 import citationsJson from "../src/panel/data/citations.json";
 import panelJson from "../src/panel/data/panel.json";
 import {
@@ -60,6 +60,9 @@ const minimal = () => ({
   rules: [] as any[],
   citations: { "PMID:1": { authors: "A B", title: "T", year: 2000 } },
 });
+
+// The tables load on demand (src/genes/index.ts); the builtin-panel tests resolve symbols directly.
+beforeAll(() => loadGeneTables());
 
 describe("sha256", () => {
   it("matches FIPS 180-4 / NIST test vectors", () => {

@@ -1,7 +1,12 @@
 /**
  * Gene symbols, gene intervals and hotspot positions for GRCh37 and GRCh38, from the compact
- * tables in `./data/` (derived by scripts/derive-genes.mjs; see docs/genes.md). Synchronous and
- * browser-safe; each table is decoded on first use and kept for the life of the module.
+ * tables in `./data/` (derived by scripts/derive-genes.mjs; see docs/genes.md). Browser-safe.
+ *
+ * The gene and locus tables (~1.4 MB of source, ~880 KB gzipped: most of a browser bundle) are
+ * loaded by `loadGeneTables()` through dynamic `import()`, so bundlers split them out and a run
+ * with the builtin panel, whose loci and names are precomputed (src/panel/builtin-genes.ts),
+ * never loads them. Once loaded, lookups are synchronous; each table is decoded on first use and
+ * kept for the life of the module. Hotspots are small and always present.
  */
 import { MarrowscopeError } from "../errors.js";
 import type { Assembly } from "../model.js";
@@ -17,10 +22,50 @@ import {
   NAME_KINDS,
   type NameKind,
 } from "./codec.js";
-import * as genesData from "./data/genes.js";
-import * as grch37Data from "./data/grch37.js";
-import * as grch38Data from "./data/grch38.js";
 import { HOTSPOTS } from "./data/hotspots.js";
+
+interface Tables {
+  readonly genes: typeof import("./data/genes.js");
+  readonly grch37: typeof import("./data/grch37.js");
+  readonly grch38: typeof import("./data/grch38.js");
+}
+
+let tables: Tables | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads the HGNC gene table and both builds' gene loci. Needed before `geneLoci`, `resolveGene`,
+ * `genesOverlapping`, `otherNames`, and before `indexPanel`/`matchVariant` with any panel but the
+ * builtin one; `annotate` awaits it itself when its panel needs it. Loads once; later calls
+ * return the same promise.
+ */
+export function loadGeneTables(): Promise<void> {
+  loading ??= Promise.all([import("./data/genes.js"), import("./data/grch37.js"), import("./data/grch38.js")]).then(
+    ([genes, grch37, grch38]) => {
+      tables = { genes, grch37, grch38 };
+    },
+    (error: unknown) => {
+      // A failed load (a chunk the browser could not fetch) may be retried.
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** Whether `loadGeneTables()` has completed. */
+export function geneTablesLoaded(): boolean {
+  return tables !== undefined;
+}
+
+function data(): Tables {
+  if (!tables) {
+    throw new Error(
+      "marrowscope internal error: the gene tables are not loaded; await loadGeneTables() before looking genes up or indexing a custom panel",
+    );
+  }
+  return tables;
+}
 
 /** One locus of an HGNC gene in one build (1-based inclusive). */
 export interface GeneLocus {
@@ -123,6 +168,7 @@ let nameIndex: NameIndex | undefined;
 
 function genes(): GeneTable {
   if (geneTable) return geneTable;
+  const genesData = data().genes;
   const symbols = decodeSymbols(genesData.GENE_RECORDS);
   const ids = decodeIds(genesData.GENE_IDS);
   if (ids.length !== symbols.length) throw new Error("gene table corrupt: ids and records differ in length");
@@ -134,19 +180,21 @@ let symbolIndex: Map<string, number[]> | undefined;
 
 function currentSymbols(): ReadonlyMap<string, readonly number[]> {
   if (symbolIndex) return symbolIndex;
-  symbolIndex = new Map();
+  // Built aside and kept only when complete: a lookup before the tables load must not leave an empty index behind.
+  const index = new Map<string, number[]>();
   genes().symbols.forEach((symbol, gene) => {
     const key = symbol.toUpperCase();
-    const list = symbolIndex?.get(key);
+    const list = index.get(key);
     if (list) list.push(gene);
-    else symbolIndex?.set(key, [gene]);
+    else index.set(key, [gene]);
   });
+  symbolIndex = index;
   return symbolIndex;
 }
 
 function names(): NameIndex {
   if (nameIndex) return nameIndex;
-  const records = decodeGeneRecords(genesData.GENE_RECORDS);
+  const records = decodeGeneRecords(data().genes.GENE_RECORDS);
   // Keys are upper-cased: HGNC symbols are unique ignoring case, and users type `hTR` or `HTR`.
   const add = (map: Map<string, number[]>, key: string, gene: number) => {
     const k = key.toUpperCase();
@@ -228,7 +276,7 @@ export function otherNames(hgncIds: readonly string[]): ReadonlyMap<string, read
     const gene = m ? geneOfId(Number(m[1])) : undefined;
     if (gene !== undefined) wanted.set(gene, id);
   }
-  const records = decodeRecordsAt(genesData.GENE_RECORDS, new Set(wanted.keys()));
+  const records = decodeRecordsAt(data().genes.GENE_RECORDS, new Set(wanted.keys()));
   const out = new Map<string, string[]>();
   for (const [gene, record] of records) out.set(wanted.get(gene) ?? "", record.names.flat());
   return out;
@@ -259,6 +307,7 @@ function build(assembly: Assembly): BuildTable {
   const known = builds[assembly];
   if (known) return known;
   checkAssembly(assembly);
+  const { grch37: grch37Data, grch38: grch38Data } = data();
   let table: BuildTable;
   if (assembly === "GRCh38") {
     const rows = decodeLoci(grch38Data.LOCI, grch38Data.COUNTS);
@@ -439,6 +488,3 @@ const NO_HOTSPOTS: readonly Hotspot[] = Object.freeze([]);
 let lastHotspotChrom = "";
 let lastHotspotAssembly = "";
 let lastHotspotList: readonly Hotspot[] = NO_HOTSPOTS;
-
-/** sha256 of every source file the tables were derived from, keyed by path under the shared folder. */
-export const geneDataSources: Readonly<Record<string, string>> = genesData.GENE_SOURCES;

@@ -6,6 +6,7 @@
  */
 import { gunzip } from "node:zlib";
 import { MarrowscopeError, type Warning } from "../errors.js";
+import { bgzfBlockSize as blockSize, EOF_BLOCK_SIZE } from "./bgzf-blocks.js";
 
 /** Blocks in flight: enough to keep the thread pool (4 threads by default) busy; 8 measured as fast as 16. */
 const IN_FLIGHT = 8;
@@ -28,23 +29,6 @@ function gunzipBlock(block: Uint8Array): Promise<Uint8Array> {
     gunzip(block, { chunkSize }, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
-
-/** Total size of the BGZF block starting at `offset`, or -1 when the header is not BGZF. */
-function blockSize(buf: Uint8Array, offset: number): number {
-  if (buf[offset] !== 0x1f || buf[offset + 1] !== 0x8b || buf[offset + 2] !== 8 || ((buf[offset + 3] ?? 0) & 4) === 0) return -1;
-  const xlen = (buf[offset + 10] ?? 0) | ((buf[offset + 11] ?? 0) << 8);
-  // Walk the extra subfields for SI1='B', SI2='C' (SAM spec §4.1).
-  let p = offset + 12;
-  const end = p + xlen;
-  while (p + 4 <= end) {
-    const slen = (buf[p + 2] ?? 0) | ((buf[p + 3] ?? 0) << 8);
-    if (buf[p] === 66 && buf[p + 1] === 67 && slen === 2) return ((buf[p + 4] ?? 0) | ((buf[p + 5] ?? 0) << 8)) + 1;
-    p += 4 + slen;
-  }
-  return -1;
-}
-
-const EOF_BLOCK_SIZE = 28;
 
 /**
  * Inflates a BGZF byte stream block by block, several blocks at a time, in order.

@@ -1,7 +1,9 @@
 /**
  * Tells plain text, gzip and BGZF apart by their first bytes (never by file name) and
- * yields decompressed bytes. Uses the standard DecompressionStream, so the same code runs
- * in browsers and Node; Node's gzip stream reads concatenated members, which is what BGZF is.
+ * yields decompressed bytes. Plain gzip goes through the standard DecompressionStream (or the
+ * platform's inflater); BGZF through the platform's BGZF inflater (Node: zlib, bgzf-node.ts;
+ * browser: bgzf-browser.ts), because a browser's DecompressionStream stops after the first gzip
+ * member and BGZF is a series of them (Node's reads on, which the fallback below relies on).
  */
 import { MarrowscopeError, type Warning } from "../errors.js";
 import { iterateStream } from "./input.js";
@@ -161,7 +163,8 @@ export async function* decompress(raw: AsyncIterable<Uint8Array>, options: Decom
     }
   };
   // The tail is kept for BGZF only, which takes this path where no BGZF inflater is given
-  // (the browser); plain gzip goes to the platform's inflater when there is one (Node's zlib).
+  // (resolvers of a caller's own; Node's DecompressionStream reads every member); plain gzip
+  // goes to the platform's inflater when there is one (Node's zlib).
   const inflated =
     compression === "gzip" && options.inflateGzip
       ? options.inflateGzip(prepend(chunks, done, iterator))
