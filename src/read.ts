@@ -3,7 +3,7 @@
  */
 
 import { BlobFile, type GenericFilehandle, RemoteFile } from "generic-filehandle2";
-import { formatMessage, MarrowscopeError, quote, type Warning } from "./errors.js";
+import { formatLocation, formatMessage, type Location, MarrowscopeError, quote, type Warning } from "./errors.js";
 import type { Mutable, Variant } from "./model.js";
 import { type AnnotationLayout, readAnnotationLayout, readAnnotations } from "./normalize/annotations.js";
 import { parseOptions, type ReadOptions, ReadOptionsSchema } from "./options.js";
@@ -55,11 +55,11 @@ export interface Resolvers {
 export function openWith(
   source: VcfSource,
   resolvers: Resolvers,
-  options: Pick<OpenOptions, "strict" | "maxLineLength" | "signal" | "onWarning">,
+  options: Pick<OpenOptions, "strict" | "maxLineLength" | "signal" | "onWarning" | "allRules">,
 ): Promise<OpenVcf> {
   const { inflateBgzf, inflateGzip, decodeAscii } = resolvers;
-  const { strict, maxLineLength, signal, onWarning } = options;
-  return openVcf(source, { inflateBgzf, inflateGzip, decodeAscii, strict, maxLineLength, signal, onWarning });
+  const { strict, maxLineLength, signal, onWarning, allRules } = options;
+  return openVcf(source, { inflateBgzf, inflateGzip, decodeAscii, strict, maxLineLength, signal, onWarning, allRules });
 }
 
 export const browserResolvers: Resolvers = {
@@ -133,6 +133,17 @@ export async function* readVariantsWith(input: unknown, options: ReadOptions | u
   yield* afterEachBatch(scan, found);
 }
 
+/** How often one kind of problem occurred in a validated file. */
+export interface ProblemCount {
+  /** `W_VCF_SPEC`, …; an error code for bad records or header lines read past (lenient, strictSpec). */
+  readonly code: Warning["code"];
+  /** The field the problem names (`INFO.DP`, `POS`, `S1.AD`, `PEDIGREE.Mother`); absent for the whole file. */
+  readonly field?: string;
+  readonly count: number;
+  /** Where it occurred first. */
+  readonly first: Location;
+}
+
 /** Result of `validate`: what a full parse of every record found. */
 export interface ValidationResult {
   readonly file: string;
@@ -143,36 +154,93 @@ export interface ValidationResult {
   readonly variants: number;
   readonly skipped: number;
   readonly warnings: readonly Warning[];
+  /**
+   * Every problem found, per code and field, in the order first met. Counts include the
+   * repeats onWarning was not told of (W_VCF_SPEC reports the first of each kind unless
+   * strictSpec).
+   */
+  readonly problems: readonly ProblemCount[];
+  /** Problems per code: the sums of `problems`. */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+export interface ValidateSettings {
+  /**
+   * false (the CLI, which counts them through onWarning) leaves the result's warnings empty: a
+   * lenient run over a file of bad records has one per record.
+   */
+  readonly keepWarnings?: boolean;
+  /**
+   * Report every violation, not the first of each kind: every W_VCF_SPEC occurrence goes to
+   * onWarning, and bad records and header lines are read past (as warnings with their error
+   * code) instead of stopping the read. In strict mode the run then throws the first error,
+   * its message ending in the totals; lenient, it returns them in `problems`.
+   */
+  readonly strictSpec?: boolean;
+}
+
+/** `E_VCF_RECORD 2 (ALT 1, REF 1); W_VCF_SPEC 12 (INFO.DP 10, QUAL 2)`: counts per code, then per field. */
+export function describeProblems(problems: readonly ProblemCount[]): string {
+  const byCode = new Map<string, ProblemCount[]>();
+  for (const problem of problems) {
+    const list = byCode.get(problem.code);
+    if (list) list.push(problem);
+    else byCode.set(problem.code, [problem]);
+  }
+  const MAX_FIELDS = 8;
+  return [...byCode]
+    .map(([code, list]) => {
+      const total = list.reduce((sum, p) => sum + p.count, 0);
+      const fields = list.filter((p) => p.field !== undefined).map((p) => `${p.field} ${p.count}`);
+      const more = fields.length > MAX_FIELDS ? `, ${fields.length - MAX_FIELDS} more field(s)` : "";
+      return fields.length > 0 ? `${code} ${total} (${fields.slice(0, MAX_FIELDS).join(", ")}${more})` : `${code} ${total}`;
+    })
+    .join("; ");
 }
 
 /**
- * Parses every record fully (no prefilter) and reports counts.
- * `keepWarnings: false` (the CLI, which counts them through onWarning) leaves the result's
- * warnings empty: a lenient run over a file of bad records has one per record.
+ * Parses every record fully (no prefilter) and reports counts. Besides the reader's checks it
+ * applies the header rules reading does not need (HeaderOptions.allRules).
  * @throws MarrowscopeError E_INPUT, E_VCF_HEADER, E_VCF_RECORD (strict mode)
  */
 export async function validateWith(
   input: unknown,
   options: ReadOptions | undefined,
   resolvers: Resolvers,
-  { keepWarnings = true }: { readonly keepWarnings?: boolean } = {},
+  { keepWarnings = true, strictSpec = false }: ValidateSettings = {},
 ): Promise<ValidationResult> {
   const parsed = parseOptions(ReadOptionsSchema, options);
   const source = resolvers.source(input, parsed.name);
   const file = source.name;
   const warnings: Warning[] = [];
+  const tally = new Map<string, { code: Warning["code"]; field?: string; count: number; first: Location }>();
+  const count = (code: Warning["code"], location: Location) => {
+    const key = `${code} ${location.field ?? ""}`;
+    const entry = tally.get(key);
+    if (entry) entry.count++;
+    else tally.set(key, { code, ...(location.field !== undefined ? { field: location.field } : {}), count: 1, first: location });
+  };
+  let firstError: Warning | undefined;
+  let errors = 0;
   const warn = (w: Warning) => {
+    count(w.code, w.location);
+    if (w.code.startsWith("E_")) {
+      errors++;
+      firstError ??= w;
+    }
     if (keepWarnings) warnings.push(w);
     parsed.onWarning?.(w);
   };
-  const opened = await openWith(source, resolvers, { ...parsed, onWarning: warn });
-  const parser = createRecordParser(opened.header, { file });
+  // strictSpec reads past errors and decides at the end.
+  const strict = parsed.strict && !strictSpec;
+  const opened = await openWith(source, resolvers, { ...parsed, strict, onWarning: warn, allRules: true });
+  const parser = createRecordParser(opened.header, { file, allRules: true, everyOccurrence: strictSpec, onRepeat: count });
   const layout = readAnnotationLayout(opened.header.info);
   const stats: ScanStats = { records: 0, parsed: 0, skipped: 0, contigs: new Set() };
   let variants = 0;
   const scan = scanBatches(
     opened.batches,
-    { file, header: opened.header, parser, strict: parsed.strict, onWarning: warn, stats },
+    { file, header: opened.header, parser, strict, onWarning: warn, stats, everyOccurrence: strictSpec, onRepeat: count },
     (variant) => {
       const { problems } = enrich(variant, layout);
       for (const problem of problems)
@@ -183,6 +251,19 @@ export async function validateWith(
   for await (const _ of scan) {
     // Each batch's variants were counted as they were read.
   }
+  const problems = [...tally.values()];
+  if (strictSpec && parsed.strict && firstError) {
+    const { code, location, message } = firstError;
+    const where = formatLocation(location);
+    const detail = where && message.startsWith(`${where}: `) ? message.slice(where.length + 2) : message;
+    throw new MarrowscopeError(
+      code as MarrowscopeError["code"],
+      `${detail} (the first of ${errors} error(s); ${describeProblems(problems)})`,
+      location,
+    );
+  }
+  const counts: Record<string, number> = {};
+  for (const problem of problems) counts[problem.code] = (counts[problem.code] ?? 0) + problem.count;
   return {
     file,
     fileformat: opened.header.fileformat,
@@ -192,5 +273,7 @@ export async function validateWith(
     variants,
     skipped: stats.skipped,
     warnings,
+    problems,
+    counts,
   };
 }

@@ -1,8 +1,14 @@
 /**
- * Acceptance test for issue 3: every data file of the shared third-party corpus either validates
- * (when the manifest says it parses) or ends in a clear MarrowscopeError / a warning naming the
- * violation (when the manifest says it must fail). A raw exception fails the test, and so does
- * silence on a must-error file unless the exceptions table below says why.
+ * Acceptance test for issues 3 and 23: every data file of the shared third-party corpus either
+ * validates (when the manifest says it parses) or ends in a clear MarrowscopeError / a warning
+ * naming the violation (W_VCF_SPEC or W_VCF_VERSION, when the manifest says it must fail). A raw
+ * exception fails the test, and so does a disagreement the exceptions table below does not
+ * explain, or an exception that is no longer needed. Each file is also validated with
+ * `strictSpec` (every violation, bad records read past), which must reach the same verdict.
+ *
+ * Issue 23 acceptance: at least 98% handled as the manifest expects. Before issue 23 part 4:
+ * 1,482 files, ok 534, errored 255, warned 693, disagreeing 45 (96.96%); after: ok 496,
+ * errored 255, warned 731, disagreeing 22 (98.52%).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,7 +20,8 @@ import { SHARED } from "./helpers.js";
 
 // The reader alone (not the package entry), so this test does not depend on the rules code.
 const resolvers: Resolvers = { source: (input, name) => toNodeSource(input as string, name), index: browserResolvers.index };
-const validate = (path: string, options: Parameters<typeof validateWith>[1]) => validateWith(path, options, resolvers);
+const validate = (path: string, options: Parameters<typeof validateWith>[1], strictSpec: boolean) =>
+  validateWith(path, options, resolvers, { keepWarnings: false, strictSpec });
 
 const CORPUS = join(SHARED, "corpus");
 const MANIFEST = join(CORPUS, "MANIFEST.tsv");
@@ -53,7 +60,11 @@ function expectationOf(behaviour: string): Expectation {
 const BCF = "BCF is binary: we refuse it with E_INPUT and the `bcftools view -Oz` command to convert it (by design, issue 3)";
 const NO_FILEFORMAT =
   "no ##fileformat line: we stop with E_VCF_HEADER like htslib does (SnpEff reads it); the same policy as every header-less file";
-const SPEC_ONLY = "hts-specs vcf-validator rule about a meta line we never read; reading it gives the same variants, so we stay silent";
+// hts-specs commit 0ef79c0 (PR #379, 2020) rewrote the contig rule of VCF 4.1, 4.2 and 4.3 alike:
+// colons allowed, '*' allowed past the first character. The failed/ files predate it.
+const CONTIG_RULE_2020 =
+  "the spec allows it since hts-specs PR #379 (2020), which changed VCF 4.1, 4.2 and 4.3 alike (4.3 §1.4.7 regex; '*' only barred first); the suite file predates it, and GRCh38's HLA contigs (HLA-A*01:01:01:01) need both";
+/** Refusals of files bcftools reads; each is listed with its spec clause in docs/input.md ("Files other tools read that we refuse"). */
 const EXCEPTIONS: Readonly<Record<string, string>> = {
   // "parse ok" in the manifest, an error here: the spec forbids what the file holds.
   "hap.py/example/happy/pg-hg38.bcf": BCF,
@@ -67,7 +78,7 @@ const EXCEPTIONS: Readonly<Record<string, string>> = {
   "hap.py/src/data/faulty_gt.vcf.gz":
     "GT 0/2 with one ALT: allele out of range, an error (hap.py's own test expects a failure on the plain .vcf twin)",
   "bcftools/test/setGT.4.vcf":
-    "a trailing tab gives 13 columns for 3 samples; a column-count mismatch is an error (a file we cannot split safely)",
+    "the second record has 4 sample columns for 3 samples (13 columns); which sample a column belongs to cannot be known (VCF 4.3 §1.6.2: one column per sample)",
   "hap.py/src/data/open_indel/test.vcf": 'REF "A." (hap.py open-indel notation) is not VCF; error',
   "hap.py/src/data/open_indel/test_q_failure.vcf": 'REF "A." (hap.py open-indel notation) is not VCF; error',
   "vcf2maf/tests/test_varscan.vcf": 'ALT "A/T" (VarScan notation) is not VCF; error at line 110',
@@ -78,25 +89,9 @@ const EXCEPTIONS: Readonly<Record<string, string>> = {
   "snpeff/tests/unity/vcf/empty.vcf": NO_FILEFORMAT,
   "snpeff/tests/unity/vcf/out_of_order.vcf": NO_FILEFORMAT,
   "snpeff/tests/unity/vcf/test_missing_ref.vcf": "no header at all (records only); E_VCF_HEADER",
-  // "must error" in the manifest, silent here: the file is valid VCF, or the rule is about a line we do not use.
-  "hap.py/src/data/faulty.vcf":
-    'valid VCF (haploid GT "0" on a no-ALT site, pentaploid GT 0/1/1/1/1); hap.py fails on it only because it handles diploid calls alone',
-  "cause:contig ID contains a colon":
-    "VCF 4.3 §1.4.7 allows ':' in contig names (the 4.1/4.2 suites predate that; htslib accepts them); we follow 4.3",
-  "cause:FORMAT contains a non-alphanumeric character": "the key is G_S; VCF 4.3 §1.6.2 allows '_' in FORMAT keys; we follow 4.3",
-  "cause:contig ID contains illegal character":
-    "the name is '1.*'; the VCF 4.3 contig regex allows '*' after the first character, so we follow the spec text over the validator",
-  "cause:Meta-data entry is not a key-value pair": `##assembly= or ##pedigreeDB=<> with an empty value: ${SPEC_ONLY}`,
-  "cause:Non-valid URL": `##assembly/##pedigreeDB URL syntax: ${SPEC_ONLY}`,
-  "cause:Genomes field missing": `##SAMPLE Genomes/Mixture fields: ${SPEC_ONLY}`,
-  "cause:Non-description field containing quotes": `quoted ##SAMPLE field: ${SPEC_ONLY}`,
-  "cause:SAMPLE ID contains illegal character": `##SAMPLE ID '1.*': ${SPEC_ONLY}`,
-  "cause:Incorrect META Number value": `##META: ${SPEC_ONLY}`,
-  "cause:Incorrect META Type value": `##META: ${SPEC_ONLY}`,
-  "cause:META Values must be surrounded by square brackets": `##META: ${SPEC_ONLY}`,
-  "cause:Value with whitespace": `##PEDIGREE: ${SPEC_ONLY}`,
-  "cause:Value with non-accepted punctuation character": `##PEDIGREE: ${SPEC_ONLY}`,
-  "cause:Original value contains an illegal character": `##PEDIGREE: ${SPEC_ONLY}`,
+  // "must error" in the manifest, silent here: the current spec text allows what the file holds.
+  "cause:contig ID contains a colon": `'chr:1': ${CONTIG_RULE_2020}`,
+  "cause:contig ID contains illegal character": `'chr*1' and '1.*': ${CONTIG_RULE_2020}`,
 };
 
 interface Row {
@@ -123,16 +118,19 @@ function loadRows(): Row[] {
   return rows;
 }
 
-async function run(path: string): Promise<Outcome> {
+async function run(path: string, strictSpec = false): Promise<Outcome> {
   const warnings: Warning[] = [];
   try {
-    await validate(join(CORPUS, path), { name: path, onWarning: (w) => warnings.push(w) });
+    await validate(join(CORPUS, path), { name: path, onWarning: (w) => warnings.push(w) }, strictSpec);
   } catch (error) {
     if (!isMarrowscopeError(error)) throw error;
     return { kind: "errored", code: error.code, message: error.message };
   }
   return warnings.length > 0 ? { kind: "warned", warnings } : { kind: "ok" };
 }
+
+/** Warnings that name a spec violation: what makes a must-fail file count as handled without an error. */
+const VIOLATION_CODES: ReadonlySet<string> = new Set(["W_VCF_SPEC", "W_VCF_VERSION"]);
 
 const rows = loadRows();
 const tally = { ok: 0, errored: 0, warned: 0, disagreeing: 0 };
@@ -151,6 +149,11 @@ describe.skipIf(!present)("shared corpus (MANIFEST.tsv)", () => {
 
   it.each(rows.map((r) => [r.path, r] as const))("%s", async (_path, row) => {
     const outcome = await run(row.path);
+    // Reporting every violation must not change the verdict (nor crash on what follows a bad line).
+    const every = await run(row.path, true);
+    expect(every.kind === "errored" ? every.code : "read", `${row.path} with strictSpec`).toBe(
+      outcome.kind === "errored" ? outcome.code : "read",
+    );
     if (outcome.kind === "errored") {
       byCode.set(outcome.code, (byCode.get(outcome.code) ?? 0) + 1);
       tally.errored++;
@@ -168,7 +171,9 @@ describe.skipIf(!present)("shared corpus (MANIFEST.tsv)", () => {
         ? outcome.kind !== "errored"
         : outcome.kind === "errored"
           ? ["E_VCF_HEADER", "E_VCF_RECORD", "E_INPUT"].includes(outcome.code)
-          : outcome.kind === "warned";
+          : outcome.kind === "warned" && outcome.warnings.some((w) => VIOLATION_CODES.has(w.code));
+    // An exception for a file that now agrees is stale: the table must say what is true today.
+    expect(agrees && exception !== undefined, `${row.path}: agrees now; remove its exception`).toBe(false);
     if (!agrees) {
       tally.disagreeing++;
       disagreements.push(
@@ -176,5 +181,13 @@ describe.skipIf(!present)("shared corpus (MANIFEST.tsv)", () => {
       );
       expect.soft(exception, `${row.path}: expected ${row.expected}, got ${describeOutcome}`).toBeDefined();
     }
+  });
+
+  // Runs after every file above (tests in a file run in order).
+  it("handles at least 98% of the files as the manifest expects (issue 23)", () => {
+    const counted = tally.ok + tally.errored + tally.warned;
+    expect(counted, "every file was checked").toBe(rows.length);
+    const handled = (rows.length - tally.disagreeing) / rows.length;
+    expect(handled).toBeGreaterThanOrEqual(0.98);
   });
 });

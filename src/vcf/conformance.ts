@@ -209,3 +209,123 @@ const CIGAR_RE = /^(\d+[MIDNSHP=X])+$/;
 export function checkCigar(value: string): string | undefined {
   return value === "." || CIGAR_RE.test(value) ? undefined : `expected a CIGAR string, found ${JSON.stringify(value.slice(0, 40))}`;
 }
+
+/** `VCFv4.2` → 402: the declared version, for rules that changed between versions. */
+export function specVersion(fileformat: string): number {
+  const m = /^VCFv(\d+)\.(\d+)$/.exec(fileformat);
+  return m ? Number(m[1]) * 100 + Number(m[2]) : 402;
+}
+
+const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HOST_LABEL_RE = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/;
+
+/** Does the value start with a URL scheme (`http:`, `ftp:`, `file:`, RFC 3986 §3.1)? */
+export function hasUrlScheme(value: string): boolean {
+  return SCHEME_RE.test(value);
+}
+
+/**
+ * A URL with a scheme (`##assembly=url`, `##pedigreeDB=URL`: VCF 4.3 §1.4.6, §1.4.9; 4.1/4.2
+ * §1.2.6, §1.2.9), checked as RFC 3986 §3 reads it: no whitespace (§2), a numeric port
+ * (§3.2.3), and a host that is an IPv4 address, an IP literal or a host name (§3.2.2), whose
+ * highest-level label starts with a letter (RFC 1123 §2.1: "at least the highest-level
+ * component label will be alphabetic"), so `ftp://8080:8080/…` has no host. `file:///…` may
+ * leave the host empty (RFC 8089 §2).
+ */
+export function checkUrl(value: string): string | undefined {
+  const url = JSON.stringify(value.slice(0, 60));
+  if (/\s/.test(value)) return `URL ${url} holds whitespace`;
+  const scheme = SCHEME_RE.exec(value)?.[0];
+  if (scheme === undefined) return `expected a URL (scheme://host/path), found ${url}`;
+  const rest = value.slice(scheme.length);
+  if (rest === "") return `URL ${url} has nothing after its scheme`;
+  if (!rest.startsWith("//")) return undefined;
+  const after = rest.slice(2);
+  const end = after.search(/[/?#]/);
+  const authority = end === -1 ? after : after.slice(0, end);
+  const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
+  let host = hostPort;
+  let port: string | undefined;
+  if (hostPort.startsWith("[")) {
+    const close = hostPort.indexOf("]");
+    if (close === -1) return `URL ${url} opens an IP literal "[" it does not close`;
+    host = hostPort.slice(0, close + 1);
+    port = close + 1 < hostPort.length ? hostPort.slice(close + 1) : undefined;
+    if (port !== undefined && !port.startsWith(":")) return `URL ${url} has text after its IP literal`;
+    port = port?.slice(1);
+  } else {
+    const colon = hostPort.lastIndexOf(":");
+    if (colon !== -1) {
+      host = hostPort.slice(0, colon);
+      port = hostPort.slice(colon + 1);
+    }
+  }
+  if (port !== undefined && !/^\d*$/.test(port)) return `URL ${url}: port ${JSON.stringify(port.slice(0, 20))} is not a number`;
+  if (host === "") return scheme.toLowerCase() === "file:" ? undefined : `URL ${url} has no host`;
+  if (host.startsWith("[") || IPV4_RE.test(host)) return undefined;
+  const labels = host.split(".");
+  if (labels.length > 1 && labels[labels.length - 1] === "") labels.pop();
+  if (!labels.every((label) => HOST_LABEL_RE.test(label)) || !/^[A-Za-z]/.test(labels[labels.length - 1]!)) {
+    return `URL ${url}: host ${JSON.stringify(host.slice(0, 40))} is neither a host name (whose last label starts with a letter) nor an IPv4 address`;
+  }
+  return undefined;
+}
+
+/**
+ * Sample, genome and pedigree identifiers as the hts-specs conformance suite accepts them
+ * (test/vcf/4.x/failed/failed_meta_pedigree_000/001, failed_meta_sample_003; EBI vcf-validator's
+ * `identifier`): letters, digits, `.`, `_`, `-`, `+`, and not punctuation alone. The prose of
+ * §1.4.8/§1.4.9 (4.1/4.2 §1.2.8/§1.2.9) names no character set, so `validate` alone applies it.
+ */
+export function checkIdentifier(id: string): string | undefined {
+  if (/^[A-Za-z0-9._+-]+$/.test(id) && /[A-Za-z0-9]/.test(id)) return undefined;
+  return `${JSON.stringify(id.slice(0, 40))} holds characters other than letters, digits, ".", "_", "-" and "+"`;
+}
+
+/**
+ * `##META` (VCF 4.3+ §1.4.8) defines the values a `##SAMPLE` field may take: always
+ * `Type=String,Number=.` and a `Values=[a, b, …]` list (the spec's only form, and what the
+ * conformance suite's failed_meta_meta_000..002 require).
+ */
+export function checkMetaDefinition(fields: ReadonlyMap<string, string>): string | undefined {
+  const number = fields.get("Number");
+  const type = fields.get("Type");
+  const values = fields.get("Values");
+  const found = (text: string | undefined) => (text === undefined ? "none" : JSON.stringify(text.slice(0, 40)));
+  const problems: string[] = [];
+  if (number !== ".") problems.push(`Number must be ".", found ${found(number)}`);
+  if (type !== "String") problems.push(`Type must be String, found ${found(type)}`);
+  if (values === undefined || !values.startsWith("[") || !values.endsWith("]")) {
+    problems.push(`Values must be a list in square brackets, found ${found(values)}`);
+  }
+  return problems.length > 0 ? `META ${problems.join("; ")}` : undefined;
+}
+
+/**
+ * VCF 4.1/4.2 give `##SAMPLE=<ID=S_ID,Genomes=G1_ID;…;GK_ID,Mixture=N1;…;NK,Description=S1;…;SK>`
+ * as the only form (4.2 §1.2.8): Genomes is there, and Genomes/Mixture are `;`-lists, not quoted
+ * strings (conformance suite failed_meta_sample_000/001). VCF 4.3 made the fields free; Mutect2
+ * still writes `##SAMPLE=<ID=NORMAL,SampleName=…>` under VCFv4.2, so this is for `validate` alone.
+ */
+export function checkSampleV42(fields: ReadonlyMap<string, string>, raw: string): string | undefined {
+  if (!fields.has("Genomes")) {
+    return "SAMPLE line without Genomes: VCF 4.1/4.2 define only ##SAMPLE=<ID,Genomes,Mixture,Description> (free fields arrive with VCF 4.3)";
+  }
+  for (const key of ["Genomes", "Mixture"]) {
+    if (new RegExp(`[<,]${key}="`).test(raw)) return `SAMPLE ${key} is a quoted string; VCF 4.1/4.2 give it as a ";"-separated list`;
+  }
+  return undefined;
+}
+
+/**
+ * VCF 4.1/4.2 §1.4.2: FORMAT is a "colon-separated alphanumeric String"; `_` and `.` in keys
+ * arrive with VCF 4.3 (§1.6.2, `^[A-Za-z_][0-9A-Za-z_.]*$`). GATK's gVCF MIN_DP breaks the
+ * older letter, so this is for `validate` alone.
+ */
+export function checkFormatKeysV42(keys: readonly string[]): string | undefined {
+  const key = keys.find((k) => k !== "." && !/^[A-Za-z0-9]+$/.test(k));
+  return key === undefined
+    ? undefined
+    : `FORMAT key ${JSON.stringify(key.slice(0, 40))} is not alphanumeric, which VCF 4.1/4.2 ask for ("_" and "." arrive with VCF 4.3)`;
+}

@@ -4,7 +4,19 @@
  * plain objects: a `##__proto__=<…>` line would otherwise write to Object.prototype.
  */
 import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
-import { checkAltId, checkContigName, checkKeyOrder, checkReserved, isValidNumber } from "./conformance.js";
+import {
+  checkAltId,
+  checkContigName,
+  checkIdentifier,
+  checkKeyOrder,
+  checkMetaDefinition,
+  checkReserved,
+  checkSampleV42,
+  checkUrl,
+  hasUrlScheme,
+  isValidNumber,
+  specVersion,
+} from "./conformance.js";
 
 export interface FieldDefinition {
   readonly id: string;
@@ -51,9 +63,10 @@ export function isUnsafeKey(key: string): boolean {
 
 /**
  * Parses `<ID=DP,Number=1,Type=Integer,Description="a, \"quoted\" text">` into a Map.
- * Returns undefined when the brackets or quotes do not close.
+ * Returns undefined when the brackets or quotes do not close. A last entry without "="
+ * (`Original=Some,thing`) is kept with an empty value, and its key is added to `keyless`.
  */
-export function parseStructured(value: string): Map<string, string> | undefined {
+export function parseStructured(value: string, keyless?: string[]): Map<string, string> | undefined {
   if (!value.startsWith("<") || !value.endsWith(">")) return undefined;
   const body = value.slice(1, -1);
   const out = new Map<string, string>();
@@ -62,7 +75,11 @@ export function parseStructured(value: string): Map<string, string> | undefined 
     const eq = body.indexOf("=", i);
     if (eq === -1) {
       const key = body.slice(i).trim();
-      if (key) out.set(key, "");
+      if (key) {
+        out.set(key, "");
+        // `##key=<"free text">` is a form the conformance suite passes (complexfile_passed_000).
+        if (!(i === 0 && /^"(?:[^"\\]|\\.)*"$/.test(key))) keyless?.push(key);
+      }
       break;
     }
     const key = body.slice(i, eq).trim();
@@ -111,6 +128,12 @@ export interface HeaderOptions {
   readonly file: string;
   readonly strict?: boolean;
   readonly onWarning?: (warning: Warning) => void;
+  /**
+   * `validate`'s view: also the rules about spellings a read never depends on and that common
+   * writers break (VCF 4.1/4.2 ##SAMPLE grammar, identifier characters of ##SAMPLE/##PEDIGREE,
+   * an ##assembly that is no URL). Reading (annotate, readVariants) leaves them out.
+   */
+  readonly allRules?: boolean;
 }
 
 /**
@@ -126,10 +149,11 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
     options.onWarning?.(error.toWarning());
   };
   // Spec violations that do not change how the file reads: always a warning, never a stop.
-  const specWarn = (line: number, field: string, detail: string) => {
+  const specWarn = (line: number, field: string, detail: string, code: "W_VCF_SPEC" | "W_VCF_VERSION" = "W_VCF_SPEC") => {
     const location = { file, line, field };
-    options.onWarning?.({ code: "W_VCF_SPEC", message: formatMessage(location, detail), location });
+    options.onWarning?.({ code, message: formatMessage(location, detail), location });
   };
+  const allRules = options.allRules === true;
 
   const first = lines[0] ?? "";
   const ff = /^##fileformat=(VCFv\d+\.\d+)\s*$/.exec(first);
@@ -145,12 +169,30 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
     if (!looksLikeVcf) throw error;
     warnOrThrow(error);
   }
+  const version = specVersion(ff?.[1] ?? "VCFv4.2");
+  // ##assembly=url and ##pedigreeDB=URL (VCF 4.3 §1.4.6, §1.4.9; 4.1/4.2 §1.2.6, §1.2.9).
+  const checkUrlLine = (lineNo: number, key: string, value: string) => {
+    if (value === "") return; // reported as an empty value
+    // EBI's 4.1 grammar writes `##pedigreeDB=<URL>`: read inside the brackets.
+    const url = value.startsWith("<") && value.endsWith(">") ? value.slice(1, -1).trim() : value;
+    if (url === "") {
+      specWarn(lineNo, key, `##${key} holds no URL`);
+      return;
+    }
+    // `##assembly=GRCh38` names the build (and is read as assembly evidence): only `validate`
+    // reports a value without a scheme.
+    if (!allRules && !hasUrlScheme(url)) return;
+    const problem = checkUrl(url);
+    if (problem) specWarn(lineNo, key, `##${key}: ${problem}`);
+  };
 
   const info = new Map<string, FieldDefinition>();
   const format = new Map<string, FieldDefinition>();
   const filters = new Map<string, FieldDefinition>();
   const alts = new Map<string, FieldDefinition>();
   const contigs: ContigDefinition[] = [];
+  /** `key\0ID` of each structured line seen → its Number/Type/length (checkUniqueId). */
+  const definitions = new Map<string, string>();
   const sources: string[] = [];
   const kept: string[] = [];
   let reference: string | undefined;
@@ -204,8 +246,11 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
       continue;
     }
     if (value.trim() === "") specWarn(lineNo, key, `meta line ##${key} has an empty value`);
+    const urlLine = key === "assembly" || key === "pedigreeDB";
+    if (urlLine) checkUrlLine(lineNo, key, value.trim());
     if (value.startsWith("<")) {
-      const fields = parseStructured(value.trimEnd());
+      const keyless: string[] = [];
+      const fields = parseStructured(value.trimEnd(), keyless);
       if (!fields) {
         const detail = `malformed structured value ${JSON.stringify(value.slice(0, 60))}`;
         // Lines we read (field definitions, contigs, samples) must parse; others are only reported.
@@ -222,6 +267,10 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
         warnOrThrow(fail(lineNo, key, `${key} definition has no ID`));
         continue;
       }
+      if (id) checkUniqueId(lineNo, key, id, fields);
+      // A structured line is a list of key=value pairs (VCF 4.3 §1.4; 4.1/4.2 §1.2).
+      const loose = keyless[0];
+      if (loose !== undefined) specWarn(lineNo, key, `${JSON.stringify(loose.slice(0, 40))} in ##${key} is not a key=value pair`);
       const order = checkKeyOrder(key, [...fields.keys()]);
       if (order) specWarn(lineNo, key, order);
       if (
@@ -263,8 +312,8 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
         const lengthText = fields.get("length");
         const length = lengthText !== undefined && /^\d+$/.test(lengthText) ? Number(lengthText) : undefined;
         contigs.push({ id: def.id, length, assembly: fields.get("assembly") });
-      } else if ((key === "SAMPLE" || key === "PEDIGREE") && (!id || /[\s,]/.test(id))) {
-        specWarn(lineNo, `${key}.ID`, id ? `${key} ID ${JSON.stringify(id)} holds whitespace or a comma` : `${key} line without ID`);
+      } else if (!urlLine) {
+        checkOtherStructured(lineNo, key, id, fields, value);
       }
       if (key === "SAMPLE" && id) {
         const name = fields.get("SampleName") ?? id;
@@ -282,6 +331,59 @@ export function parseHeader(lines: readonly string[], options: HeaderOptions): V
   }
   if (samples === undefined) {
     throw fail(lines.length + 1, "#CHROM", "header has no #CHROM line (is the file truncated, or not a VCF?)");
+  }
+
+  /**
+   * IDs are unique within their type from VCF 4.3 on (§1.4; its change list: "must have an ID
+   * value that is unique for a given value of key"; the 4.1/4.2 suites pass a repeated contig).
+   * A repeat that changes Number, Type or length changes how values read (the later line wins):
+   * always reported; an identical repeat (merged headers) only by `validate`.
+   */
+  function checkUniqueId(lineNo: number, key: string, id: string, fields: ReadonlyMap<string, string>): void {
+    if (version < 403) return;
+    const name = `${key}\u0000${id}`;
+    const shape = `${fields.get("Number")}/${fields.get("Type")}/${fields.get("length")}`;
+    const before = definitions.get(name);
+    if (before === undefined) {
+      definitions.set(name, shape);
+      return;
+    }
+    if (before !== shape) {
+      specWarn(lineNo, `${key}.${id}`, `${key} ${id} is defined again with another Number, Type or length; the later definition is used`);
+    } else if (allRules) specWarn(lineNo, `${key}.${id}`, `${key} ${id} is defined twice (IDs are unique within their type)`);
+  }
+
+  /** ##SAMPLE, ##PEDIGREE, ##META and lines the spec does not define: nothing a read uses but names. */
+  function checkOtherStructured(lineNo: number, key: string, id: string | undefined, fields: Map<string, string>, raw: string): void {
+    if (!id) {
+      // ##SAMPLE always had an ID; every other structured line needs one from VCF 4.3 on (§1.4:
+      // "All structured lines require an ID"; its change list: "##PEDIGREE newly requires a
+      // unique ID"). VCF 4.1/4.2 write ##PEDIGREE=<Name_0=G0-ID,…> (§1.2.9).
+      if (key === "SAMPLE" || version >= 403) specWarn(lineNo, `${key}.ID`, `${key} line without ID`);
+    } else if ((key === "SAMPLE" || key === "PEDIGREE") && /[\s,]/.test(id)) {
+      specWarn(lineNo, `${key}.ID`, `${key} ID ${JSON.stringify(id)} holds whitespace or a comma`);
+      return;
+    }
+    if (key === "META" && version >= 403) {
+      const problem = checkMetaDefinition(fields);
+      if (problem) specWarn(lineNo, "META", problem);
+    }
+    if (!allRules) return;
+    if (key === "SAMPLE") {
+      const grammar = version <= 402 ? checkSampleV42(fields, raw) : undefined;
+      const name = id ? checkIdentifier(id) : undefined;
+      if (grammar) specWarn(lineNo, "SAMPLE", grammar, "W_VCF_VERSION");
+      else if (name) specWarn(lineNo, "SAMPLE.ID", `SAMPLE ID ${name}`);
+    } else if (key === "PEDIGREE") {
+      // Every value names a genome or sample (VCF 4.3 §1.4.9; 4.1/4.2 §1.2.9).
+      for (const [name, text] of fields) {
+        const problem = text === "" || name === "Description" ? undefined : checkIdentifier(text);
+        if (problem) {
+          specWarn(lineNo, `PEDIGREE.${name}`, `PEDIGREE ${name} ${problem}`);
+          return;
+        }
+      }
+    }
   }
   return {
     fileformat: ff?.[1] ?? "VCFv4.2",

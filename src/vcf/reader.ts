@@ -16,6 +16,8 @@ export interface OpenOptions {
   readonly inflateBgzf?: BgzfInflater;
   readonly inflateGzip?: GzipInflater;
   readonly decodeAscii?: AsciiDecoder;
+  /** Header rules `validate` adds (see HeaderOptions.allRules). */
+  readonly allRules?: boolean;
 }
 
 export interface OpenVcf {
@@ -80,7 +82,7 @@ export async function openVcf(source: VcfSource, options: OpenOptions = {}): Pro
   if (headerLines.length === 0) {
     throw new MarrowscopeError("E_VCF_HEADER", "not a VCF file: no header lines", { file, line: 1 });
   }
-  const header = parseHeader(headerLines, { file, strict: options.strict, onWarning: options.onWarning });
+  const header = parseHeader(headerLines, { file, strict: options.strict, onWarning: options.onWarning, allRules: options.allRules });
   async function* batches(): AsyncGenerator<LineBatch> {
     if (rest) yield rest;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {

@@ -3,7 +3,7 @@
  * (one per real ALT); every failure is re-thrown as E_VCF_RECORD with file, line and field.
  */
 import VCFParser from "@gmod/vcf";
-import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
+import { formatMessage, type Location, MarrowscopeError, type Warning } from "../errors.js";
 import type { InfoValue, SampleCall, Variant } from "../model.js";
 import { alleleKind, isBreakend, isPlaceholderAllele, isSymbolic, trimAlleles } from "../normalize/alleles.js";
 import { parseGenotype, readCall, type SampleFields } from "../normalize/calls.js";
@@ -14,11 +14,13 @@ import {
   checkContigName,
   checkFilterColumn,
   checkFormatKeys,
+  checkFormatKeysV42,
   checkIdColumn,
   checkTypedValue,
   expectedCount,
   NON_NEGATIVE_INFO,
   reservedDefinition,
+  specVersion,
 } from "./conformance.js";
 import type { FieldDefinition, VcfHeader } from "./header.js";
 
@@ -41,6 +43,15 @@ export interface RecordParserOptions {
    * count as called. (For coverage: see src/coverage.ts `CalledRegions`.)
    */
   readonly onReferenceBlock?: (chrom: string, start: number, end: number, called: boolean) => void;
+  /**
+   * Every W_VCF_SPEC occurrence goes to onWarning, not the first of each kind only
+   * (`validate --strict-spec`).
+   */
+  readonly everyOccurrence?: boolean;
+  /** Told of each occurrence that was not reported because its kind already was (for counts). */
+  readonly onRepeat?: (code: Warning["code"], location: Location) => void;
+  /** `validate`'s rules besides the reader's (VCF 4.1/4.2 FORMAT keys; see HeaderOptions.allRules). */
+  readonly allRules?: boolean;
 }
 
 /** Does a reference block's sample call say the block was called? (see `onReferenceBlock`) */
@@ -147,7 +158,8 @@ function safeInfo(infoText: string, header: VcfHeader): Record<string, InfoValue
 }
 
 type Fail = (field: string, detail: string) => MarrowscopeError;
-type Spec = (kind: string, field: string, detail: string) => void;
+/** Reports a problem of a kind (W_VCF_SPEC unless `code` says otherwise); see RecordParser.parse. */
+type Spec = (kind: string, field: string, detail: string, code?: "W_VCF_SPEC" | "W_VCF_VERSION") => void;
 type Definition = { readonly id: string; readonly number?: string; readonly type?: string };
 
 /** How @gmod/vcf types an INFO value (its header metadata, reserved keys included). */
@@ -165,6 +177,8 @@ interface InfoKey {
 interface FormatLayout {
   readonly keys: readonly string[];
   readonly problem: string | undefined;
+  /** A VCF 4.1/4.2 spelling problem (`validate` only; see checkFormatKeysV42). */
+  readonly legacy: string | undefined;
   readonly gtAt: number;
   readonly laaAt: number;
   readonly defs: readonly (Definition | undefined)[];
@@ -244,6 +258,11 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
   const selected = new Map(sampleIndices.map((index, i) => [index, i]));
   const expectedColumns = nSamples > 0 ? 9 + nSamples : 8;
   const warned = new Set<string>();
+  const legacyFormatKeys = options.allRules === true && specVersion(header.fileformat) <= 402;
+  const contigLengths = new Map<string, number>();
+  for (const contig of header.contigs) if (contig.length !== undefined) contigLengths.set(contig.id, contig.length);
+  /** The declared length of the current record's contig, if the header gives one. */
+  let contigLength: number | undefined;
 
   const kinds = new Map<string, ValueKind>();
   const infoMeta = parser.getMetadata("INFO");
@@ -275,6 +294,7 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
     found = {
       keys,
       problem: checkFormatKeys(keys),
+      legacy: legacyFormatKeys ? checkFormatKeysV42(keys) : undefined,
       gtAt: keys.indexOf("GT"),
       laaAt: keys.indexOf("LAA"),
       defs: keys.map((key) => header.format.get(key) ?? reservedDefinition("FORMAT", key)),
@@ -288,11 +308,17 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
   let lineNo: number | undefined;
   let onWarning: ((warning: Warning) => void) | undefined;
   const fail: Fail = (field, detail) => new MarrowscopeError("E_VCF_RECORD", detail, { file, line: lineNo, field });
-  const spec: Spec = (kind, field, detail) => {
-    if (!onWarning || warned.has(kind)) return;
+  const { everyOccurrence = false, onRepeat } = options;
+  const spec: Spec = (kind, field, detail, code = "W_VCF_SPEC") => {
+    if (!onWarning) return;
+    if (warned.has(kind) && !everyOccurrence) {
+      onRepeat?.(code, { file, line: lineNo, field });
+      return;
+    }
     warned.add(kind);
     const location = { file, line: lineNo, field };
-    onWarning({ code: "W_VCF_SPEC", message: formatMessage(location, `${detail} (first occurrence; not repeated)`), location });
+    const message = formatMessage(location, everyOccurrence ? detail : `${detail} (first occurrence; not repeated)`);
+    onWarning({ code, message, location });
   };
   let lastChrom: string | undefined;
   // Keys seen in this record's INFO: a handful, so a list beats a Set (until it is not).
@@ -398,6 +424,7 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
   const readSamples = (columns: readonly string[], layout: FormatLayout, altCount: number): (readonly string[])[] => {
     const { keys, gtAt, laaAt, defs } = layout;
     if (layout.problem) spec("FORMAT.keys", "FORMAT", layout.problem);
+    else if (layout.legacy) spec("FORMAT.keys.v4.2", "FORMAT", layout.legacy, "W_VCF_VERSION");
     if (gtAt > 0) spec("FORMAT.GT-first", "FORMAT", "GT must be the first FORMAT key");
     const kept: (readonly string[])[] = new Array(sampleIndices.length);
     for (let c = 9; c < columns.length; c++) {
@@ -481,8 +508,16 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
         if (chrom === "" || (checkContigName(chrom) && !/^<[^<>\s,]+>$/.test(chrom)))
           throw fail("CHROM", `expected a contig name, found ${JSON.stringify(chrom.slice(0, 40))}`);
         lastChrom = chrom;
+        contigLength = contigLengths.get(chrom);
       }
       if (!POS_RE.test(posText)) throw fail("POS", `expected a positive integer, found ${JSON.stringify(posText.slice(0, 40))}`);
+      const pos = Number(posText);
+      // Positions run from 1 to the contig's length; 0 and length+1 mark telomeres (VCF 4.3
+      // §1.6.1 POS, §1.4.7 length). Past that the record is not on the declared contig: a
+      // header from another build, or a damaged record.
+      if (contigLength !== undefined && pos > contigLength + 1) {
+        spec("POS.beyond-contig", "POS", `${chrom}:${pos} lies beyond the contig's declared length (${contigLength})`);
+      }
       if (!REF_RE.test(ref)) {
         if (!IUPAC_REF_RE.test(ref)) throw fail("REF", `expected bases A, C, G, T or N, found ${JSON.stringify(ref.slice(0, 40))}`);
         spec("REF.iupac", "REF", `REF ${JSON.stringify(ref.slice(0, 40))} holds IUPAC ambiguity codes (VCF allows A, C, G, T, N)`);
@@ -520,7 +555,6 @@ export function createRecordParser(header: VcfHeader, options: RecordParserOptio
       let infoAll = readInfo(infoText, altCount, !careful);
       // readInfo notes prototype-named keys as it checks them (one pass, not three searches).
       if (careful || unsafeKey) infoAll = safeInfo(infoText, header);
-      const pos = Number(posText);
       const id = idText === "." ? undefined : splitOn(idText, ";");
       const qual = qualText === "." ? undefined : Number(qualText);
       const filter = filterText === "." ? [] : splitOn(filterText, ";");

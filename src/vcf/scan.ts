@@ -2,7 +2,7 @@
  * Scan mode: every data line is counted and its column count checked; only lines that can
  * touch the wanted regions (or all, with no filter) get the full parse.
  */
-import { formatMessage, MarrowscopeError, type Warning } from "../errors.js";
+import { formatMessage, type Location, MarrowscopeError, type Warning } from "../errors.js";
 import type { Variant } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
 import { own } from "../own.js";
@@ -36,6 +36,10 @@ export interface ScanOptions {
    * over a chromosome arm matters even where it touches no panel gene (monosomy 7).
    */
   readonly onStructural?: (variant: Variant) => void;
+  /** Every record-order warning, not the first of each kind only (`validate --strict-spec`). */
+  readonly everyOccurrence?: boolean;
+  /** Told of each occurrence that was not reported because its kind already was (for counts). */
+  readonly onRepeat?: (code: Warning["code"], location: Location) => void;
 }
 
 /**
@@ -85,11 +89,16 @@ export async function* scanBatches(
   const finishedChroms = new Set<string>();
   const near = new DuplicateWindow();
   const warned = new Set<string>();
+  const every = options.everyOccurrence === true;
   const spec = (kind: string, line: number | undefined, field: string, detail: string) => {
-    if (warned.has(kind)) return;
+    if (warned.has(kind) && !every) {
+      options.onRepeat?.("W_VCF_SPEC", { file, line, field });
+      return;
+    }
     warned.add(kind);
     const location = { file, line, field };
-    options.onWarning?.({ code: "W_VCF_SPEC", message: formatMessage(location, `${detail} (first occurrence; not repeated)`), location });
+    const message = formatMessage(location, every ? detail : `${detail} (first occurrence; not repeated)`);
+    options.onWarning?.({ code: "W_VCF_SPEC", message, location });
   };
   const checkOrder = (chrom: string, pos: number, line: number) => {
     if (chrom !== orderChrom) {
