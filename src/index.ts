@@ -5,7 +5,7 @@
 import { annotateWith, streamFindingsWith } from "./annotate.js";
 import type { Variant } from "./model.js";
 import type { AnnotateOptions, ReadOptions } from "./options.js";
-import { browserResolvers, readVariantsWith, type ValidationResult, validateWith } from "./read.js";
+import { browserResolvers, readVariantsWith, type ValidateOptions, type ValidationResult, validateEntry } from "./read.js";
 import type { Finding, Report } from "./report/schema.js";
 import type { VcfInput } from "./vcf/input.js";
 
@@ -35,10 +35,12 @@ export function readVariants(input: VcfInput, options?: ReadOptions): AsyncItera
 
 /**
  * Parses every record fully and returns counts; throws at the first problem in strict mode.
+ * `strictSpec: true` reports every spec violation, not the first of each kind, with counts in
+ * `problems` (docs/input.md).
  * @throws MarrowscopeError E_INPUT, E_VCF_HEADER, E_VCF_RECORD
  */
-export function validate(input: VcfInput, options?: ReadOptions): Promise<ValidationResult> {
-  return validateWith(input, options, browserResolvers);
+export function validate(input: VcfInput, options?: ValidateOptions): Promise<ValidationResult> {
+  return validateEntry(input, options, browserResolvers);
 }
 
 export {
@@ -56,7 +58,7 @@ export { indexPanel, matchVariant } from "./match.js";
 export type { Assembly, Consequence, Hit, Region, SampleCall, Variant, VariantKind, Zygosity } from "./model.js";
 export type { AnnotateOptions, Progress, ReadOptions } from "./options.js";
 export { builtinPanel, loadPanel, type Panel } from "./panel/index.js";
-export type { ValidationResult } from "./read.js";
+export type { ValidateOptions, ValidationResult } from "./read.js";
 export { htmlChunks, markdownChunks, toHTML, toMarkdown } from "./report/clinician.js";
 export { jsonChunks, ndjsonChunks, toJSON, toNDJSON, toTSV, tsvChunks } from "./report/emit.js";
 export { type FhirOptions, type FhirResource, toFHIR, toFHIRBundle } from "./report/fhir.js";

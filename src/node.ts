@@ -6,7 +6,7 @@ import { annotateWith, streamFindingsWith } from "./annotate.js";
 import type { Variant } from "./model.js";
 import { nodeResolvers } from "./node-resolvers.js";
 import type { AnnotateOptions, ReadOptions } from "./options.js";
-import { readVariantsWith, type ValidationResult, validateWith } from "./read.js";
+import { readVariantsWith, type ValidateOptions, type ValidationResult, validateEntry } from "./read.js";
 import type { Finding, Report } from "./report/schema.js";
 import type { NodeVcfInput } from "./vcf/node-input.js";
 
@@ -26,8 +26,8 @@ export function readVariants(input: NodeVcfInput, options?: ReadOptions): AsyncI
 }
 
 /** As the browser `validate`, and `input` may be a file path. */
-export function validate(input: NodeVcfInput, options?: ReadOptions): Promise<ValidationResult> {
-  return validateWith(input, options, nodeResolvers);
+export function validate(input: NodeVcfInput, options?: ValidateOptions): Promise<ValidationResult> {
+  return validateEntry(input, options, nodeResolvers);
 }
 
 export {
@@ -60,6 +60,7 @@ export type {
   TimepointValue,
   Trajectory,
   Trend,
+  ValidateOptions,
   ValidationResult,
   Variant,
   VariantKind,

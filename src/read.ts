@@ -179,6 +179,15 @@ export interface ValidateSettings {
   readonly strictSpec?: boolean;
 }
 
+/** The options of the public `validate`: the read options, and `strictSpec` (ValidateSettings). */
+export type ValidateOptions = ReadOptions & Pick<ValidateSettings, "strictSpec">;
+
+/** `validate` of the entries: `strictSpec` apart, since the read options are a strict schema. */
+export function validateEntry(input: unknown, options: ValidateOptions | undefined, resolvers: Resolvers): Promise<ValidationResult> {
+  const { strictSpec, ...read } = options ?? {};
+  return validateWith(input, read, resolvers, { strictSpec: strictSpec ?? false });
+}
+
 /** `E_VCF_RECORD 2 (ALT 1, REF 1); W_VCF_SPEC 12 (INFO.DP 10, QUAL 2)`: counts per code, then per field. */
 export function describeProblems(problems: readonly ProblemCount[]): string {
   const byCode = new Map<string, ProblemCount[]>();

@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Warning } from "../src/errors.js";
+import { validate } from "../src/index.js";
 import { browserResolvers, describeProblems, readVariantsWith, type ValidateSettings, validateWith } from "../src/read.js";
 import { checkUrl } from "../src/vcf/conformance.js";
 import { rejectedWith, runCli, tempDir } from "./helpers.js";
@@ -204,6 +205,18 @@ describe("every violation, with counts (strictSpec)", () => {
     expect(brief(warnings)).toEqual(["W_VCF_SPEC 5:INFO.AC", "W_VCF_SPEC 6:INFO.AC", "W_VCF_SPEC 7:INFO.AC", "W_VCF_SPEC 8:POS"]);
     expect(warnings[1]!.message).toBe("t.vcf:6: INFO.AC: AC has 1 value(s); Number=A asks for 2");
     expect(result.counts).toEqual({ W_VCF_SPEC: 4 });
+  });
+
+  it("the public validate takes strictSpec beside the read options", async () => {
+    const warnings: Warning[] = [];
+    const result = await validate(
+      { text: vcf("4.3", meta, records), name: "t.vcf" },
+      { strictSpec: true, onWarning: (w) => warnings.push(w) },
+    );
+    expect(brief(warnings)).toEqual(["W_VCF_SPEC 5:INFO.AC", "W_VCF_SPEC 6:INFO.AC", "W_VCF_SPEC 7:INFO.AC", "W_VCF_SPEC 8:POS"]);
+    expect(result.counts).toEqual({ W_VCF_SPEC: 4 });
+    // Still a strict schema: a misspelt option is refused.
+    expect((await rejectedWith(validate({ text: vcf("4.3", meta, records) }, { strictSpecs: true } as never))).code).toBe("E_OPTIONS");
   });
 
   const bad = [
