@@ -3,6 +3,7 @@
  * Everything it calls is pure, except the readers at the start.
  */
 
+import { guardAborts } from "./abort.js";
 import { armEvents, copyNumberEvent } from "./arms/index.js";
 import { effectiveSex } from "./context.js";
 import { assessCoverage, CalledRegions, type CoverageScope, type IntervalSet, readTargets } from "./coverage.js";
@@ -34,6 +35,7 @@ import type { IndexSource, VcfSource } from "./vcf/input.js";
 import type { LineBatch } from "./vcf/lines.js";
 import { regionSet } from "./vcf/prefilter.js";
 import { createRecordParser } from "./vcf/records.js";
+import type { IndexedVcf } from "./vcf/regions.js";
 import { afterEachBatch, type ScanStats, scanBatches } from "./vcf/scan.js";
 
 /** What a run learned besides its findings (becomes the report's header fields). */
@@ -138,11 +140,23 @@ const INFO_KEYS_USED: ReadonlySet<string> = new Set(["END", "SVLEN", "LEN", "SVT
 
 const SOMATIC_CALLER = /mutect|strelka.*somatic|somatic|varscan.*somatic|vardict.*paired/i;
 
+/** The input's name before its source is made (for an abort that comes first): the name option, or a path. */
+function nameOf(input: unknown, name: string | undefined): string | undefined {
+  return name ?? (typeof input === "string" ? input : undefined);
+}
+
+/** What a run tells its caller as it goes: the input's name once known, the rest once the header is read. */
+interface RunState {
+  file?: string;
+  current?: RunContext;
+  readonly coverage: boolean;
+}
+
 async function* run(
   input: unknown,
   options: ParsedAnnotateOptions,
   resolvers: Resolvers,
-  context: { current?: RunContext; readonly coverage: boolean },
+  context: RunState,
   keepWarning: (warning: Warning) => void,
 ): AsyncGenerator<SampleFinding> {
   const resolved = resolvers.source(input, options.name);
@@ -166,6 +180,7 @@ async function* run(
     }
   }
   const file = source.name;
+  context.file = file;
   const warn = (warning: Warning) => {
     keepWarning(warning);
     options.onWarning?.(warning);
@@ -198,30 +213,79 @@ async function* run(
   let batches: (regions: PanelIndex) => AsyncIterable<LineBatch>;
   let strategy: "index" | "scan";
   let contigsWithData: ReadonlySet<string> = stats.contigs;
+  let indexed: IndexedVcf | undefined;
+  // Held until the index is known to serve: a scan instead reads the header again, and warns again.
+  const headerWarnings: Warning[] = [];
+  /**
+   * "auto" asked for the fastest correct read; an index that cannot give one (another file's, an
+   * older one, unreadable) leaves the scan, with a warning saying why. True when it does.
+   */
+  const scanInstead = (error: unknown, isIndexProblem: (e: unknown) => boolean): boolean => {
+    if (options.strategy !== "auto" || !isIndexProblem(error) || options.signal?.aborted) return false;
+    warn({
+      code: "W_INDEX_UNUSED",
+      message: `${(error as MarrowscopeError).message.replace(/; re-index it .*$/, "")}: reading the whole file instead (re-index it for index reads)`,
+      location: { file },
+    });
+    return true;
+  };
+  const openScan = () => {
+    // The header's warnings once, whether or not the index read got as far as reading it.
+    const said = new Set(headerWarnings.map((w) => w.message));
+    return openWith(source, resolvers, { ...options, onWarning: (w) => said.has(w.message) || warn(w) });
+  };
+  let isIndexProblem: (e: unknown) => boolean = () => false;
   if (index && source.filehandle) {
     // Loaded on demand: the index reader is only needed for index reads.
-    const { openIndexed } = await import("./vcf/regions.js");
-    const indexed = await openIndexed({ ...source, filehandle: source.filehandle }, index, {
-      file,
-      strict: options.strict,
-      signal: options.signal,
-      onWarning: warn,
-      inflateBgzf: resolvers.inflateBgzf,
-      decodeAscii: resolvers.decodeAscii,
-      maxLineLength: options.maxLineLength,
-    });
-    header = indexed.header;
-    batches = (pi) => indexed.read(pi.readRegions);
+    const regions = await import("./vcf/regions.js");
+    isIndexProblem = regions.isIndexProblem;
+    try {
+      indexed = await regions.openIndexed({ ...source, filehandle: source.filehandle }, index, {
+        file,
+        strict: options.strict,
+        signal: options.signal,
+        onWarning: (w) => headerWarnings.push(w),
+        inflateBgzf: resolvers.inflateBgzf,
+        decodeAscii: resolvers.decodeAscii,
+        maxLineLength: options.maxLineLength,
+        olderIndex: options.strategy === "auto" ? "fail" : "warn",
+      });
+      for (const w of headerWarnings) warn(w);
+    } catch (error) {
+      if (!scanInstead(error, isIndexProblem)) throw error;
+      headerWarnings.length = 0;
+    }
+  }
+  if (indexed) {
+    const reader = indexed;
+    header = reader.header;
+    batches = (pi) => reader.read(pi.readRegions);
     strategy = "index";
-    contigsWithData = new Set(indexed.contigsWithData);
+    contigsWithData = new Set(reader.contigsWithData);
   } else {
-    const opened = await openWith(source, resolvers, { ...options, onWarning: warn });
+    const opened = await openScan();
     header = opened.header;
     batches = () => opened.batches;
     strategy = "scan";
   }
 
   const assembly = inferAssembly(header, options.assembly, file);
+  // A custom panel is laid out from the gene tables, loaded now (a separate chunk in a browser).
+  if (needsGeneTables(panel)) await loadGeneTables();
+  const panelIndex = indexPanel(panel, assembly.assembly);
+  if (indexed) {
+    // The index's offsets for the panel's regions, before anything is read through them.
+    try {
+      await indexed.check(panelIndex.readRegions);
+    } catch (error) {
+      if (!scanInstead(error, isIndexProblem)) throw error;
+      const opened = await openScan();
+      header = opened.header;
+      batches = () => opened.batches;
+      strategy = "scan";
+      contigsWithData = stats.contigs;
+    }
+  }
   if (strategy === "index" && (panel.eventRules?.length ?? 0) > 0 && declaresCopyNumber(header)) {
     // An index read sees only the panel's regions: a +8 or a del(5q) away from panel genes is
     // never read there (a scan reads every structural record).
@@ -231,9 +295,6 @@ async function* run(
       location: { file, field: "ALT" },
     });
   }
-  // A custom panel is laid out from the gene tables, loaded now (a separate chunk in a browser).
-  if (needsGeneTables(panel)) await loadGeneTables();
-  const panelIndex = indexPanel(panel, assembly.assembly);
   // A reference FASTA: every panel gene's window read once, before the scan.
   const reference =
     options.reference === undefined
@@ -488,7 +549,13 @@ export async function* streamFindingsWith(
   const parsed = parseOptions(AnnotateOptionsSchema, options);
   // Warnings reach the caller through onWarning only: a stream keeps nothing.
   // A stream builds no coverage, so it does not read the targets.
-  for await (const { judged } of run(input, parsed, resolvers, { coverage: false }, () => {})) yield judged.finding;
+  const state: RunState = { coverage: false };
+  const findings = guardAborts(
+    () => run(input, parsed, resolvers, state, () => {}),
+    parsed.signal,
+    () => state.file ?? nameOf(input, parsed.name),
+  );
+  for await (const { judged } of findings) yield judged.finding;
 }
 
 /** Which panel genes the input can speak for, from the evidence the run collected (src/coverage.ts). */
@@ -567,13 +634,18 @@ export async function annotateStreamWith(
   makeStore: RunStoreFactory,
 ): Promise<ReportStream> {
   const parsed = parseOptions(AnnotateOptionsSchema, options);
-  const context: { current?: RunContext; readonly coverage: boolean } = { coverage: true };
+  const context: RunState = { coverage: true };
   const panel = parsed.panel ?? builtinPanel;
   const held = makeStore(panel);
   // The two-hit logic's first pass, per sample, as findings are made (not read back).
   const counts = new Map<number, TwoHitCount>();
   try {
-    for await (const { sampleIndex, judged } of run(input, parsed, resolvers, context, (w) => held.addWarning(w))) {
+    const found = guardAborts(
+      () => run(input, parsed, resolvers, context, (w) => held.addWarning(w)),
+      parsed.signal,
+      () => context.file ?? nameOf(input, parsed.name),
+    );
+    for await (const { sampleIndex, judged } of found) {
       held.add(sampleIndex, judged);
       let count = counts.get(sampleIndex);
       if (!count) {

@@ -90,6 +90,9 @@ const RESERVED = ["cohort", "cohort-findings", "cohort-summary"];
  */
 export function entryFileNames(ids: readonly string[], taken: Set<string> = new Set(RESERVED)): string[] {
   const used = new Map<string, number>();
+  // `a.fhir.json` is entry a's FHIR file and entry a.fhir's report: a name and the name plus a
+  // suffix of another file kind never both go to entries.
+  const clashes = (name: string) => taken.has(name) || KIND_SUFFIXES.some((suffix) => taken.has(`${name}${suffix}`));
   return ids.map((id) => {
     const base = safeName(id);
     let n = used.get(base) ?? 0;
@@ -97,12 +100,16 @@ export function entryFileNames(ids: readonly string[], taken: Set<string> = new 
     do {
       n++;
       name = n === 1 ? base : `${base}-${n}`;
-    } while (taken.has(name));
+    } while (clashes(name));
     used.set(base, n);
     taken.add(name);
+    for (const suffix of KIND_SUFFIXES) taken.add(`${name}${suffix}`);
     return name;
   });
 }
+
+/** What file kinds add to a stem before their extension (`a.fhir.json`, `p.trajectory.md`). */
+const KIND_SUFFIXES = [".fhir", ".phenopacket", ".trajectory"];
 
 const tsvCell = (v: unknown) => String(v ?? "").replace(/[\t\r\n]/g, " ");
 

@@ -3,6 +3,7 @@
  */
 
 import { BlobFile, type GenericFilehandle, RemoteFile } from "generic-filehandle2";
+import { guardAborts, throwIfAborted } from "./abort.js";
 import { formatLocation, formatMessage, type Location, MarrowscopeError, quote, type Warning } from "./errors.js";
 import type { Mutable, Variant } from "./model.js";
 import { type AnnotationLayout, readAnnotationLayout, readAnnotations } from "./normalize/annotations.js";
@@ -107,11 +108,21 @@ export function enrich(variant: Variant, layout: AnnotationLayout): { variant: V
 
 /**
  * Streams every variant of the file (multi-allelic records split, calls per sample), fully parsed.
- * @throws MarrowscopeError E_OPTIONS, E_INPUT, E_VCF_HEADER, E_VCF_RECORD, E_SAMPLE
+ * @throws MarrowscopeError E_OPTIONS, E_INPUT, E_VCF_HEADER, E_VCF_RECORD, E_SAMPLE, E_ABORTED
  */
 export async function* readVariantsWith(input: unknown, options: ReadOptions | undefined, resolvers: Resolvers): AsyncGenerator<Variant> {
   const parsed = parseOptions(ReadOptionsSchema, options);
   const source = resolvers.source(input, parsed.name);
+  yield* guardAborts(
+    () => readVariantsFrom(source, parsed, resolvers),
+    parsed.signal,
+    () => source.name,
+  );
+}
+
+type ParsedReadOptions = ReturnType<typeof ReadOptionsSchema.parse>;
+
+async function* readVariantsFrom(source: VcfSource, parsed: ParsedReadOptions, resolvers: Resolvers): AsyncGenerator<Variant> {
   const file = source.name;
   const opened = await openWith(source, resolvers, parsed);
   const sampleIndices = chooseSamples(opened.header, parsed.samples, file);
@@ -210,7 +221,7 @@ export function describeProblems(problems: readonly ProblemCount[]): string {
 /**
  * Parses every record fully (no prefilter) and reports counts. Besides the reader's checks it
  * applies the header rules reading does not need (HeaderOptions.allRules).
- * @throws MarrowscopeError E_INPUT, E_VCF_HEADER, E_VCF_RECORD (strict mode)
+ * @throws MarrowscopeError E_INPUT, E_VCF_HEADER, E_VCF_RECORD (strict mode), E_ABORTED
  */
 export async function validateWith(
   input: unknown,
@@ -221,6 +232,7 @@ export async function validateWith(
   const parsed = parseOptions(ReadOptionsSchema, options);
   const source = resolvers.source(input, parsed.name);
   const file = source.name;
+  throwIfAborted(parsed.signal, file);
   const warnings: Warning[] = [];
   const tally = new Map<string, { code: Warning["code"]; field?: string; count: number; first: Location }>();
   const count = (code: Warning["code"], location: Location) => {

@@ -3,7 +3,7 @@
  * one line each (no stack unless --debug). Exit codes: 0 ok, 1 internal bug, 2 usage/options,
  * 3 input/VCF/assembly/sample, 4 panel (DESIGN.md §5).
  */
-import { type FileHandle, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { type FileHandle, open, readFile, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { annotateStreamWith, annotateWith, type RunStore } from "../annotate.js";
@@ -165,33 +165,82 @@ function cannotWrite(output: string, cause: unknown): MarrowscopeError {
 // Bytes gathered before each write: few syscalls, bounded memory.
 const WRITE_BATCH = 1 << 20;
 
-/** Writes the pieces in order to the file (or stdout for none/"-"), waiting for each write. */
-async function emit(chunks: readonly string[] | Generator<string>, output: string | undefined): Promise<void> {
-  let write: (data: Uint8Array | string) => Promise<void>;
-  let close = async () => {};
-  if (output && output !== "-") {
-    let handle: FileHandle;
-    try {
-      handle = await open(output, "w");
-    } catch (cause) {
-      throw cannotWrite(output, cause);
-    }
-    write = async (data) => {
+interface Output {
+  /** Writes all of the bytes, or fails (ENOSPC, EFBIG …) with the temporary file removed. */
+  write(data: Uint8Array): Promise<void>;
+  /** Closes the file and gives it its name: only a complete output ever has it. */
+  commit(): Promise<void>;
+  /** Closes and removes what was written; safe after a failed write. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Opens `-o FILE`. A regular file (or a new one) is written under a temporary name beside it and
+ * renamed when complete, so a failed run leaves no partial file under the name; a device or a pipe
+ * (/dev/stdout, a FIFO) is written as it is: renaming over it would replace it.
+ */
+async function openOutput(output: string): Promise<Output> {
+  const info = await stat(output).catch(() => undefined);
+  const direct = info !== undefined && !info.isFile();
+  // A link to a file: the file it names is replaced, the link kept.
+  const target = direct ? output : await realpath(output).catch(() => output);
+  const temporary = direct ? undefined : `${target}.partial-${process.pid}`;
+  let handle: FileHandle;
+  try {
+    handle = await open(temporary ?? output, "w");
+  } catch (cause) {
+    throw cannotWrite(output, cause);
+  }
+  const discard = async () => {
+    await handle.close().catch(() => {});
+    if (temporary) await unlink(temporary).catch(() => {});
+  };
+  return {
+    async write(data) {
       try {
-        await (typeof data === "string" ? handle.write(data) : handle.write(data));
+        // A write may take part of the bytes (a disk filling up): the rest must follow, or fail.
+        for (let done = 0; done < data.byteLength; ) {
+          const { bytesWritten } = await handle.write(data, done, data.byteLength - done);
+          if (bytesWritten === 0) throw Object.assign(new Error("no bytes written"), { code: "EIO" });
+          done += bytesWritten;
+        }
       } catch (cause) {
-        await handle.close().catch(() => {});
+        await discard();
         throw cannotWrite(output, cause);
       }
-    };
-    close = () => handle.close();
-  } else {
-    write = (data) => new Promise<void>((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
-  }
+    },
+    async commit() {
+      try {
+        await handle.close();
+        if (temporary) await rename(temporary, target);
+      } catch (cause) {
+        await discard();
+        throw cannotWrite(output, cause);
+      }
+    },
+    discard,
+  };
+}
+
+const toStdout = (data: Uint8Array) =>
+  new Promise<void>((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
+
+/** Writes the pieces in order to the file (or stdout for none/"-"), waiting for each write. */
+async function emit(chunks: readonly string[] | Generator<string>, output: string | undefined): Promise<void> {
+  const file = output && output !== "-" ? await openOutput(output) : undefined;
   // One buffer for every write: each write is awaited to completion before the next batch.
   const buffer = Buffer.allocUnsafe(WRITE_BATCH);
-  for (const batch of utf8Batches(buffer, chunks)) await write(batch);
-  await close();
+  try {
+    for (const batch of utf8Batches(buffer, chunks)) {
+      const bytes = typeof batch === "string" ? Buffer.from(batch) : batch;
+      await (file ? file.write(bytes) : toStdout(bytes));
+    }
+  } catch (error) {
+    // Nothing half-written is left behind.
+    await file?.discard();
+    throw error;
+  }
+  await file?.commit();
 }
 
 /** A cohort manifest: TSV with a header naming at least `id` and `vcf`; paths relative to the manifest. */
@@ -263,31 +312,14 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 
 /**
  * Writes text or bytes as they come (the annotated VCF streams from the input) to a file or
- * stdout; a file under a temporary name, renamed when complete.
+ * stdout; a file under a temporary name, renamed when complete (openOutput).
  */
 async function emitBytes(chunks: AsyncIterable<Uint8Array | string>, output: string | undefined): Promise<void> {
-  let handle: FileHandle | undefined;
-  const temporary = output && output !== "-" ? `${output}.partial-${process.pid}` : undefined;
-  if (output && temporary) {
-    try {
-      handle = await open(temporary, "w");
-    } catch (cause) {
-      throw cannotWrite(output, cause);
-    }
-  }
+  const file = output && output !== "-" ? await openOutput(output) : undefined;
   const encoder = new TextEncoder();
   let pending: string[] = [];
   let size = 0;
-  const flush = async (data: Uint8Array) => {
-    if (handle) {
-      try {
-        await handle.write(data);
-      } catch (cause) {
-        await handle.close().catch(() => {});
-        throw cannotWrite(output as string, cause);
-      }
-    } else await new Promise<void>((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
-  };
+  const flush = (data: Uint8Array) => (file ? file.write(data) : toStdout(data));
   try {
     for await (const chunk of chunks) {
       if (typeof chunk !== "string") {
@@ -306,18 +338,10 @@ async function emitBytes(chunks: AsyncIterable<Uint8Array | string>, output: str
     if (pending.length > 0) await flush(encoder.encode(pending.join("")));
   } catch (error) {
     // Nothing half-written is left behind.
-    await handle?.close().catch(() => {});
-    if (temporary) await unlink(temporary).catch(() => {});
+    await file?.discard();
     throw error;
   }
-  await handle?.close();
-  if (output && temporary) {
-    try {
-      await rename(temporary, output);
-    } catch (cause) {
-      throw cannotWrite(output, cause);
-    }
-  }
+  await file?.commit();
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

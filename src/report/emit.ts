@@ -205,8 +205,9 @@ export function toTSV(report: Report): string {
 /** The lines of `toTSV(report)`, each with its newline. */
 export function* tsvChunks(report: Report | ReportStream): Generator<string> {
   const lines = [
-    `# ${DISCLAIMER} marrowscope ${report.tool.version}; panel ${report.panel.id} ${report.panel.version} sha256:${report.panel.sha256}`,
-    `# input ${report.input.name} (${report.input.assembly}, ${report.input.strategy})`,
+    // Folded like cells: a file name with a newline would otherwise start a row of its own.
+    `# ${DISCLAIMER} marrowscope ${report.tool.version}; panel ${cell(report.panel.id)} ${cell(report.panel.version)} sha256:${report.panel.sha256}`,
+    `# input ${cell(report.input.name)} (${report.input.assembly}, ${report.input.strategy})`,
     TSV_COLUMNS.join("\t"),
   ];
   for (const line of lines) yield `${line}\n`;

@@ -27,6 +27,11 @@ const TBD = `${IG}/CodeSystem/tbd-codes-cs`;
 const LOINC = "http://loinc.org";
 const RELATED_ARTIFACT = "http://hl7.org/fhir/StructureDefinition/workflow-relatedArtifact";
 
+/**
+ * Text from the input as a FHIR `code`, which allows no whitespace but single spaces (R4 §2.1.28.0.1):
+ * an annotation's HGVS may hold a tab or a line break (VEP's %09, %0A, decoded).
+ */
+const codeOf = (text: string | undefined) => text?.replace(/\s+/g, " ").trim() || undefined;
 const loinc = (code: string, display?: string) => ({ coding: [{ system: LOINC, code, ...(display ? { display } : {}) }] });
 
 const CATEGORIES = [
@@ -144,12 +149,12 @@ function variantObservation(report: Report, f: Finding, subject: Reference, id: 
       ),
     );
   }
-  const hgvsc = f.consequence?.hgvsc;
+  const hgvsc = codeOf(f.consequence?.hgvsc);
   if (hgvsc?.includes(":"))
     components.push(
       component(loinc("48004-6"), { valueCodeableConcept: { coding: [{ system: "http://varnomen.hgvs.org", code: hgvsc }] } }),
     );
-  const hgvsp = f.consequence?.hgvsp;
+  const hgvsp = codeOf(f.consequence?.hgvsp);
   if (hgvsp?.includes(":"))
     components.push(
       component(loinc("48005-3"), { valueCodeableConcept: { coding: [{ system: "http://varnomen.hgvs.org", code: hgvsp }] } }),

@@ -70,15 +70,60 @@ export async function* iterateStream(stream: ReadableStream<Uint8Array>): AsyncG
   }
 }
 
-/** Streams a filehandle in 1 MiB reads. */
-export async function* iterateFilehandle(fh: Filehandle, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  const { size } = await fh.stat();
+/**
+ * A read that failed: E_ABORTED when the caller's signal stopped it, else E_INPUT saying what
+ * could not be read (a filehandle's or the network's own error never reaches the caller raw).
+ */
+export function readError(file: string, what: string, cause: unknown, signal?: AbortSignal): MarrowscopeError {
+  if (signal?.aborted) return new MarrowscopeError("E_ABORTED", "aborted", { file }, { cause });
+  if (cause instanceof MarrowscopeError) return cause;
+  const detail = String((cause as Error)?.message ?? cause).split("\n")[0];
+  return new MarrowscopeError("E_INPUT", `${what}: ${detail}`, { file }, { cause });
+}
+
+/** A file that is not the size it was when reading began: being written, or replaced. */
+export function changedError(file: string, before: number, after: number | undefined): MarrowscopeError {
+  const now = after === undefined ? "gone" : `${after} bytes`;
+  return new MarrowscopeError(
+    "E_INPUT",
+    `the file changed while it was read (${before} bytes when opened, ${now} at the end): read it once it is complete`,
+    { file },
+  );
+}
+
+/**
+ * Streams a filehandle in 1 MiB reads, up to the size it had when reading began; a file that
+ * shrinks or grows meanwhile is an error, not fewer or more records than it holds.
+ */
+export async function* iterateFilehandle(fh: Filehandle, signal?: AbortSignal, name = "filehandle"): AsyncGenerator<Uint8Array> {
+  let size: number;
+  try {
+    ({ size } = await fh.stat());
+  } catch (cause) {
+    throw readError(name, "cannot read", cause, signal);
+  }
   for (let position = 0; position < size; position += READ_CHUNK) {
     const length = Math.min(READ_CHUNK, size - position);
-    const bytes = await fh.read(length, position, signal ? { signal } : undefined);
-    if (bytes.byteLength === 0) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = await fh.read(length, position, signal ? { signal } : undefined);
+    } catch (cause) {
+      throw readError(name, "cannot read", cause, signal);
+    }
+    if (bytes.byteLength < length) {
+      const now = await fh.stat().then(
+        (s) => s.size,
+        () => undefined,
+      );
+      throw changedError(name, size, now);
+    }
     yield bytes;
   }
+  const after = await fh.stat().then(
+    (s) => s.size,
+    () => undefined,
+  );
+  if (after !== size) throw changedError(name, size, after);
 }
 
 async function probeIndex(make: (suffix: string) => { fh: Filehandle; name: string } | undefined): Promise<IndexSource | undefined> {
@@ -107,12 +152,17 @@ function urlSource(url: URL): VcfSource {
       try {
         response = await fetch(href, signal ? { signal } : undefined);
       } catch (cause) {
-        throw new MarrowscopeError("E_INPUT", `cannot fetch ${href}: ${(cause as Error).message}`, { file: name }, { cause });
+        throw readError(name, `cannot fetch ${href}`, cause, signal);
       }
       if (!response.ok || !response.body) {
         throw new MarrowscopeError("E_INPUT", `cannot fetch ${href}: HTTP ${response.status}`, { file: name });
       }
-      yield* iterateStream(response.body);
+      try {
+        yield* iterateStream(response.body);
+      } catch (cause) {
+        // A connection that drops mid-body: undici's TypeError("terminated"), or the abort.
+        throw readError(name, `cannot fetch ${href}`, cause, signal);
+      }
     },
     findIndex: () =>
       probeIndex((suffix) => {
@@ -163,7 +213,8 @@ export function toSource(input: VcfInput, name?: string): VcfSource {
     };
   }
   if (isFilehandle(input)) {
-    return { name: name ?? "filehandle", filehandle: input, open: (signal) => iterateFilehandle(input, signal) };
+    const fileName = name ?? "filehandle";
+    return { name: fileName, filehandle: input, open: (signal) => iterateFilehandle(input, signal, fileName) };
   }
   if (isReadableStream(input)) {
     let used = false;

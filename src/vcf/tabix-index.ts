@@ -30,6 +30,11 @@ export interface TabixIndex {
   /** Sequence names in index order, as the file spells them. */
   readonly names: readonly string[];
   /**
+   * The largest compressed offset any chunk ends in: the file the index was made for has a BGZF
+   * block there, so it is at least this long (a shorter file is another file, or was cut).
+   */
+  readonly maxOffset: number;
+  /**
    * Byte ranges that may hold records overlapping any of `regions` (0-based, half-open) on
    * `name`; empty for a name the index does not know. Ranges may overlap: merge before reading.
    */
@@ -98,15 +103,22 @@ export function parseTabixIndex(bytes: Uint8Array, file: string): TabixIndex {
     throw fail("no TBI or CSI magic number");
   }
 
+  // Bins above this are pseudo-bins (metadata), not intervals.
+  const maxBin = (2 ** ((depth + 1) * 3) - 1) / 7;
   // Walk the sections once, reading counts only, to know where each contig's bins start.
   const sections = new Int32Array(nRef);
+  let maxOffset = 0;
   for (let r = 0; r < nRef; r++) {
     sections[r] = p;
     const nBin = count("a bin count");
     for (let b = 0; b < nBin; b++) {
+      need(4, "a bin number");
+      const bin = view.getUint32(p, true);
       p += kind === "csi" ? 12 : 4; // bin (+ loffset)
       const nChunk = count("a chunk count");
       need(nChunk * 16, "a chunk list");
+      // A pseudo-bin's second "chunk" holds record counts, not offsets.
+      if (bin <= maxBin) for (let c = 0; c < nChunk; c++) maxOffset = Math.max(maxOffset, coffset(view, p + c * 16 + 8));
       p += nChunk * 16;
     }
     if (kind === "tbi") {
@@ -120,9 +132,6 @@ export function parseTabixIndex(bytes: Uint8Array, file: string): TabixIndex {
   names.forEach((name, i) => {
     if (!refOf.has(name)) refOf.set(name, i);
   });
-  // Bins above this are pseudo-bins (metadata), not intervals.
-  const maxBin = (2 ** ((depth + 1) * 3) - 1) / 7;
-
   // First bin number of each level (level l holds 8^l bins) and the bases one bin spans there.
   const levelFirst = Array.from({ length: depth + 1 }, (_, l) => (8 ** l - 1) / 7);
   const levelSize = Array.from({ length: depth + 1 }, (_, l) => 2 ** (minShift + 3 * (depth - l)));
@@ -205,7 +214,7 @@ export function parseTabixIndex(bytes: Uint8Array, file: string): TabixIndex {
     return out;
   }
 
-  return { kind, names, rangesFor };
+  return { kind, names, maxOffset, rangesFor };
 }
 
 /** NUL-separated names. */
