@@ -9,9 +9,11 @@ import { execFile, execFileSync } from "node:child_process";
 import {
   appendFileSync,
   chmodSync,
+  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   statSync,
@@ -295,8 +297,9 @@ describe("an AbortSignal at any stage", () => {
   const aborted = async (run: () => Promise<unknown>): Promise<MarrowscopeError> => {
     const before = linux ? fds() : 0;
     const error = await rejectedWith(run());
-    // Streams close on the next turns of the event loop.
-    await new Promise((r) => setTimeout(r, 50));
+    // Streams and reads in flight close on later turns of the event loop: wait for them (a
+    // descriptor left open stays open, and fails below).
+    for (let waited = 0; linux && fds() > before && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     if (linux) expect(fds()).toBeLessThanOrEqual(before);
     return error;
   };
@@ -563,6 +566,8 @@ describe("-o onto a folder that cannot be written, a full disk, a pipe", () => {
       return text;
     })();
     const { code } = await run(["annotate", DEMO, "-o", fifo]);
+    // A run that never opened the pipe would leave the reader waiting for a writer.
+    if (code !== 0) closeSync(openSync(fifo, "w"));
     expect(code).toBe(0);
     const written = await reading;
     expect(JSON.parse(written).samples[0].findings.length).toBe(3);
