@@ -27,11 +27,13 @@ const FIXTURE_ENTRIES: Entry[] = [
   ["demo", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
   // A male (hemizygous chrX call) and an id that is not a file name (cohort names it dkc1_male).
   ["dkc1 male", V("v58-dkc1-a353v-hemizygous-male.vcf"), "", "", "", "male"],
-  // Ids whose file names clash: cohort's own name, and `demo`, `demo`, `demo-2` (cohort names them
-  // cohort-2, demo-2, demo-2-2); each engine must name them the same.
+  // Ids whose file names clash: cohort's own name, `demo`, `demo`, `demo-2` (cohort names them
+  // cohort-2, demo-2, demo-2-2) and `demo.fhir`; each engine must name them the same.
   ["cohort", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
   ["demo", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
   ["demo-2", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
+  // demo.fhir.json would be entry demo's FHIR file: cohort names it demo.fhir-2.
+  ["demo.fhir", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
 ];
 // test/cohort.test.ts's "corpus's four tumour/normal files, roles from the manifest"; TCGA-AB-2968's
 // header names no roles, so tumour and normal come only from the manifest.

@@ -63,17 +63,24 @@ expression: |
     var used = {};
     // The stems of the cohort files are taken from the start (src/cohort.ts RESERVED).
     var taken = { "cohort": true, "cohort-findings": true, "cohort-summary": true };
+    // What file kinds add to a stem before their extension (src/cohort.ts KIND_SUFFIXES).
+    var suffixes = [".fhir", ".phenopacket", ".trajectory"];
     var names = inputs.ids.map(function (id) {
       var base = String(id).trim().replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_").slice(0, 100);
       if (base === "") base = "_";
       var n = used[base] || 0;
       var name;
+      // a.fhir.json is the FHIR file of entry a and the report of entry a.fhir: never both.
+      var clashes = function (stem) {
+        return taken[stem] || suffixes.some(function (suffix) { return taken[stem + suffix]; });
+      };
       do {
         n++;
         name = n === 1 ? base : base + "-" + n;
-      } while (taken[name]);
+      } while (clashes(name));
       used[base] = n;
       taken[name] = true;
+      suffixes.forEach(function (suffix) { taken[name + suffix] = true; });
       return name;
     });
     return {
