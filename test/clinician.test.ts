@@ -9,9 +9,7 @@ import { join } from "node:path";
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import { annotate, DISCLAIMER, toHTML, toMarkdown } from "../src/node.js";
-import { FIXTURES, ROOT, tempDir, validationCases, vcfText } from "./helpers.js";
-
-const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM, FIXTURES, inChromium, ROOT, tempDir, validationCases, vcfText } from "./helpers.js";
 
 describe("clinician report", () => {
   it("the demo: summary, next steps, findings by origin, not assessed, panel sha256, disclaimer", async () => {
@@ -80,17 +78,10 @@ describe("clinician report", () => {
   it.skipIf(!existsSync(CHROMIUM))(
     "renders in Chromium: the text a clinician needs is visible, and the page prints to A4",
     async () => {
-      const { chromium } = await import("playwright-core");
       const report = await annotate(join(FIXTURES, "demo.vcf.gz"));
       const file = join(tempDir("clinician-"), "demo.html");
       writeFileSync(file, toHTML(report));
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-      try {
-        const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
-        // Nothing but the file itself may load.
-        const requests: string[] = [];
-        page.on("request", (r) => requests.push(r.url()));
-        await page.goto(`file://${file}`);
+      await inChromium(file, async (page, requests) => {
         const visible = await page.textContent("body");
         for (const text of [
           DISCLAIMER,
@@ -106,6 +97,7 @@ describe("clinician report", () => {
         ]) {
           expect(visible).toContain(text);
         }
+        // Nothing but the file itself may load.
         expect(requests).toEqual([`file://${file}`]);
         expect(await page.locator("svg").count()).toBe(1);
         const pdf = await page.pdf({ format: "A4" });
@@ -113,9 +105,7 @@ describe("clinician report", () => {
         const shot = join(process.env.MARROWSCOPE_UPDATE_DOCS ? join(ROOT, "docs") : tempDir("clinician-"), "report-demo.png");
         await page.screenshot({ path: shot, fullPage: true });
         expect(readFileSync(shot).subarray(1, 4).toString()).toBe("PNG");
-      } finally {
-        await browser.close();
-      }
+      });
     },
     60_000,
   );

@@ -18,9 +18,8 @@ import { describe, expect, it } from "vitest";
 import { type Comparison, zOf } from "../src/compare.js";
 import { annotate, compareTimepoints, comparisonHtml, comparisonMarkdown, DISCLAIMER, type Report } from "../src/node.js";
 import { TRAJECTORY_PLOT } from "../src/report/trajectory-html.js";
-import { FIXTURES, runCli, tempDir } from "./helpers.js";
+import { CHROMIUM, FIXTURES, inChromium, runCli, tempDir } from "./helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const demo = () => gunzipSync(readFileSync(join(FIXTURES, "demo.vcf.gz"))).toString("utf8");
 
 /** The demo series: two files, their reports, the comparison labelled diagnosis and month 6. */
@@ -333,18 +332,12 @@ describe("serial samples", () => {
   it.skipIf(!existsSync(CHROMIUM))(
     "renders in Chromium: the plot has a size, nothing loads or runs, hostile values are text",
     async () => {
-      const { chromium } = await import("playwright-core");
       const { c } = await series();
       const hostile = `<script>window.ran=1</script>"&'`;
       const dir = tempDir("compare-chromium-");
       const file = join(dir, "trajectory.html");
       writeFileSync(file, comparisonHtml({ ...c, labels: [hostile, c.labels[1]!] }));
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-      try {
-        const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
-        const requests: string[] = [];
-        page.on("request", (r) => requests.push(r.url()));
-        await page.goto(`file://${file}`);
+      await inChromium(file, async (page, requests) => {
         expect(requests).toEqual([`file://${file}`]);
         expect(await page.evaluate(() => (window as unknown as { ran?: number }).ran)).toBeUndefined();
         expect(await page.locator("script").count()).toBe(0);
@@ -357,9 +350,7 @@ describe("serial samples", () => {
         expect(await page.locator("svg.plot").getAttribute("aria-labelledby")).toBe("trajectory-title trajectory-desc");
         const pdf = await page.pdf({ format: "A4" });
         expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
-      } finally {
-        await browser.close();
-      }
+      });
     },
     60_000,
   );

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import type { Page } from "playwright-core";
 import { isMarrowscopeError, type MarrowscopeError } from "../src/errors.js";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -11,6 +12,31 @@ export const SHARED = resolve(ROOT, "..", "shared");
 export const DIST = process.env.MARROWSCOPE_DIST ?? join(ROOT, "dist");
 // The file `bin` names (CommonJS: it starts ~25 ms sooner than the ESM cli.js on Node 20).
 export const CLI = join(DIST, "cli.cjs");
+
+/** Debian's Chromium, which the browser tests drive with playwright-core (.ci/run installs it). */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * Opens a local HTML file in headless Chromium and runs `check` on the page; `requests` is every
+ * URL the page asked for, so a test can say that nothing but the file loaded.
+ */
+export async function inChromium<T>(
+  file: string,
+  check: (page: Page, requests: readonly string[]) => Promise<T>,
+  viewport = { width: 900, height: 1200 },
+): Promise<T> {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  try {
+    const page = await browser.newPage({ viewport });
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(`file://${file}`);
+    return await check(page, requests);
+  } finally {
+    await browser.close();
+  }
+}
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);
