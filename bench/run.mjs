@@ -606,7 +606,7 @@ function renderTable(results) {
           `cohort (issue 22): ${results.cohort.files} indexed files, ${results.cohort.source} (${results.cohort.note}), median of ${results.options.repeat}:`,
           ...results.cohort.runs.map(
             (r) =>
-              `  ${r.tool.padEnd(42)} ${r.status === "ok" ? `${r.wallS.toFixed(2).padStart(7)} s ${r.perFileS.toFixed(3).padStart(7)} s/file ${String(Math.round(r.peakRssMB ?? 0)).padStart(4)} MB` : r.status}`,
+              `  ${r.tool.padEnd(42)} ${r.status === "ok" ? `${r.wallS.toFixed(2).padStart(7)} s ${r.perFileS.toFixed(3).padStart(7)} s/file ${r.cpuS === null ? "" : `${r.cpuS.toFixed(1).padStart(7)} cpu s `}${String(Math.round(r.peakRssMB ?? 0)).padStart(4)} MB` : r.status}`,
           ),
           `  cohort ÷ loop ${results.cohort.vsLoop ?? "—"}; one file: index ÷ bcftools -R ${results.cohort.indexVsBcftoolsR ?? "—"}`,
           "",

@@ -4,8 +4,9 @@
  * threads (src/cohort-worker.ts) or, where no worker can be started, in the calling thread; so
  * everything a task carries is plain, structured-cloneable data.
  */
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { threadId } from "node:worker_threads";
 import { annotateWith } from "./annotate.js";
 import { isMarrowscopeError } from "./errors.js";
@@ -42,16 +43,8 @@ export interface CohortEntryResult {
   readonly status: "done" | "skipped" | "failed";
   /** The `file:line: field: what` message of a failed entry. */
   readonly error?: string;
-}
-
-/** The stamp a rerun compares with; its JSON text is stored as it was in the first version. */
-interface Stamp {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly panelSha256: string;
-  readonly tool: string;
-  readonly formats: readonly string[];
-  readonly options: string;
+  /** The failure was not a bad input but the system or a bug (a full disk, a crashed worker …). */
+  readonly internal?: boolean;
 }
 
 export function extension(format: CohortFormat): string {
@@ -82,37 +75,83 @@ function render(report: Report, format: CohortFormat): string {
   }
 }
 
-/** Writes under a temporary name and renames, so an interrupted run leaves no report that claims to be complete. */
+/**
+ * Writes under a temporary name and renames, so an interrupted run leaves no report that claims to
+ * be complete. The temporary name is unpredictable and created exclusively (a planted symlink is not
+ * followed), and removed when the write fails.
+ */
 export async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.partial-${process.pid}-${threadId}`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
+  const temporary = `${path}.partial-${process.pid}-${threadId}-${randomUUID()}`;
+  try {
+    await writeFile(temporary, text, { flag: "wx" });
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    throw error;
+  }
 }
 
-/** Annotates one entry into the folder (or finds its reports current). Only a bug rejects. */
+/** What identifies a file's content for the stamp: its path, identity, size and mtime. */
+async function fileStamp(path: string): Promise<string | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  return info ? `${resolve(path)}|${info.dev}:${info.ino}|${info.size}|${info.mtimeMs}` : undefined;
+}
+
+/** Options that name files whose content changes a report. */
+const FILE_OPTIONS = ["targets", "reference", "index"] as const;
+
+/**
+ * Annotates one entry into the folder (or finds its reports current). Never rejects: a bad input
+ * is the entry's MarrowscopeError message; anything else (a full disk, a bug) fails the entry
+ * too, marked `internal`, so the rest of the cohort goes on.
+ */
 export async function runEntry(task: EntryTask): Promise<CohortEntryResult> {
   const { id, vcf, name, outDir, formats } = task;
   const panel = task.panel ?? builtinPanel;
   const stampPath = join(outDir, ".marrowscope", `${name}.stamp.json`);
   try {
-    const info = await stat(vcf).catch(() => undefined);
-    const stamp: Stamp = {
-      size: info?.size ?? -1,
-      mtimeMs: info?.mtimeMs ?? -1,
+    const input = await fileStamp(vcf);
+    const files: Record<string, string | undefined> = {};
+    for (const key of FILE_OPTIONS) {
+      const value = task.options[key];
+      if (typeof value === "string") files[key] = await fileStamp(value);
+    }
+    const stamp = JSON.stringify({
+      input,
+      files,
       panelSha256: panel.sha256,
       tool: VERSION,
       formats,
       options: JSON.stringify(task.options),
-    };
+    });
     const previous = await readFile(stampPath, "utf8").catch(() => undefined);
-    if (!task.force && info && previous === JSON.stringify(stamp)) return { id, file: vcf, status: "skipped" };
+    // Current only when every report is still there as well.
+    const outputs = formats.map((format) => join(outDir, `${name}.${extension(format)}`));
+    const present = (
+      await Promise.all(
+        outputs.map((o) =>
+          stat(o).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      )
+    ).every(Boolean);
+    if (!task.force && input && present && previous === stamp) return { id, file: vcf, status: "skipped" };
     const report = await annotateWith(vcf, { ...task.options, panel, onWarning: () => {} }, nodeResolvers);
     await mkdir(join(outDir, ".marrowscope"), { recursive: true });
-    for (const format of formats) await writeAtomically(join(outDir, `${name}.${extension(format)}`), render(report, format));
-    await writeAtomically(stampPath, JSON.stringify(stamp));
+    for (const [k, format] of formats.entries()) await writeAtomically(outputs[k]!, render(report, format));
+    await writeAtomically(stampPath, stamp);
     return { id, file: vcf, status: "done" };
   } catch (error) {
-    if (!isMarrowscopeError(error)) throw error;
-    return { id, file: vcf, status: "failed", error: error.message };
+    if (isMarrowscopeError(error)) return { id, file: vcf, status: "failed", error: error.message };
+    return { id, file: vcf, status: "failed", error: internalMessage(error), internal: true };
   }
+}
+
+/** A failure that is not a MarrowscopeError, in one line: the system's code (EISDIR, ENOSPC …) first. */
+export function internalMessage(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${typeof code === "string" ? `${code}: ` : ""}${message}`.replace(/[\r\n]+/g, " ");
 }

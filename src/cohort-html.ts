@@ -24,8 +24,9 @@ const ORIGIN_MARK: Readonly<Record<string, string>> = { germline: "g", somatic: 
 
 /** One finding in a grid cell: classification, VAF and origin (g germline, s somatic, ? unknown). */
 function cell(f: Finding): string {
-  const vaf = f.call?.vaf !== undefined ? ` ${(f.call.vaf * 100).toFixed(1)}%` : "";
-  return `<span class="${escapeHtml(f.classification)}" title="${escapeHtml(f.variant.key)}">${escapeHtml(f.classification)}${vaf} ${ORIGIN_MARK[f.origin.call] ?? "?"}</span>`;
+  const vaf = typeof f.call?.vaf === "number" ? ` ${(f.call.vaf * 100).toFixed(1)}%` : "";
+  const origin = Object.hasOwn(ORIGIN_MARK, f.origin.call) ? ORIGIN_MARK[f.origin.call] : "?";
+  return `<span class="${escapeHtml(f.classification)}" title="${escapeHtml(f.variant.key)}">${escapeHtml(f.classification)}${vaf} ${origin}</span>`;
 }
 
 interface SampleRow {
@@ -52,7 +53,7 @@ export class CohortPage {
       this.#failed.push(`<li><strong>${escapeHtml(id)}</strong> (${escapeHtml(file)}): ${escapeHtml(result.error ?? "")}</li>\n`);
       return;
     }
-    this.#panel ??= report.panel;
+    this.#panel ??= typeof report.panel?.sha256 === "string" ? report.panel : undefined;
     for (const sample of report.samples) {
       const s = sample.summary;
       const byGene = new Map<string, Finding[]>();
@@ -76,7 +77,15 @@ export class CohortPage {
   }
 
   /** The whole page, with links to the patients' trajectories. */
-  html(trajectories: readonly { readonly patient: string; readonly json: string; readonly md: string; readonly html: string }[]): string {
+  html(
+    trajectories: readonly {
+      readonly patient: string;
+      readonly json: string;
+      readonly md: string;
+      readonly html: string;
+      readonly omitted?: readonly { readonly id: string; readonly timepoint: string }[];
+    }[],
+  ): string {
     const genes = [...this.#genes].sort();
     const out: string[] = [];
     out.push(
@@ -103,7 +112,7 @@ export class CohortPage {
       out.push("<h2>Serial samples</h2>\n<ul>\n");
       for (const t of trajectories) {
         out.push(
-          `<li>${escapeHtml(t.patient)}: <a href="${escapeHtml(t.html)}">trajectory</a> (<a href="${escapeHtml(t.md)}">Markdown</a>, <a href="${escapeHtml(t.json)}">JSON</a>)</li>\n`,
+          `<li>${escapeHtml(t.patient)}: <a href="${escapeHtml(t.html)}">trajectory</a> (<a href="${escapeHtml(t.md)}">Markdown</a>, <a href="${escapeHtml(t.json)}">JSON</a>)${t.omitted ? `; left out, their entry failed: ${t.omitted.map((o) => escapeHtml(o.timepoint)).join(", ")}` : ""}</li>\n`,
         );
       }
       out.push("</ul>\n");

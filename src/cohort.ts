@@ -11,17 +11,28 @@
  * - A failing entry is recorded and the rest go on.
  * - Node only (files). File names come from sanitised entry ids and never leave the folder.
  */
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, open, readFile, rename } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { type CohortEntryResult, type CohortFormat, type EntryTask, extension, runEntry, writeAtomically } from "./cohort-entry.js";
+import {
+  type CohortEntryResult,
+  type CohortFormat,
+  type EntryTask,
+  extension,
+  internalMessage,
+  runEntry,
+  writeAtomically,
+} from "./cohort-entry.js";
 import { CohortPage } from "./cohort-html.js";
 import { type Comparison, compareTimepoints, comparisonMarkdown } from "./compare.js";
+import { MarrowscopeError } from "./errors.js";
 import type { AnnotateOptions } from "./options.js";
 import { builtinPanel } from "./panel/index.js";
-import { DISCLAIMER, type Report } from "./report/schema.js";
+import { DISCLAIMER, type Report, ReportSchema } from "./report/schema.js";
 import { comparisonHtml } from "./report/trajectory-html.js";
 
 export type { CohortEntryResult, CohortFormat } from "./cohort-entry.js";
@@ -67,8 +78,17 @@ export interface CohortResult {
   readonly tables: { readonly findings: string; readonly summary: string; readonly json: string; readonly html: string };
   /** Worker threads the entries ran in (0: this thread; from source, or `threads: false`, or tables only). */
   readonly threads: number;
-  /** Per patient with two or more time points: the trajectory files written (JSON, Markdown, HTML with a VAF plot). */
-  readonly trajectories: readonly { readonly patient: string; readonly json: string; readonly md: string; readonly html: string }[];
+  /**
+   * Per patient with two or more annotated time points: the trajectory files written (JSON,
+   * Markdown, HTML with a VAF plot), and the time points left out because their entry failed.
+   */
+  readonly trajectories: readonly {
+    readonly patient: string;
+    readonly json: string;
+    readonly md: string;
+    readonly html: string;
+    readonly omitted?: readonly { readonly id: string; readonly timepoint: string }[];
+  }[];
 }
 
 /** An id as a file name: letters, digits, `.`, `_`, `-` only, no leading dot, at most 100 characters. */
@@ -83,46 +103,56 @@ export function safeName(id: string): string {
 /** Stems of the cohort's own files (cohort.json, cohort-findings.tsv …), which no entry may take. */
 const RESERVED = ["cohort", "cohort-findings", "cohort-summary"];
 
+/** What file kinds add to an entry's stem before their extension (`a.fhir.json`). */
+const KIND_SUFFIXES = [".fhir", ".phenopacket"];
+
 /**
  * Unique file name stems, in entry order: `a`, then `a-2`, `a-3` … skipping any already taken (so ids
- * `a`, `a`, `a-2` give `a`, `a-2`, `a-2-2`) and the cohort's own names (an id `cohort` gives `cohort-2`).
- * The Snakemake and CWL workflows name reports the same way (workflows/).
+ * `a`, `a`, `a-2` give `a`, `a-2`, `a-2-2`), names that differ only in case (one file on macOS and
+ * Windows), names that clash through a file kind's suffix (`a.fhir` beside `a`) and the cohort's own
+ * names (an id `cohort` gives `cohort-2`). `taken` (lower case) is added to, so later names (the
+ * trajectories) keep clear of these. The Snakemake and CWL workflows name reports the same way.
  */
 export function entryFileNames(ids: readonly string[], taken: Set<string> = new Set(RESERVED)): string[] {
   const used = new Map<string, number>();
-  // `a.fhir.json` is entry a's FHIR file and entry a.fhir's report: a name and the name plus a
-  // suffix of another file kind never both go to entries.
-  const clashes = (name: string) => taken.has(name) || KIND_SUFFIXES.some((suffix) => taken.has(`${name}${suffix}`));
+  const clashes = (name: string) => {
+    const key = name.toLowerCase();
+    return taken.has(key) || KIND_SUFFIXES.some((suffix) => taken.has(`${key}${suffix}`));
+  };
   return ids.map((id) => {
     const base = safeName(id);
-    let n = used.get(base) ?? 0;
+    let n = used.get(base.toLowerCase()) ?? 0;
     let name: string;
     do {
       n++;
       name = n === 1 ? base : `${base}-${n}`;
     } while (clashes(name));
-    used.set(base, n);
-    taken.add(name);
-    for (const suffix of KIND_SUFFIXES) taken.add(`${name}${suffix}`);
+    used.set(base.toLowerCase(), n);
+    taken.add(name.toLowerCase());
+    for (const suffix of KIND_SUFFIXES) taken.add(`${name.toLowerCase()}${suffix}`);
     return name;
   });
 }
-
-/** What file kinds add to a stem before their extension (`a.fhir.json`, `p.trajectory.md`). */
-const KIND_SUFFIXES = [".fhir", ".phenopacket", ".trajectory"];
 
 const tsvCell = (v: unknown) => String(v ?? "").replace(/[\t\r\n]/g, " ");
 
 /**
  * The worker script built beside this module (dist/cohort-worker.js or .cjs), or undefined when
- * this module runs from source.
+ * this module runs from source. The CommonJS build knows its own path (`__filename`); tsup's shim
+ * of import.meta.url there mis-reads paths holding `#`, `?` or `%`.
  */
-function workerScript(): URL | undefined {
-  const here = import.meta.url;
+function workerScript(): string | undefined {
+  const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
   const ext = here.endsWith(".cjs") ? "cjs" : here.endsWith(".js") ? "js" : undefined;
   if (!ext) return undefined;
-  const url = new URL(`./cohort-worker.${ext}`, here);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
+  const script = join(dirname(here), `cohort-worker.${ext}`);
+  return existsSync(script) ? script : undefined;
+}
+
+interface Lane {
+  worker: Worker | undefined;
+  /** Settles the task running in this lane's worker, if any. */
+  settle?: (result: CohortEntryResult) => void;
 }
 
 /** Runs tasks `jobs` at a time, in worker threads when it can; results in task order. */
@@ -130,65 +160,98 @@ async function runTasks(
   tasks: readonly EntryTask[],
   jobs: number,
   threads: boolean,
-  onResult: (i: number, result: CohortEntryResult) => void,
+  signal: AbortSignal | undefined,
+  onResult: (result: CohortEntryResult) => void,
 ): Promise<{ results: CohortEntryResult[]; threads: number }> {
   const results: CohortEntryResult[] = new Array(tasks.length);
   let next = 0;
   const script = threads ? workerScript() : undefined;
-  const lanes = Math.max(1, Math.min(jobs, tasks.length));
-  const workers: Worker[] = [];
-  const lane = async (worker: Worker | undefined) => {
+  const count = Math.max(1, Math.min(jobs, tasks.length));
+  const lanes: Lane[] = [];
+  const started = new Set<Worker>();
+  // A worker that dies (or errs between tasks) fails the task it holds, as an internal failure,
+  // and its lane starts a new one; nothing is left waiting and no error goes unhandled.
+  const spawn = (lane: Lane) => {
+    const worker = new Worker(script!);
+    started.add(worker);
+    const fail = (why: string) => {
+      if (lane.worker !== worker) return;
+      lane.worker = undefined;
+      const settle = lane.settle;
+      lane.settle = undefined;
+      settle?.({ id: "", file: "", status: "failed", error: `the cohort worker stopped: ${why}`, internal: true });
+    };
+    worker.on("message", (message: { result?: CohortEntryResult; bug?: string }) => {
+      const settle = lane.settle;
+      lane.settle = undefined;
+      settle?.(message.result ?? { id: "", file: "", status: "failed", error: message.bug ?? "no result", internal: true });
+    });
+    worker.on("error", (error) => fail(error.message));
+    worker.on("messageerror", (error) => fail(error.message));
+    worker.on("exit", (code) => fail(`exit code ${code}`));
+    lane.worker = worker;
+  };
+  const inWorker = (lane: Lane, task: EntryTask): Promise<CohortEntryResult> => {
+    if (!lane.worker) spawn(lane);
+    return new Promise<CohortEntryResult>((resolve) => {
+      lane.settle = (r) => resolve(r.id === "" ? { ...r, id: task.id, file: task.vcf } : r);
+      lane.worker!.postMessage(task);
+    });
+  };
+  const run = async (lane: Lane) => {
     for (;;) {
+      if (signal?.aborted) return;
       const i = next++;
       if (i >= tasks.length) return;
-      const result = worker ? await inWorker(worker, tasks[i]!) : await runEntry(tasks[i]!);
+      const result = script ? await inWorker(lane, tasks[i]!) : await runEntry(tasks[i]!);
       results[i] = result;
-      onResult(i, result);
+      onResult(result);
     }
   };
+  // On abort, stop the workers at once: their tasks fail, and no lane takes another.
+  const onAbort = () => {
+    for (const w of started) void w.terminate();
+  };
+  signal?.addEventListener("abort", onAbort);
   try {
-    for (let k = 0; k < lanes && script; k++) workers.push(new Worker(script));
-    await Promise.all(Array.from({ length: lanes }, (_, k) => lane(workers[k])));
+    for (let k = 0; k < count; k++) lanes.push({ worker: undefined });
+    await Promise.all(lanes.map(run));
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    signal?.removeEventListener("abort", onAbort);
+    for (const lane of lanes) lane.worker = undefined;
+    await Promise.all([...started].map((w) => w.terminate()));
   }
-  return { results, threads: workers.length };
+  if (signal?.aborted) throw new MarrowscopeError("E_ABORTED", "the cohort was aborted", {}, { cause: signal.reason });
+  return { results, threads: script ? Math.min(count, started.size) : 0 };
 }
 
-function inWorker(worker: Worker, task: EntryTask): Promise<CohortEntryResult> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      worker.off("exit", onExit);
-    };
-    const onMessage = (message: { result?: CohortEntryResult; bug?: string }) => {
-      done();
-      if (message.result) resolve(message.result);
-      else reject(new Error(`cohort worker: ${message.bug}`));
-    };
-    const onError = (error: Error) => {
-      done();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      done();
-      reject(new Error(`cohort worker exited (code ${code}) during ${task.id}`));
-    };
-    worker.on("message", onMessage);
-    worker.on("error", onError);
-    worker.on("exit", onExit);
-    worker.postMessage(task);
-  });
+/** Options a worker thread gets: URLs as their text (a URL object does not survive the copy). */
+function cloneable(options: AnnotateOptions, id: string): AnnotateOptions {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) out[key] = value instanceof URL ? value.href : value;
+  try {
+    structuredClone(out);
+  } catch {
+    throw new MarrowscopeError("E_OPTIONS", "cohort options must be plain data (paths, URLs, text, Blobs)", { field: `${id}.options` });
+  }
+  return out as AnnotateOptions;
 }
 
 /** Annotates each entry into `outDir` and writes the cohort tables, page and trajectories. */
 export async function annotateCohort(entries: readonly CohortEntry[], options: CohortOptions): Promise<CohortResult> {
   const { outDir } = options;
+  const jobs = options.jobs ?? 2;
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new MarrowscopeError("E_OPTIONS", "jobs must be a whole number of at least 1", { field: "jobs" });
+  const signal = options.options?.signal;
+  if (signal?.aborted) throw new MarrowscopeError("E_ABORTED", "the cohort was aborted", {}, { cause: signal.reason });
   await mkdir(join(outDir, ".marrowscope"), { recursive: true });
   const formats = [...new Set<CohortFormat>(["json", ...(options.formats ?? [])])];
-  const panel = options.options?.panel ?? builtinPanel;
-  const names = entryFileNames(entries.map((e) => e.id));
+  const taken = new Set(RESERVED);
+  const names = entryFileNames(
+    entries.map((e) => e.id),
+    taken,
+  );
   let results: CohortEntryResult[];
   let threads = 0;
   if (options.tablesOnly) {
@@ -205,27 +268,63 @@ export async function annotateCohort(entries: readonly CohortEntry[], options: C
   } else {
     const tasks = entries.map((entry, i): EntryTask => {
       const merged = { ...options.options, ...entry.options };
-      const { onWarning: _w, onProgress: _p, signal: _s, panel: _panel, ...plain } = merged;
+      const { onWarning: _w, onProgress: _p, signal: _s, panel, ...plain } = merged;
       return {
         id: entry.id,
         vcf: entry.vcf,
         name: names[i]!,
         outDir,
         formats,
-        options: plain,
-        ...(panel === builtinPanel ? {} : { panel }),
+        options: cloneable(plain, entry.id),
+        // An entry's own panel wins over the cohort's, as every other option does.
+        ...(panel === undefined || panel === builtinPanel ? {} : { panel }),
         force: Boolean(options.force),
       };
     });
-    ({ results, threads } = await runTasks(tasks, options.jobs ?? 2, options.threads ?? true, (_i, r) => options.onEntry?.(r)));
+    // Beyond the cores there is nothing to gain, and each thread holds an engine (~100 MB).
+    const lanes = Math.min(jobs, availableParallelism());
+    ({ results, threads } = await runTasks(tasks, lanes, options.threads ?? true, signal, (r) => options.onEntry?.(r)));
   }
-  const trajectories = await writeTrajectories(outDir, entries, names, results);
-  const tables = await writeTables(outDir, entries, names, results, formats, trajectories);
-  return { entries: results, tables, threads, trajectories };
+  const reports = new ReportReader(outDir, names, results, Boolean(options.tablesOnly));
+  const trajectories = await writeTrajectories(outDir, entries, names, reports, taken);
+  const tables = await writeTables(outDir, entries, names, reports, formats, trajectories);
+  return { entries: reports.results, tables, threads, trajectories };
 }
 
-async function readReport(outDir: string, name: string): Promise<Report> {
-  return JSON.parse(await readFile(join(outDir, `${name}.json`), "utf8")) as Report;
+/**
+ * Reads entries' reports back, one at a time. A report that is missing or not a report (a folder
+ * edited by hand, another tool's step in `--tables-only`) fails its entry, with the file named.
+ */
+class ReportReader {
+  readonly results: CohortEntryResult[];
+  constructor(
+    private readonly outDir: string,
+    private readonly names: readonly string[],
+    results: readonly CohortEntryResult[],
+    /** Reports written by others are checked against the report schema. */
+    private readonly foreign: boolean,
+  ) {
+    this.results = [...results];
+  }
+
+  async read(i: number): Promise<Report | undefined> {
+    const result = this.results[i]!;
+    if (result.status === "failed") return undefined;
+    const file = join(this.outDir, `${this.names[i]}.json`);
+    try {
+      const json: unknown = JSON.parse(await readFile(file, "utf8"));
+      if (this.foreign) return ReportSchema.parse(json) as Report;
+      if (!Array.isArray((json as Report | null)?.samples)) throw new Error("no samples");
+      return json as Report;
+    } catch (error) {
+      this.results[i] = {
+        ...result,
+        status: "failed",
+        error: `${file}: not a marrowscope report (${internalMessage(error).slice(0, 200)})`,
+      };
+      return undefined;
+    }
+  }
 }
 
 /**
@@ -236,36 +335,40 @@ async function writeTrajectories(
   outDir: string,
   entries: readonly CohortEntry[],
   names: readonly string[],
-  results: readonly CohortEntryResult[],
+  reports: ReportReader,
+  taken: Set<string>,
 ): Promise<CohortResult["trajectories"]> {
   const byPatient = new Map<string, number[]>();
   entries.forEach((entry, i) => {
-    if (entry.patient === undefined || results[i]!.status === "failed") return;
+    if (entry.patient === undefined) return;
     const list = byPatient.get(entry.patient) ?? [];
     list.push(i);
     byPatient.set(entry.patient, list);
   });
-  const patients = [...byPatient].filter(([, list]) => list.length >= 2);
-  // Trajectory files are named after the patient; never over an entry's own report.
-  const stems = entryFileNames(
-    patients.map(([patient]) => `${patient}.trajectory`),
-    new Set([...RESERVED, ...names]),
-  );
-  const out: { patient: string; json: string; md: string; html: string }[] = [];
-  for (const [k, [patient, list]] of patients.entries()) {
-    const reports: Report[] = [];
-    for (const i of list) reports.push(await readReport(outDir, names[i]!));
+  const out: CohortResult["trajectories"][number][] = [];
+  for (const [patient, all] of byPatient) {
+    const read: { i: number; report: Report }[] = [];
+    for (const i of all) {
+      const report = await reports.read(i);
+      if (report) read.push({ i, report });
+    }
+    if (read.length < 2) continue;
+    const label = (i: number) => entries[i]!.timepoint ?? entries[i]!.id;
+    // Named after the patient (cut so the suffix stays), clear of every entry's files.
+    const [stem] = entryFileNames([`${safeName(patient).slice(0, 88)}.trajectory`], taken);
     const comparison: Comparison = compareTimepoints(
-      reports,
-      list.map((i) => entries[i]!.timepoint ?? entries[i]!.id),
+      read.map((r) => r.report),
+      read.map((r) => label(r.i)),
     );
-    const json = join(outDir, `${stems[k]}.json`);
-    const md = join(outDir, `${stems[k]}.md`);
-    await writeAtomically(json, `${JSON.stringify({ patient, ...comparison }, null, 2)}\n`);
-    const html = join(outDir, `${stems[k]}.html`);
+    // A time point whose entry failed is left out of the comparison, and said to be.
+    const omitted = all.filter((i) => !read.some((r) => r.i === i)).map((i) => ({ id: entries[i]!.id, timepoint: label(i) }));
+    const json = join(outDir, `${stem}.json`);
+    const md = join(outDir, `${stem}.md`);
+    const html = join(outDir, `${stem}.html`);
+    await writeAtomically(json, `${JSON.stringify({ patient, ...(omitted.length > 0 ? { omitted } : {}), ...comparison }, null, 2)}\n`);
     await writeAtomically(md, comparisonMarkdown(comparison));
     await writeAtomically(html, comparisonHtml(comparison));
-    out.push({ patient, json, md, html });
+    out.push({ patient, json, md, html, ...(omitted.length > 0 ? { omitted } : {}) });
   }
   return out;
 }
@@ -279,7 +382,7 @@ async function writeTables(
   outDir: string,
   entries: readonly CohortEntry[],
   names: readonly string[],
-  results: readonly CohortEntryResult[],
+  reports: ReportReader,
   formats: readonly CohortFormat[],
   trajectories: CohortResult["trajectories"],
 ): Promise<CohortResult["tables"]> {
@@ -289,8 +392,8 @@ async function writeTables(
     json: join(outDir, "cohort.json"),
     html: join(outDir, "cohort.html"),
   };
-  const findingsPartial = `${paths.findings}.partial-${process.pid}`;
-  const findings = await open(findingsPartial, "w");
+  const findingsPartial = `${paths.findings}.partial-${process.pid}-${randomUUID()}`;
+  const findings = await open(findingsPartial, "wx");
   const summary = [["entry", "sample", "role", "istResponse", "clonalEvolutionRisk", "inheritedDisorder", "findings"].join("\t")];
   const json: unknown[] = [];
   const page = new CohortPage();
@@ -298,13 +401,13 @@ async function writeTables(
   try {
     await findings.write(`${["entry", "sample", "role", "gene", "variant", "classification", "origin", "vaf", "codes"].join("\t")}\n`);
     for (const [i, entry] of entries.entries()) {
-      const result = results[i]!;
-      if (result.status === "failed") {
+      const report = await reports.read(i);
+      const result = reports.results[i]!;
+      if (!report) {
         json.push({ id: entry.id, file: entry.vcf, status: "failed", error: result.error });
         page.add(entry.id, entry.vcf, result, undefined, "");
         continue;
       }
-      const report = await readReport(outDir, names[i]!);
       const rows: string[] = [];
       const samples = report.samples.map((s) => {
         for (const f of s.findings) {
@@ -332,18 +435,23 @@ async function writeTables(
         return { name: s.name, role: s.role, summary: { ...s.summary, reasons: undefined }, findings: s.findings.length };
       });
       await findings.write(rows.join(""));
-      json.push({ id: entry.id, file: entry.vcf, status: result.status, report: `${names[i]}.json`, panel: report.panel, samples });
+      // "done" also for a report made by an earlier run: the table is the same whether resumed or not.
+      json.push({ id: entry.id, file: entry.vcf, status: "done", report: `${names[i]}.json`, panel: report.panel, samples });
       page.add(entry.id, entry.vcf, result, report, `${names[i]}.${extension(link)}`);
     }
-  } finally {
     await findings.close();
+    await rename(findingsPartial, paths.findings);
+  } catch (error) {
+    await findings.close().catch(() => {});
+    await unlink(findingsPartial).catch(() => {});
+    throw error;
   }
-  await rename(findingsPartial, paths.findings);
   const trajectoryFiles = trajectories.map((t) => ({
     patient: t.patient,
     json: basename(t.json),
     md: basename(t.md),
     html: basename(t.html),
+    ...(t.omitted ? { omitted: t.omitted } : {}),
   }));
   await writeAtomically(paths.summary, `${summary.join("\n")}\n`);
   await writeAtomically(

@@ -3,14 +3,15 @@
  * per-entry reports and the cohort tables; a failing file is reported and the rest go on (exit 3);
  * a rerun skips what is current; names never leave the folder.
  */
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { entryFileNames, safeName } from "../src/cohort.js";
 import { annotate, annotateCohort, compareTimepoints, comparisonHtml, comparisonMarkdown } from "../src/node.js";
-import { DIST, FIXTURES, runCli, SHARED, tempDir } from "./helpers.js";
+import { DIST, FIXTURES, rejectedWith, runCli, SHARED, tempDir } from "./helpers.js";
 
 const V = (f: string) => join(FIXTURES, "validation", f);
 
@@ -32,8 +33,8 @@ describe("cohort", () => {
     const first = await runCli(["cohort", "--manifest", manifest, "-o", out, "-f", "json,md"]);
     expect(first.code).toBe(3);
     // The command runs its entries in worker threads (two by default).
-    expect(first.stderr).toMatch(/cohort: 3 done, 0 skipped, 1 failed \(2 worker threads\)/);
-    expect(first.stderr).toMatch(/cohort: missing: failed: .*no\/such\.vcf: cannot read/);
+    expect(first.stderr).toMatch(/cohort: 3 done, 0 skipped, 1 failed \(\d+ worker threads\)/);
+    expect(first.stderr).toMatch(/cohort: "missing": failed: .*no\/such\.vcf: cannot read/);
     // Files stay in the folder, named from sanitised ids.
     expect(readdirSync(out).sort()).toEqual(
       [
@@ -94,7 +95,7 @@ describe("cohort", () => {
     expect(safeName("")).toBe("_");
     expect(safeName("P1 <b>")).toBe("P1__b_");
     // Clashes are numbered past names already taken, and the cohort's own files are never an entry's.
-    expect(entryFileNames(["a", "a", "a-2", "cohort", "cohort-summary", "x y", "x_y"])).toEqual([
+    expect(entryFileNames(["a", "a", "a-2", "cohort", "cohort-summary", "x y", "x_y", "A", "Cohort", "a.FHIR", "b.fhir", "B"])).toEqual([
       "a",
       "a-2",
       "a-2-2",
@@ -102,6 +103,13 @@ describe("cohort", () => {
       "cohort-summary-2",
       "x_y",
       "x_y-2",
+      // Names that differ only in case are one file on macOS and Windows.
+      "A-3",
+      "Cohort-3",
+      // a.fhir.json is entry a's FHIR file.
+      "a.FHIR-2",
+      "b.fhir",
+      "B-2",
     ]);
   });
 });
@@ -165,7 +173,8 @@ describe("cohort in worker threads", () => {
     const built = (await import(pathToFileURL(join(DIST, "node.js")).href)) as typeof import("../src/node.js");
     const threaded = await built.annotateCohort(entries, { outDir: join(dir, "threads"), jobs: 3, formats: ["json", "md", "html"] });
     const single = await annotateCohort(entries, { outDir: join(dir, "single"), formats: ["json", "md", "html"] });
-    expect(threaded.threads).toBe(3);
+    // Three asked for, at most one per core.
+    expect(threaded.threads).toBe(Math.min(3, availableParallelism()));
     expect(single.threads).toBe(0);
     expect(threaded.entries).toEqual(single.entries);
     expect(threaded.entries.map((e) => e.status)).toEqual(["done", "done", "done", "failed"]);
@@ -287,4 +296,117 @@ describe("cohort page size", () => {
     expect(html).toContain("<br>+2 more");
     expect(html).toContain("<td>5</td>");
   });
+});
+
+describe("cohort: what can go wrong", () => {
+  const entry = (id: string, file: string) => ({ id, vcf: V(file), options: { assembly: "GRCh38" as const } });
+  const three = () => [
+    entry("a", "v01-dnmt3a-r882h-vaf48-single.vcf"),
+    entry("b", "v02-tp53-r248q-vaf45-single.vcf"),
+    entry("c", "v01-dnmt3a-r882h-vaf48-single.vcf"),
+  ];
+
+  it("an entry that cannot be written fails alone, as internal, in threads and in this thread; the rest and the tables are written", async () => {
+    const built = (await import(pathToFileURL(join(DIST, "node.js")).href)) as typeof import("../src/node.js");
+    for (const [how, run] of [
+      ["threads", built.annotateCohort],
+      ["this thread", annotateCohort],
+    ] as const) {
+      const out = join(tempDir("cohort-internal-"), "out");
+      // A folder where b's report goes: the rename fails (EISDIR), not the input.
+      mkdirSync(join(out, "b.json"), { recursive: true });
+      const r = await run(three(), { outDir: out });
+      expect(
+        r.entries.map((e) => `${e.id} ${e.status}${e.internal ? " internal" : ""}`),
+        how,
+      ).toEqual(["a done", "b failed internal", "c done"]);
+      expect(r.entries[1]!.error).toMatch(/^EISDIR: /);
+      expect(JSON.parse(readFileSync(r.tables.json, "utf8")).entries.map((e: { status: string }) => e.status)).toEqual([
+        "done",
+        "failed",
+        "done",
+      ]);
+      // No temporary file is left behind.
+      expect(readdirSync(out).filter((f) => f.includes(".partial"))).toEqual([]);
+    }
+    // The command says so with exit 1 (not the inputs' fault).
+    const dir = tempDir("cohort-internal-cli-");
+    mkdirSync(join(dir, "out", "b.json"), { recursive: true });
+    const m = join(dir, "m.tsv");
+    writeFileSync(m, ["id\tvcf\tassembly", ...three().map((e) => `${e.id}\t${e.vcf}\tGRCh38`)].join("\n"));
+    const cli = await runCli(["cohort", "--manifest", m, "-o", join(dir, "out")]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/"b": failed: EISDIR/);
+  }, 120_000);
+
+  it("a report gone since the last run is made again; a report that is not one fails its entry with its file named", async () => {
+    const out = join(tempDir("cohort-resume-"), "out");
+    await annotateCohort(three(), { outDir: out, formats: ["json", "md"] });
+    rmSync(join(out, "a.md"));
+    const again = await annotateCohort(three(), { outDir: out, formats: ["json", "md"] });
+    expect(again.entries.map((e) => e.status)).toEqual(["done", "skipped", "skipped"]);
+    expect(existsSync(join(out, "a.md"))).toBe(true);
+    // cohort.json is the same whether entries were made now or resumed.
+    const first = readFileSync(join(out, "cohort.json"), "utf8");
+    writeFileSync(join(out, "b.json"), "{not json");
+    const tables = await annotateCohort(three(), { outDir: out, tablesOnly: true });
+    expect(tables.entries.map((e) => e.status)).toEqual(["done", "failed", "done"]);
+    expect(tables.entries[1]!.error).toMatch(/b\.json: not a marrowscope report/);
+    writeFileSync(join(out, "b.json"), "{}");
+    const empty = await annotateCohort(three(), { outDir: out, tablesOnly: true });
+    expect(empty.entries[1]!.error).toMatch(/b\.json: not a marrowscope report/);
+    expect(JSON.parse(first).entries.map((e: { status: string }) => e.status)).toEqual(["done", "done", "done"]);
+  }, 120_000);
+
+  it("the same id pointed at another file of the same size and mtime is annotated again", async () => {
+    const dir = tempDir("cohort-stamp-");
+    const text = readFileSync(V("v01-dnmt3a-r882h-vaf48-single.vcf"), "utf8");
+    const other = text.replace(/:52,48:/, ":92,08:");
+    expect(other).not.toBe(text);
+    expect(other.length).toBe(text.length);
+    const [one, two] = [join(dir, "one.vcf"), join(dir, "two.vcf")];
+    writeFileSync(one, text);
+    writeFileSync(two, other);
+    const when = new Date(2026, 0, 1);
+    utimesSync(one, when, when);
+    utimesSync(two, when, when);
+    const out = join(dir, "out");
+    await annotateCohort([{ id: "p", vcf: one, options: { assembly: "GRCh38" } }], { outDir: out });
+    const r = await annotateCohort([{ id: "p", vcf: two, options: { assembly: "GRCh38" } }], { outDir: out });
+    expect(r.entries[0]!.status).toBe("done");
+  }, 60_000);
+
+  it("options: an aborted signal rejects with E_ABORTED; jobs must be a whole number; tumor and normal must differ", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const out = join(tempDir("cohort-options-"), "out");
+    expect((await rejectedWith(annotateCohort(three(), { outDir: out, options: { signal: controller.signal } }))).code).toBe("E_ABORTED");
+    expect((await rejectedWith(annotateCohort(three(), { outDir: out, jobs: 0 }))).code).toBe("E_OPTIONS");
+    expect((await rejectedWith(annotateCohort(three(), { outDir: out, jobs: Number.NaN }))).code).toBe("E_OPTIONS");
+    const bad = await runCli(["cohort", V("v01-dnmt3a-r882h-vaf48-single.vcf"), "-o", out, "--jobs", "0"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--jobs "0": expected a whole number/);
+    const m = join(tempDir("cohort-roles-"), "m.tsv");
+    writeFileSync(m, ["id\tvcf\ttumor\tnormal", `t\t${V("v40-tcga-ab-2968-roles.vcf")}\tS1\tS1`].join("\n"));
+    const same = await runCli(["cohort", "--manifest", m, "-o", out]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/m\.tsv:2: normal: tumor and normal name the same sample/);
+  }, 60_000);
+
+  it("a patient's failed time point is left out of the trajectory, and said to be", async () => {
+    const out = join(tempDir("cohort-omitted-"), "out");
+    const r = await annotateCohort(
+      [
+        { ...entry("dx", "v01-dnmt3a-r882h-vaf48-single.vcf"), patient: "P", timepoint: "dx" },
+        { id: "m3", vcf: join(out, "gone.vcf"), patient: "P", timepoint: "m3" },
+        { ...entry("m6", "v01-dnmt3a-r882h-vaf48-single.vcf"), patient: "P", timepoint: "m6" },
+      ],
+      { outDir: out },
+    );
+    expect(r.trajectories.map((t) => t.omitted)).toEqual([[{ id: "m3", timepoint: "m3" }]]);
+    const t = JSON.parse(readFileSync(r.trajectories[0]!.json, "utf8"));
+    expect(t.labels).toEqual(["dx", "m6"]);
+    expect(t.omitted).toEqual([{ id: "m3", timepoint: "m3" }]);
+    expect(readFileSync(r.tables.html, "utf8")).toContain("left out, their entry failed: m3");
+  }, 60_000);
 });

@@ -34,6 +34,8 @@ const FIXTURE_ENTRIES: Entry[] = [
   ["demo-2", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
   // demo.fhir.json would be entry demo's FHIR file: cohort names it demo.fhir-2.
   ["demo.fhir", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
+  // One file with demo.json on macOS and Windows: cohort names it DEMO-3.
+  ["DEMO", join(FIXTURES, "demo.vcf.gz"), "GRCh38", "", "", ""],
 ];
 // test/cohort.test.ts's "corpus's four tumour/normal files, roles from the manifest"; TCGA-AB-2968's
 // header names no roles, so tumour and normal come only from the manifest.

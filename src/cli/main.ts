@@ -9,7 +9,7 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import { annotateStreamWith, annotateWith, type RunStore } from "../annotate.js";
 import type { CohortEntry, CohortFormat } from "../cohort.js";
 import { type PatientContext, parseContext } from "../context.js";
-import { exitCodeFor, MarrowscopeError, type Warning } from "../errors.js";
+import { exitCodeFor, MarrowscopeError, quote, type Warning } from "../errors.js";
 import { nodeResolvers } from "../node-resolvers.js";
 import type { AnnotateOptions, Progress } from "../options.js";
 import { builtinPanel, canonicalJson, loadPanel, type Panel } from "../panel/index.js";
@@ -277,9 +277,15 @@ async function readManifest(path: string): Promise<CohortEntry[]> {
     const sex = get("sex");
     if (sex && sex !== "male" && sex !== "female")
       throw new MarrowscopeError("E_OPTIONS", "sex is male or female", { file: path, line: i + 1, field: "sex" });
-    const roles: Record<string, "tumor" | "normal"> = {};
-    if (get("tumor")) roles[get("tumor")!] = "tumor";
-    if (get("normal")) roles[get("normal")!] = "normal";
+    const tumor = get("tumor");
+    const normal = get("normal");
+    if (tumor && tumor === normal)
+      throw new MarrowscopeError("E_OPTIONS", "tumor and normal name the same sample", { file: path, line: i + 1, field: "normal" });
+    // fromEntries defines own keys, so a sample named __proto__ keeps its role.
+    const roles: Record<string, "tumor" | "normal"> = Object.fromEntries([
+      ...(tumor ? [[tumor, "tumor"] as const] : []),
+      ...(normal ? [[normal, "normal"] as const] : []),
+    ]);
     const options: AnnotateOptions = {
       ...(assembly ? { assembly: assembly as "GRCh37" | "GRCh38" | "auto" } : {}),
       ...(sex ? { sex: sex as "male" | "female" } : {}),
@@ -573,7 +579,7 @@ export function buildProgram(state: CliState): Command {
       "TSV with a header: id, vcf, and optionally assembly, tumor, normal, sex, patient, timepoint (paths relative to the manifest; rows of one patient in time order)",
     )
     .requiredOption("-o, --output <dir>", "output folder")
-    .option("--jobs <n>", "entries annotated at once", (v) => Number(v), 2)
+    .option("--jobs <n>", "entries annotated at once, each in a worker thread (at most the number of cores)", "2")
     .option("-f, --formats <list>", "per-entry report formats, comma-separated: json,tsv,md,html,fhir,phenopacket", "json")
     .addOption(
       new Option("--assembly <assembly>", "reference assembly for entries that do not set one")
@@ -600,32 +606,39 @@ export function buildProgram(state: CliState): Command {
           });
         }
       }
+      const jobs = Number(opts.jobs);
+      if (!/^[1-9][0-9]*$/.test(String(opts.jobs))) {
+        throw new MarrowscopeError("E_OPTIONS", `--jobs ${quote(opts.jobs)}: expected a whole number of at least 1`, { field: "jobs" });
+      }
+      const panel = opts.panel ? await readPanelFile(opts.panel) : undefined;
       const { annotateCohort } = await import("../cohort.js");
+      // Ids come from the manifest: quoted, so no control character reaches the terminal.
+      const line = (r: { id: string; status: string; error?: string }) =>
+        `marrowscope: cohort: ${quote(r.id)}: ${r.status}${r.error ? `: ${r.error}` : ""}\n`;
       const bar = await cohortBar(state, entries.length);
-      const failures: { id: string; error?: string }[] = [];
-      const result = await annotateCohort(entries, {
-        outDir: opts.output,
-        formats: formats as CohortFormat[],
-        jobs: Number.isInteger(opts.jobs) && opts.jobs > 0 ? opts.jobs : 2,
-        force: Boolean(opts.force),
-        tablesOnly: Boolean(opts.tablesOnly),
-        options: {
-          assembly: opts.assembly,
-          strict: !opts.lenient,
-          onWarning: () => {},
-          ...(opts.panel ? { panel: await readPanelFile(opts.panel) } : {}),
-        },
-        onEntry: (r) => {
-          // On a terminal a bar counts the entries and only failures are listed (after it);
-          // elsewhere (pipelines, logs) one line per entry.
-          if (bar) {
-            bar.increment(1, { id: r.id });
-            if (r.status === "failed") failures.push(r);
-          } else if (!state.quiet) process.stderr.write(`marrowscope: cohort: ${r.id}: ${r.status}${r.error ? `: ${r.error}` : ""}\n`);
-        },
-      });
-      bar?.stop();
-      for (const r of failures) process.stderr.write(`marrowscope: cohort: ${r.id}: failed: ${r.error}\n`);
+      const failures: { id: string; status: string; error?: string }[] = [];
+      let result: Awaited<ReturnType<typeof annotateCohort>>;
+      try {
+        result = await annotateCohort(entries, {
+          outDir: opts.output,
+          formats: formats as CohortFormat[],
+          jobs,
+          force: Boolean(opts.force),
+          tablesOnly: Boolean(opts.tablesOnly),
+          options: { assembly: opts.assembly, strict: !opts.lenient, ...(panel ? { panel } : {}) },
+          onEntry: (r) => {
+            // On a terminal a bar counts the entries and only failures are listed (after it);
+            // elsewhere (pipelines, logs) one line per entry.
+            if (bar) {
+              bar.increment(1, { id: quote(r.id) });
+              if (r.status === "failed") failures.push(r);
+            } else if (!state.quiet) process.stderr.write(line(r));
+          },
+        });
+      } finally {
+        bar?.stop();
+      }
+      for (const r of failures) process.stderr.write(line(r));
       const count = (status: string) => result.entries.filter((e) => e.status === status).length;
       const failed = count("failed");
       if (!state.quiet) {
@@ -633,6 +646,10 @@ export function buildProgram(state: CliState): Command {
           `marrowscope: cohort: ${count("done")} done, ${count("skipped")} skipped, ${failed} failed (${result.threads === 0 ? "in one thread" : `${result.threads} worker threads`}); tables in ${result.tables.json}\n`,
         );
       }
+      const internal = result.entries.filter((e) => e.internal).length;
+      // Not the inputs' fault (a full disk, a crashed worker): exit 1, as any internal error.
+      if (internal > 0)
+        throw new Error(`cohort: ${internal} entries failed for a reason other than their input (see ${result.tables.json})`);
       if (failed > 0) {
         throw new MarrowscopeError(
           "E_INPUT",

@@ -64,23 +64,25 @@ expression: |
     // The stems of the cohort files are taken from the start (src/cohort.ts RESERVED).
     var taken = { "cohort": true, "cohort-findings": true, "cohort-summary": true };
     // What file kinds add to a stem before their extension (src/cohort.ts KIND_SUFFIXES).
-    var suffixes = [".fhir", ".phenopacket", ".trajectory"];
+    var suffixes = [".fhir", ".phenopacket"];
     var names = inputs.ids.map(function (id) {
       var base = String(id).trim().replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_").slice(0, 100);
       if (base === "") base = "_";
-      var n = used[base] || 0;
+      var n = used[base.toLowerCase()] || 0;
       var name;
-      // a.fhir.json is the FHIR file of entry a and the report of entry a.fhir: never both.
+      // a.fhir.json is the FHIR file of entry a and the report of entry a.fhir: never both; and
+      // names that differ only in case are one file on macOS and Windows.
       var clashes = function (stem) {
-        return taken[stem] || suffixes.some(function (suffix) { return taken[stem + suffix]; });
+        var key = stem.toLowerCase();
+        return taken[key] || suffixes.some(function (suffix) { return taken[key + suffix]; });
       };
       do {
         n++;
         name = n === 1 ? base : base + "-" + n;
       } while (clashes(name));
-      used[base] = n;
-      taken[name] = true;
-      suffixes.forEach(function (suffix) { taken[name + suffix] = true; });
+      used[base.toLowerCase()] = n;
+      taken[name.toLowerCase()] = true;
+      suffixes.forEach(function (suffix) { taken[name.toLowerCase() + suffix] = true; });
       return name;
     });
     return {
