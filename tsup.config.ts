@@ -25,6 +25,11 @@ export default defineConfig({
   external: [/^node:/],
   // tsup strips "node:" by default; keep it so the specifiers say what they are.
   removeNodeProtocol: false,
-  // `import.meta.url` in the CommonJS build (src/cohort.ts locates its worker script with it).
-  shims: true,
+  // src/cohort.ts finds its worker script from `__filename` in the CommonJS build and from
+  // `import.meta.url` in the ESM one, each behind a check; the CommonJS build's empty
+  // `import.meta` is never read, so esbuild's warning about it is noise. (tsup's `shims` would
+  // instead put node:path/node:url into a chunk the browser entry shares.)
+  esbuildOptions(options) {
+    options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
+  },
 });
