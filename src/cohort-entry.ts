@@ -13,7 +13,7 @@ import { isMarrowscopeError } from "./errors.js";
 import { nodeResolvers } from "./node-resolvers.js";
 import type { AnnotateOptions } from "./options.js";
 import { builtinPanel, type Panel } from "./panel/index.js";
-import { htmlChunks, markdownChunks } from "./report/clinician.js";
+import { toHTML, toMarkdown } from "./report/clinician.js";
 import { toJSON, toTSV } from "./report/emit.js";
 import { toFHIR } from "./report/fhir.js";
 import { toPhenopacket } from "./report/phenopacket.js";
@@ -65,9 +65,9 @@ function render(report: Report, format: CohortFormat): string {
     case "tsv":
       return toTSV(report);
     case "md":
-      return [...markdownChunks(report)].join("");
+      return toMarkdown(report);
     case "html":
-      return [...htmlChunks(report)].join("");
+      return toHTML(report);
     case "fhir":
       return toFHIR(report);
     case "phenopacket":

@@ -9,6 +9,15 @@ import type { CohortEntryResult } from "./cohort-entry.js";
 import { escapeHtml } from "./report/clinician.js";
 import { DISCLAIMER, type Finding, type Report } from "./report/schema.js";
 
+/** One patient's trajectory files, and the time points left out because their entry failed. */
+export interface TrajectoryFiles {
+  readonly patient: string;
+  readonly json: string;
+  readonly md: string;
+  readonly html: string;
+  readonly omitted?: readonly { readonly id: string; readonly timepoint: string }[];
+}
+
 /** Findings shown per gene in one grid cell; the rest are counted ("+N more"), so the page stays small. */
 const CELL_LIMIT = 3;
 
@@ -77,15 +86,7 @@ export class CohortPage {
   }
 
   /** The whole page, with links to the patients' trajectories. */
-  html(
-    trajectories: readonly {
-      readonly patient: string;
-      readonly json: string;
-      readonly md: string;
-      readonly html: string;
-      readonly omitted?: readonly { readonly id: string; readonly timepoint: string }[];
-    }[],
-  ): string {
+  html(trajectories: readonly TrajectoryFiles[]): string {
     const genes = [...this.#genes].sort();
     const out: string[] = [];
     out.push(

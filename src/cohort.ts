@@ -27,7 +27,7 @@ import {
   runEntry,
   writeAtomically,
 } from "./cohort-entry.js";
-import { CohortPage } from "./cohort-html.js";
+import { CohortPage, type TrajectoryFiles } from "./cohort-html.js";
 import { type Comparison, compareTimepoints, comparisonMarkdown } from "./compare.js";
 import { MarrowscopeError } from "./errors.js";
 import type { AnnotateOptions } from "./options.js";
@@ -36,6 +36,7 @@ import { DISCLAIMER, type Report, ReportSchema } from "./report/schema.js";
 import { comparisonHtml } from "./report/trajectory-html.js";
 
 export type { CohortEntryResult, CohortFormat } from "./cohort-entry.js";
+export type { TrajectoryFiles } from "./cohort-html.js";
 
 export interface CohortEntry {
   /** Names the entry's files (sanitised) and its rows in the cohort table. */
@@ -82,13 +83,7 @@ export interface CohortResult {
    * Per patient with two or more annotated time points: the trajectory files written (JSON,
    * Markdown, HTML with a VAF plot), and the time points left out because their entry failed.
    */
-  readonly trajectories: readonly {
-    readonly patient: string;
-    readonly json: string;
-    readonly md: string;
-    readonly html: string;
-    readonly omitted?: readonly { readonly id: string; readonly timepoint: string }[];
-  }[];
+  readonly trajectories: readonly TrajectoryFiles[];
 }
 
 /** An id as a file name: letters, digits, `.`, `_`, `-` only, no leading dot, at most 100 characters. */
@@ -286,7 +281,7 @@ export async function annotateCohort(entries: readonly CohortEntry[], options: C
     ({ results, threads } = await runTasks(tasks, lanes, options.threads ?? true, signal, (r) => options.onEntry?.(r)));
   }
   const reports = new ReportReader(outDir, names, results, Boolean(options.tablesOnly));
-  const trajectories = await writeTrajectories(outDir, entries, names, reports, taken);
+  const trajectories = await writeTrajectories(outDir, entries, reports, taken);
   const tables = await writeTables(outDir, entries, names, reports, formats, trajectories);
   return { entries: reports.results, tables, threads, trajectories };
 }
@@ -334,7 +329,6 @@ class ReportReader {
 async function writeTrajectories(
   outDir: string,
   entries: readonly CohortEntry[],
-  names: readonly string[],
   reports: ReportReader,
   taken: Set<string>,
 ): Promise<CohortResult["trajectories"]> {
@@ -345,7 +339,7 @@ async function writeTrajectories(
     list.push(i);
     byPatient.set(entry.patient, list);
   });
-  const out: CohortResult["trajectories"][number][] = [];
+  const out: TrajectoryFiles[] = [];
   for (const [patient, all] of byPatient) {
     const read: { i: number; report: Report }[] = [];
     for (const i of all) {
