@@ -12,7 +12,8 @@ export function throwIfAborted(signal: AbortSignal | undefined, file: string | u
   if (signal?.aborted) throw abortedError(file);
 }
 
-function abortedError(file: string | undefined, cause?: unknown): MarrowscopeError {
+/** The E_ABORTED error, naming the file and keeping the stage's own failure as its cause. */
+export function abortedError(file: string | undefined, cause?: unknown): MarrowscopeError {
   return new MarrowscopeError("E_ABORTED", "aborted", file === undefined ? {} : { file }, cause === undefined ? undefined : { cause });
 }
 

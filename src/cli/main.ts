@@ -3,6 +3,7 @@
  * one line each (no stack unless --debug). Exit codes: 0 ok, 1 internal bug, 2 usage/options,
  * 3 input/VCF/assembly/sample, 4 panel (DESIGN.md §5).
  */
+import { randomUUID } from "node:crypto";
 import { type FileHandle, open, readFile, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { Argument, Command, CommanderError, Option } from "commander";
@@ -184,10 +185,11 @@ async function openOutput(output: string): Promise<Output> {
   const direct = info !== undefined && !info.isFile();
   // A link to a file: the file it names is replaced, the link kept.
   const target = direct ? output : await realpath(output).catch(() => output);
-  const temporary = direct ? undefined : `${target}.partial-${process.pid}`;
+  // Unpredictable and created exclusively: a link planted at the name is not followed.
+  const temporary = direct ? undefined : `${target}.partial-${process.pid}-${randomUUID()}`;
   let handle: FileHandle;
   try {
-    handle = await open(temporary ?? output, "w");
+    handle = await open(temporary ?? output, temporary ? "wx" : "w");
   } catch (cause) {
     throw cannotWrite(output, cause);
   }
@@ -205,7 +207,7 @@ async function openOutput(output: string): Promise<Output> {
           done += bytesWritten;
         }
       } catch (cause) {
-        await discard();
+        // The caller discards (emit and the annotate command both do, once).
         throw cannotWrite(output, cause);
       }
     },

@@ -67,7 +67,7 @@ function plotted(c: Comparison): { shown: Plotted[]; left: number } {
 }
 
 /** The top of the VAF axis: the largest VAF drawn rounded up to 10%, at least 10%, at most 100%. */
-export function vafAxisTop(vafs: readonly number[]): number {
+function vafAxisTop(vafs: readonly number[]): number {
   const max = Math.max(0, ...vafs.map((v) => Math.min(Math.max(v, 0), 1)));
   return Math.min(1, Math.max(1, Math.ceil(Math.round(max * 1000) / 100)) / 10);
 }

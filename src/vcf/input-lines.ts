@@ -4,7 +4,8 @@
  * file system: the browser entry's counterpart of node-lines.ts. Streamed, so memory does not
  * grow with the file.
  */
-import { MarrowscopeError } from "../errors.js";
+
+import { throwIfAborted } from "../abort.js";
 import { inflateBgzfBrowser } from "./bgzf-browser.js";
 import { decompress } from "./decompress.js";
 import { toSource, type VcfInput } from "./input.js";
@@ -22,7 +23,7 @@ export async function* vcfLines(
   const decoder = new TextDecoder("utf-8");
   let rest = "";
   for await (const chunk of decompress(source.open(options.signal), { file, inflateBgzf: inflateBgzfBrowser })) {
-    if (options.signal?.aborted) throw new MarrowscopeError("E_ABORTED", "aborted", { file });
+    throwIfAborted(options.signal, file);
     const text = rest + decoder.decode(chunk, { stream: true });
     const parts = text.split("\n");
     rest = parts.pop() ?? "";

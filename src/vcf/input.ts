@@ -4,6 +4,7 @@
  * Browser-safe: Node path strings are handled in node-input.ts.
  */
 import { BlobFile, type GenericFilehandle, RemoteFile } from "generic-filehandle2";
+import { abortedError } from "../abort.js";
 import { MarrowscopeError } from "../errors.js";
 
 /** Anything with the generic-filehandle2 shape (LocalFile, RemoteFile, BlobFile or your own). */
@@ -75,7 +76,7 @@ export async function* iterateStream(stream: ReadableStream<Uint8Array>): AsyncG
  * could not be read (a filehandle's or the network's own error never reaches the caller raw).
  */
 export function readError(file: string, what: string, cause: unknown, signal?: AbortSignal): MarrowscopeError {
-  if (signal?.aborted) return new MarrowscopeError("E_ABORTED", "aborted", { file }, { cause });
+  if (signal?.aborted) return abortedError(file, cause);
   if (cause instanceof MarrowscopeError) return cause;
   const detail = String((cause as Error)?.message ?? cause).split("\n")[0];
   return new MarrowscopeError("E_INPUT", `${what}: ${detail}`, { file }, { cause });

@@ -9,9 +9,12 @@
  * order.
  * The one place 1-based inclusive coordinates become 0-based half-open ones.
  */
+
+import { throwIfAborted } from "../abort.js";
 import { MarrowscopeError, quote, type Warning } from "../errors.js";
 import type { Region } from "../model.js";
 import { canonicalChrom } from "../normalize/contigs.js";
+import { bgzfBlockSize } from "./bgzf-blocks.js";
 import { type BgzfInflater, concat, decompress } from "./decompress.js";
 import type { VcfHeader } from "./header.js";
 import { type Filehandle, type IndexSource, readError, type VcfSource } from "./input.js";
@@ -58,10 +61,6 @@ export interface IndexedOptions {
   readonly olderIndex?: "fail" | "warn";
 }
 
-function wrap(file: string, what: string, cause: unknown): MarrowscopeError {
-  return new MarrowscopeError("E_INPUT", `${what}: ${(cause as Error)?.message?.split("\n")[0] ?? String(cause)}`, { file }, { cause });
-}
-
 /** Errors that say the index cannot serve this file (unreadable, another file's, older than it): a scan still can. */
 const indexProblems = new WeakSet<MarrowscopeError>();
 
@@ -95,10 +94,9 @@ const READ_SIZE = 1 << 20;
 /** Size of the BGZF block at `offset` (BSIZE + 1, from its header). */
 async function blockSizeAt(filehandle: Filehandle, offset: number, file: string, index: string): Promise<number> {
   const head = await filehandle.read(18, offset);
-  if (head.length < 18 || head[0] !== 0x1f || head[1] !== 0x8b || head[12] !== 66 || head[13] !== 67) {
-    throw mismatch(index, file, `it points at compressed offset ${offset}, where no BGZF block starts`);
-  }
-  return ((head[16] ?? 0) | ((head[17] ?? 0) << 8)) + 1;
+  const size = head.length < 18 ? -1 : bgzfBlockSize(head, 0);
+  if (size < 0) throw mismatch(index, file, `it points at compressed offset ${offset}, where no BGZF block starts`);
+  return size;
 }
 
 /**
@@ -242,7 +240,7 @@ export async function openIndexed(
   try {
     indexFile = parseTabixIndex(await readWhole(index, options), index.name);
   } catch (cause) {
-    const error = cause instanceof MarrowscopeError ? cause : wrap(index.name, "cannot read the index", cause);
+    const error = readError(index.name, "cannot read the index", cause);
     if (!signal?.aborted) indexProblems.add(error);
     throw error;
   }
@@ -344,7 +342,7 @@ export async function openIndexed(
       const range = ranges[r]!;
       const fetched = ahead;
       ahead = prefetch(ranges[r + 1]);
-      if (signal?.aborted) throw new MarrowscopeError("E_ABORTED", "aborted", { file });
+      throwIfAborted(signal, file);
       let bytes: AsyncIterable<Uint8Array>;
       try {
         let raw: AsyncIterable<Uint8Array>;
