@@ -9,6 +9,13 @@
  * RUNX1, SRSF2, U2AF1 and SF3B1 clones and a monosomy 7 appearing mid-series in files whose one
  * sample is named after the specimen, and a growing ASXL1 clone.
  *
+ * Which clone is high-risk or adverse is the panel's reading, with the evidence each validation
+ * case cites (fixtures/validation/cases.json): TP53, RUNX1, SRSF2, U2AF1 and −7 are high-risk clones
+ * (Yoshizato 2015 DOI:10.1056/NEJMoa1414799; PMID:32430502; DOI:10.1182/blood.2021012130; −7
+ * PMID:11964274, PMID:28708320); DNMT3A and ASXL1 adverse (Yoshizato 2015; ogawa-2016-blood,
+ * PMID:27993330); SF3B1 is the splicing gene with the favourable MDS prognosis
+ * (spliceosome-blood-2012-119-3203), so clonal-evolution risk only and no new-clone alert.
+ *
  * The HTML plot's coordinates are computed here from the VAFs and the plot's geometry.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
